@@ -1,0 +1,2 @@
+/** Shared internals of Hookwire. Not exported; not an API. */
+package dev.hookwire.internal;

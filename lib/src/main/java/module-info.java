@@ -1,0 +1,22 @@
+/**
+ * Hookwire: emit and receive signed webhooks in-process.
+ *
+ * <p>Exported packages:
+ * <ul>
+ *   <li>{@link dev.hookwire}: {@link dev.hookwire.HookwireException}, the root of all exceptions;</li>
+ *   <li>{@link dev.hookwire.event}: the event envelope, typed event data and the JSON codec;</li>
+ *   <li>{@link dev.hookwire.signature}: signers and verifiers for each supported scheme.</li>
+ * </ul>
+ * {@code dev.hookwire.internal} holds shared internals and is not exported.
+ */
+module dev.hookwire {
+  requires transitive com.fasterxml.jackson.databind;
+  requires okhttp3;
+  requires org.slf4j;
+
+  exports dev.hookwire;
+  exports dev.hookwire.event;
+  exports dev.hookwire.signature;
+
+  opens dev.hookwire.event to com.fasterxml.jackson.databind;
+}
