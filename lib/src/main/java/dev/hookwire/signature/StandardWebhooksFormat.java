@@ -1,0 +1,137 @@
+package dev.hookwire.signature;
+
+import dev.hookwire.internal.Encoding;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The parts of Standard Webhooks that v1 (HMAC) and v1a (Ed25519) share: the three headers, the
+ * signed content {@code id.timestamp.body}, and the space-separated {@code version,base64} list.
+ */
+final class StandardWebhooksFormat {
+  static final String ID = "webhook-id";
+  static final String TIMESTAMP = "webhook-timestamp";
+  static final String SIGNATURE = "webhook-signature";
+
+  private StandardWebhooksFormat() {}
+
+  /** Signs with every key, in order, and returns the three headers. */
+  static Map<String, String> headers(
+      String webhookId, Instant timestamp, byte[] body, String version, SignFunction sign) {
+    Checks.webhookId(webhookId);
+    long seconds = Checks.signingSeconds(timestamp);
+    java.util.Objects.requireNonNull(body, "body == null");
+    byte[] id = webhookId.getBytes(StandardCharsets.US_ASCII);
+    byte[] ts = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
+    StringBuilder signatures = new StringBuilder();
+    for (byte[] signature : sign.signAll(id, ts, body)) {
+      if (signatures.length() > 0) {
+        signatures.append(' ');
+      }
+      signatures.append(version).append(',').append(Encoding.base64(signature));
+    }
+    Map<String, String> headers = new LinkedHashMap<>(4);
+    headers.put(ID, webhookId);
+    headers.put(TIMESTAMP, Long.toString(seconds));
+    headers.put(SIGNATURE, signatures.toString());
+    return java.util.Collections.unmodifiableMap(headers);
+  }
+
+  /** Computes one signature per key over the parts of the signed content. */
+  interface SignFunction {
+    List<byte[]> signAll(byte[] id, byte[] timestamp, byte[] body);
+  }
+
+  /** Checks one candidate signature against every key; answers the matching key's index or -1. */
+  interface MatchFunction {
+    int match(byte[] id, byte[] timestamp, byte[] body, byte[] signature);
+  }
+
+  /** Verifies a request, matching the signatures of one version with {@code match}. */
+  static VerifiedWebhook verify(
+      Checks checks,
+      SignatureScheme scheme,
+      String version,
+      int keyCount,
+      WebhookHeaders headers,
+      byte[] body,
+      MatchFunction match) {
+    checks.body(body);
+    String id = checks.header(headers, ID);
+    String timestamp = checks.header(headers, TIMESTAMP);
+    checks.header(headers, SIGNATURE);
+    long seconds = checks.timestamp(timestamp, TIMESTAMP);
+
+    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
+    byte[] tsBytes = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
+    int candidates = 0;
+    int malformed = 0;
+    List<String> otherVersions = null;
+    // A request may carry its signature list on one line (the standard) or several.
+    for (String line : headers.all(SIGNATURE)) {
+      int n = line.length();
+      int start = 0;
+      while (start < n) {
+        while (start < n && line.charAt(start) == ' ') {
+          start++;
+        }
+        int end = start;
+        while (end < n && line.charAt(end) != ' ') {
+          end++;
+        }
+        if (end > start) {
+          int comma = line.indexOf(',', start);
+          if (comma < 0 || comma >= end) {
+            malformed++;
+          } else if (line.regionMatches(start, version, 0, version.length())
+              && comma - start == version.length()) {
+            byte[] signature = Encoding.unbase64(line.substring(comma + 1, end));
+            if (signature == null) {
+              malformed++;
+            } else {
+              candidates++;
+              int key = match.match(idBytes, tsBytes, body, signature);
+              if (key >= 0) {
+                return new VerifiedWebhook(
+                    scheme, Optional.of(id), Optional.of(Instant.ofEpochSecond(seconds)), key);
+              }
+            }
+          } else {
+            if (otherVersions == null) {
+              otherVersions = new ArrayList<>(2);
+            }
+            if (otherVersions.size() < 4) {
+              otherVersions.add(Checks.printable(line.substring(start, comma)));
+            }
+          }
+        }
+        start = end;
+      }
+    }
+    if (candidates == 0) {
+      if (otherVersions != null) {
+        throw checks.noMatch(
+            SIGNATURE,
+            0,
+            keyCount,
+            ": it holds no "
+                + version
+                + " signature, only "
+                + otherVersions
+                + "; is the receiver configured for the scheme the sender uses?");
+      }
+      throw Checks.malformed(
+          SIGNATURE
+              + " holds no signature of the form \""
+              + version
+              + ",<base64>\""
+              + (malformed > 0 ? " (" + malformed + " malformed entries)" : ""));
+    }
+    throw checks.noMatch(SIGNATURE, candidates, keyCount, "");
+  }
+}

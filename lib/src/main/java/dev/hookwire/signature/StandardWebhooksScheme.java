@@ -1,0 +1,151 @@
+package dev.hookwire.signature;
+
+import dev.hookwire.internal.Encoding;
+import dev.hookwire.internal.HmacKey;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import javax.crypto.Mac;
+
+/** Standard Webhooks v1: HMAC-SHA256 over {@code id.timestamp.body}, secrets {@code whsec_}. */
+final class StandardWebhooksScheme extends SignatureScheme {
+  static final StandardWebhooksScheme INSTANCE = new StandardWebhooksScheme();
+  static final String SECRET_PREFIX = "whsec_";
+  private static final String VERSION = "v1";
+  private static final String ALGORITHM = "HmacSHA256";
+
+  private StandardWebhooksScheme() {
+    super("standard");
+  }
+
+  @Override
+  boolean signsTimestamp() {
+    return true;
+  }
+
+  @Override
+  Object signingKey(String key, int index) {
+    String encoded = key.startsWith(SECRET_PREFIX) ? key.substring(SECRET_PREFIX.length()) : key;
+    byte[] bytes = Encoding.unbase64(encoded.trim());
+    if (bytes == null) {
+      throw new IllegalArgumentException(
+          "key #"
+              + index
+              + " is not a Standard Webhooks secret: expected whsec_ followed by base64 (or the"
+              + " base64 alone)");
+    }
+    if (bytes.length == 0) {
+      throw new IllegalArgumentException("key #" + index + " is empty");
+    }
+    return HmacKey.of(ALGORITHM, bytes);
+  }
+
+  @Override
+  Object rawKey(byte[] key, int index) {
+    if (key.length == 0) {
+      throw new IllegalArgumentException("key #" + index + " is empty");
+    }
+    return HmacKey.of(ALGORITHM, key);
+  }
+
+  @Override
+  Signer newSigner(Signer.Builder builder) {
+    return new V1Signer(hmacKeys(builder.keys()));
+  }
+
+  @Override
+  Verifier newVerifier(Verifier.Builder builder) {
+    return new V1Verifier(new Checks(builder), hmacKeys(builder.keys()));
+  }
+
+  private static HmacKey[] hmacKeys(List<Object> keys) {
+    return keys.toArray(new HmacKey[0]);
+  }
+
+  static byte[] mac(HmacKey key, byte[] id, byte[] timestamp, byte[] body) {
+    Mac mac = key.mac();
+    mac.update(id);
+    mac.update((byte) '.');
+    mac.update(timestamp);
+    mac.update((byte) '.');
+    mac.update(body);
+    return mac.doFinal();
+  }
+
+  private static final class V1Signer implements Signer {
+    private final HmacKey[] keys;
+
+    V1Signer(HmacKey[] keys) {
+      this.keys = keys;
+    }
+
+    @Override
+    public SignatureScheme scheme() {
+      return INSTANCE;
+    }
+
+    @Override
+    public Map<String, String> sign(String webhookId, Instant timestamp, byte[] body) {
+      return StandardWebhooksFormat.headers(
+          webhookId,
+          timestamp,
+          body,
+          VERSION,
+          (id, ts, b) -> {
+            List<byte[]> signatures = new ArrayList<>(keys.length);
+            for (HmacKey key : keys) {
+              signatures.add(mac(key, id, ts, b));
+            }
+            return signatures;
+          });
+    }
+
+    @Override
+    public String toString() {
+      return "Signer[standard, " + keys.length + " key(s)]";
+    }
+  }
+
+  private static final class V1Verifier implements Verifier {
+    private final Checks checks;
+    private final HmacKey[] keys;
+
+    V1Verifier(Checks checks, HmacKey[] keys) {
+      this.checks = checks;
+      this.keys = keys;
+    }
+
+    @Override
+    public VerifiedWebhook verify(WebhookHeaders headers, byte[] body) {
+      // Expected MACs are computed once per request, on the first v1 candidate.
+      byte[][] expected = new byte[keys.length][];
+      return StandardWebhooksFormat.verify(
+          checks,
+          INSTANCE,
+          VERSION,
+          keys.length,
+          headers,
+          body,
+          (id, ts, b, signature) -> {
+            int match = -1;
+            for (int i = 0; i < keys.length; i++) {
+              if (expected[i] == null) {
+                expected[i] = mac(keys[i], id, ts, b);
+              }
+              // Every key is compared, so timing does not tell which one matched.
+              if (MessageDigest.isEqual(expected[i], signature) && match < 0) {
+                match = i;
+              }
+            }
+            return match;
+          });
+    }
+
+    @Override
+    public String toString() {
+      return "Verifier[standard, " + keys.length + " key(s)]";
+    }
+  }
+}
