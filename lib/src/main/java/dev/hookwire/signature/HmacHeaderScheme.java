@@ -192,7 +192,7 @@ final class HmacHeaderScheme extends SignatureScheme {
       int candidates = 0;
       for (String value : headers.all(header)) {
         byte[] signature = decode(value);
-        if (signature == null) {
+        if (signature == null || signature.length == 0) {
           continue;
         }
         candidates++;

@@ -86,12 +86,12 @@ final class StandardWebhooksFormat {
         }
         if (end > start) {
           int comma = line.indexOf(',', start);
-          if (comma < 0 || comma >= end) {
+          if (comma <= start || comma >= end) {
             malformed++;
           } else if (line.regionMatches(start, version, 0, version.length())
               && comma - start == version.length()) {
             byte[] signature = Encoding.unbase64(line.substring(comma + 1, end));
-            if (signature == null) {
+            if (signature == null || signature.length == 0) {
               malformed++;
             } else {
               candidates++;

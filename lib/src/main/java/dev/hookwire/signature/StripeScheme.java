@@ -142,7 +142,7 @@ final class StripeScheme extends SignatureScheme {
           continue;
         }
         byte[] signature = Encoding.unhex(item.substring(eq + 1).trim());
-        if (signature == null) {
+        if (signature == null || signature.length == 0) {
           continue;
         }
         valid++;
