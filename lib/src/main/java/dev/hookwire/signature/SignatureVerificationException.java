@@ -29,6 +29,7 @@ public final class SignatureVerificationException extends HookwireException {
     BODY_TOO_LARGE
   }
 
+  /** The check that failed. */
   private final Reason reason;
 
   /**

@@ -22,6 +22,10 @@ public record VerifiedWebhook(
   /**
    * Validates the components.
    *
+   * @param scheme the scheme whose signature matched
+   * @param webhookId the sender's message id, where the scheme signs one
+   * @param timestamp the signed send time, where the scheme signs one
+   * @param keyIndex the position of the matching key among the verifier's keys
    * @throws IllegalArgumentException if {@code keyIndex} is negative
    */
   public VerifiedWebhook {
