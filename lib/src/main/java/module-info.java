@@ -11,12 +11,15 @@
  */
 module dev.hookwire {
   requires transitive com.fasterxml.jackson.databind;
+  requires java.net.http;
   requires okhttp3;
   requires org.slf4j;
 
   exports dev.hookwire;
   exports dev.hookwire.event;
   exports dev.hookwire.signature;
+  exports dev.hookwire.store;
+  exports dev.hookwire.transport;
 
   opens dev.hookwire.event to com.fasterxml.jackson.databind;
 }

@@ -1,0 +1,13 @@
+package dev.hookwire.store;
+
+/** How one attempt ended. */
+public enum AttemptOutcome {
+  /** The endpoint answered 2xx. */
+  SUCCEEDED,
+  /** The endpoint answered, with a status that is not 2xx. */
+  HTTP_ERROR,
+  /** No complete response within the timeout. */
+  TIMEOUT,
+  /** No response: connection refused or reset, TLS failure, DNS failure, refused destination. */
+  NETWORK_ERROR
+}

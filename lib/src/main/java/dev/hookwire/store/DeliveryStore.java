@@ -1,0 +1,177 @@
+package dev.hookwire.store;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the dispatcher keeps endpoints, messages, deliveries and the attempt log: the SPI that
+ * makes delivery durable.
+ *
+ * <p><b>Contract.</b> {@link #enqueue} is durable when it returns (committed, for a database)
+ * and atomic: every message and delivery of the call is stored, or none. {@link #claim} hands a
+ * due delivery to one node at a time, under a lease; once the lease expires the delivery is
+ * claimable again (its node is presumed dead). {@link #complete} and {@link #release} apply only
+ * while the claim is current (compare-and-set on owner and claim token), so a node that lost its
+ * lease cannot record an outcome twice. Deliveries with the same ordering key to the same
+ * endpoint are claimable one at a time, in enqueue order: a later one waits while an earlier one
+ * is {@link DeliveryState#PENDING}.
+ *
+ * <p><b>Threads.</b> Called from dispatcher threads, concurrently; never from a transport's
+ * callback thread and never while an HTTP request is held open, so implementations may block on
+ * I/O (a database round trip) but should not hold locks across calls. <b>Errors.</b> A storage
+ * failure is a {@link StoreException} with its cause; programming errors (a null argument) are
+ * the usual runtime exceptions. Implementations must be thread-safe.
+ */
+public interface DeliveryStore extends AutoCloseable {
+
+  /**
+   * Inserts an endpoint, or replaces the one with the same id.
+   *
+   * @param endpoint the endpoint
+   * @throws StoreException if it cannot be stored
+   */
+  void saveEndpoint(StoredEndpoint endpoint);
+
+  /**
+   * Deletes an endpoint. Its deliveries stay, for the log; the dispatcher does not attempt them.
+   *
+   * @param endpointId the endpoint's id
+   * @return whether it existed
+   * @throws StoreException if it cannot be deleted
+   */
+  boolean deleteEndpoint(String endpointId);
+
+  /**
+   * Returns every endpoint, in the order they were first saved.
+   *
+   * @return the endpoints
+   * @throws StoreException if they cannot be read
+   */
+  List<StoredEndpoint> endpoints();
+
+  /**
+   * Stores messages and their deliveries, atomically and durably. Each delivery is due at its
+   * message's {@code createdAt}.
+   *
+   * @param messages the messages; each body is kept, not copied
+   * @param deliveries the deliveries, each naming a message of this call
+   * @throws StoreException if they cannot be stored; then none is
+   * @throws IllegalArgumentException if a delivery names a message not in {@code messages}, or an
+   *     id is already used
+   */
+  void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries);
+
+  /**
+   * Claims due deliveries: {@link DeliveryState#PENDING}, due at or before {@code now}, not
+   * leased (or with an expired lease), not to an excluded endpoint, not behind an earlier
+   * pending delivery with the same ordering key to the same endpoint. Oldest due first.
+   *
+   * @param request who claims, when, for how long, how many, and which endpoints to skip
+   * @return the claimed deliveries, at most {@code request.limit()}
+   * @throws StoreException if the store cannot be read or written
+   */
+  List<ClaimedDelivery> claim(ClaimRequest request);
+
+  /**
+   * Records attempts and the new state of claimed deliveries, each only if its claim is
+   * current. The attempt is appended to the log with the state change, atomically per delivery.
+   *
+   * @param completions the results, in any order
+   * @return for each completion, in order, whether it was applied
+   * @throws StoreException if the store cannot be written
+   */
+  List<Boolean> complete(List<Completion> completions);
+
+  /**
+   * Gives claimed deliveries back without an attempt, due again at {@code dueAt}; each only if
+   * its claim is current.
+   *
+   * @param claims the claims to give back
+   * @param dueAt when they are due again
+   * @return for each claim, in order, whether it was released
+   * @throws StoreException if the store cannot be written
+   */
+  List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt);
+
+  /**
+   * Returns the earliest time at which an unleased pending delivery is due, to schedule the next
+   * claim; deliveries to excluded endpoints count too.
+   *
+   * @return the earliest due time, or empty if nothing is pending
+   * @throws StoreException if the store cannot be read
+   */
+  Optional<Instant> nextDueAt();
+
+  /**
+   * Returns one delivery.
+   *
+   * @param deliveryId the delivery's id
+   * @return the delivery, or empty if unknown
+   * @throws StoreException if the store cannot be read
+   */
+  Optional<DeliveryRecord> delivery(String deliveryId);
+
+  /**
+   * Returns the deliveries a query selects, newest first.
+   *
+   * @param query the selection
+   * @return the deliveries
+   * @throws StoreException if the store cannot be read
+   */
+  List<DeliveryRecord> deliveries(DeliveryQuery query);
+
+  /**
+   * Returns the attempt log of one event, across endpoints, oldest first.
+   *
+   * @param eventId the event's id
+   * @return the attempts
+   * @throws StoreException if the store cannot be read
+   */
+  List<AttemptRecord> attemptsForEvent(String eventId);
+
+  /**
+   * Returns the attempt log of one endpoint from a time on, oldest first.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest start time
+   * @param limit the most to return
+   * @return the attempts
+   * @throws StoreException if the store cannot be read
+   */
+  List<AttemptRecord> attemptsForEndpoint(String endpointId, Instant since, int limit);
+
+  /**
+   * Makes dead deliveries pending again, due at {@code now}, with their attempt count reset; the
+   * log keeps the earlier attempts.
+   *
+   * @param deliveryIds the deliveries; those not dead are left alone
+   * @param now when they are due
+   * @return how many were revived
+   * @throws StoreException if the store cannot be written
+   */
+  int replay(List<String> deliveryIds, Instant now);
+
+  /**
+   * Counts deliveries in a state.
+   *
+   * @param state the state
+   * @return the count
+   * @throws StoreException if the store cannot be read
+   */
+  long count(DeliveryState state);
+
+  /**
+   * Deletes succeeded deliveries, their attempts, and messages no delivery needs any more, last
+   * updated before a time. Dead and pending deliveries are kept.
+   *
+   * @param updatedBefore the cut-off
+   * @return how many deliveries were deleted
+   * @throws StoreException if the store cannot be written
+   */
+  int prune(Instant updatedBefore);
+
+  /** Releases the store's resources; the default does nothing. */
+  @Override
+  default void close() {}
+}
