@@ -20,6 +20,7 @@ module dev.hookwire {
   exports dev.hookwire.signature;
   exports dev.hookwire.store;
   exports dev.hookwire.transport;
+  exports dev.hookwire.dispatch;
 
   opens dev.hookwire.event to com.fasterxml.jackson.databind;
 }

@@ -1,0 +1,49 @@
+package dev.hookwire.dispatch;
+
+import dev.hookwire.store.AttemptRecord;
+import java.time.Instant;
+
+/**
+ * Hears what happens to deliveries: for metrics, alerts, or a user interface.
+ *
+ * <p>Every method has an empty default, so a listener implements only what it needs and new
+ * callbacks can be added without breaking it. Callbacks run on dispatcher threads, after the
+ * store has recorded the outcome; they must be quick and must not block. An exception thrown by a
+ * listener is logged and otherwise ignored. Implementations must be thread-safe.
+ */
+public interface DeliveryListener {
+
+  /**
+   * An attempt succeeded: the delivery is done.
+   *
+   * @param attempt the attempt
+   */
+  default void attemptSucceeded(AttemptRecord attempt) {}
+
+  /**
+   * An attempt failed and the delivery will be attempted again.
+   *
+   * @param attempt the attempt
+   * @param nextAttemptAt when the next attempt is due
+   */
+  default void attemptFailed(AttemptRecord attempt, Instant nextAttemptAt) {}
+
+  /**
+   * A delivery is dead: its last attempt failed, or its endpoint answered 410, was disabled or
+   * deleted. It is kept and can be replayed.
+   *
+   * @param deliveryId the delivery
+   * @param endpointId its endpoint
+   * @param reason why it is dead
+   */
+  default void deliveryDead(String deliveryId, String endpointId, String reason) {}
+
+  /**
+   * An endpoint was disabled by the dispatcher: it answered 410 Gone, or kept failing for
+   * longer than the dispatcher allows. Its pending deliveries wait until it is enabled again.
+   *
+   * @param endpoint the endpoint, as it is now
+   * @param reason why
+   */
+  default void endpointDisabled(Endpoint endpoint, String reason) {}
+}

@@ -1,0 +1,705 @@
+package dev.hookwire.dispatch;
+
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.NewDelivery;
+import dev.hookwire.store.NewMessage;
+import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.transport.NetworkPolicy;
+import dev.hookwire.transport.OkHttpTransport;
+import dev.hookwire.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers events to endpoints: the sending side's entry point.
+ *
+ * <pre>{@code
+ * Dispatcher dispatcher = Dispatcher.builder().build();   // in-memory store, OkHttp
+ * dispatcher.register(Endpoint.builder("https://hooks.example.com/experiments")
+ *     .signing(SignatureScheme.standardWebhooks(), secret)
+ *     .build());
+ * dispatcher.start();
+ * dispatcher.send(experienceEvent.toEvent());            // durable when it returns
+ * ...
+ * dispatcher.close();                                     // drains requests in flight
+ * }</pre>
+ *
+ * <p><b>Contracts.</b> {@link #send} returns once the event is durable in the store. It fans the
+ * event out to every enabled endpoint subscribed to its type, serialising the body once per
+ * payload mapper and sharing it. Every attempt of every delivery carries the event's id as the
+ * webhook id and is signed afresh with the current time. An attempt succeeds on 2xx; a 410
+ * disables the endpoint; 429, 502, 503 and 504 honour {@code Retry-After} (up to the policy's
+ * limit); every other status, timeout and connection failure is retried on the {@link
+ * RetryPolicy}'s schedule until the delivery is dead. Dead deliveries are kept and can be
+ * replayed. An endpoint failing without a success for {@link Builder#autoDisableAfter} is
+ * disabled. Requests are capped globally and per endpoint; a circuit breaker stops hammering an
+ * endpoint that keeps failing; so one slow or dead endpoint never holds up the others.
+ *
+ * <p>Thread-safe. Work runs on the scheduler given to the builder (by default one daemon
+ * thread), HTTP on the transport's own threads.
+ */
+public final class Dispatcher implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final Engine engine;
+
+  private Dispatcher(Engine engine) {
+    this.engine = engine;
+  }
+
+  /**
+   * Starts a dispatcher with the defaults: an in-memory store, an {@link OkHttpTransport}, the
+   * system clock, one scheduler thread, the Standard Webhooks retry schedule and a 10 s timeout.
+   *
+   * @return a builder
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Loads the endpoints the store holds and starts delivering. Events sent before {@code start}
+   * are kept and delivered once started.
+   *
+   * @return this dispatcher
+   * @throws IllegalStateException if already started or closed
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
+   */
+  public Dispatcher start() {
+    engine.start();
+    return this;
+  }
+
+  /**
+   * Stores an event for delivery to every enabled endpoint subscribed to its type.
+   *
+   * @param event the event
+   * @return the event's id and one delivery id per endpoint
+   * @throws IllegalStateException if the dispatcher is closed
+   * @throws dev.hookwire.store.StoreException if the store cannot take it; then nothing was
+   *     stored and the caller decides what to do
+   */
+  public SendReceipt send(WebhookEvent<?> event) {
+    return engine.send(event, Optional.empty());
+  }
+
+  /**
+   * Stores an event whose deliveries must keep order with others of the same key: to each
+   * endpoint, the next delivery with the key waits until the previous one succeeded or died.
+   *
+   * @param event the event
+   * @param orderingKey the key, for example an experience id
+   * @return the event's id and one delivery id per endpoint
+   * @throws IllegalStateException if the dispatcher is closed
+   * @throws dev.hookwire.store.StoreException if the store cannot take it
+   */
+  public SendReceipt send(WebhookEvent<?> event, String orderingKey) {
+    Objects.requireNonNull(orderingKey, "orderingKey == null");
+    return engine.send(event, Optional.of(orderingKey));
+  }
+
+  /**
+   * Registers a new endpoint after checking it: the network policy (no private or loopback
+   * destination unless allowed), and, if {@link Endpoint#verifyOnRegistration()} is on (by
+   * default for https), a HEAD request that must answer 2xx over a valid certificate.
+   *
+   * @param endpoint the endpoint
+   * @return the endpoint as registered
+   * @throws IllegalArgumentException if an endpoint with its id is already registered
+   * @throws EndpointValidationException if a check fails; the exception names it
+   * @throws IllegalStateException if the dispatcher is closed
+   */
+  public Endpoint register(Endpoint endpoint) {
+    return engine.register(endpoint, false);
+  }
+
+  /**
+   * Replaces a registered endpoint's settings (same id). The destination is checked again if the
+   * URL changed.
+   *
+   * @param endpoint the new settings
+   * @return the endpoint as stored
+   * @throws IllegalArgumentException if no endpoint has its id
+   * @throws EndpointValidationException if a check fails
+   */
+  public Endpoint update(Endpoint endpoint) {
+    return engine.register(endpoint, true);
+  }
+
+  /**
+   * Makes a new secret the endpoint's primary one; the current ones keep signing for {@code
+   * grace}, so receivers can switch without rejecting anything.
+   *
+   * @param endpointId the endpoint
+   * @param newSecret the new secret
+   * @param grace how long the current secrets keep signing
+   * @return the endpoint as stored
+   * @throws IllegalArgumentException if the endpoint is unknown or the secret malformed
+   * @throws IllegalStateException if the endpoint is not signed
+   */
+  public Endpoint rotateSecret(String endpointId, String newSecret, Duration grace) {
+    Objects.requireNonNull(grace, "grace == null");
+    Endpoint current = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
+    Endpoint rotated =
+        current.toBuilder().rotateSecret(newSecret, engine.clock.instant().plus(grace)).build();
+    return engine.register(rotated, true);
+  }
+
+  /**
+   * Disables an endpoint: its deliveries wait, none is attempted, new events skip it.
+   *
+   * @param endpointId the endpoint
+   * @return the endpoint as stored
+   * @throws IllegalArgumentException if the endpoint is unknown
+   */
+  public Endpoint disable(String endpointId) {
+    return engine.setEnabled(endpointId, false, "disabled by the host");
+  }
+
+  /**
+   * Enables an endpoint again; its waiting deliveries resume.
+   *
+   * @param endpointId the endpoint
+   * @return the endpoint as stored
+   * @throws IllegalArgumentException if the endpoint is unknown
+   */
+  public Endpoint enable(String endpointId) {
+    return engine.setEnabled(endpointId, true, null);
+  }
+
+  /**
+   * Deletes an endpoint. Its pending deliveries are not attempted; its log stays.
+   *
+   * @param endpointId the endpoint
+   * @return whether it existed
+   */
+  public boolean delete(String endpointId) {
+    return engine.delete(endpointId);
+  }
+
+  /**
+   * Returns a registered endpoint.
+   *
+   * @param endpointId the endpoint's id
+   * @return the endpoint, or empty
+   */
+  public Optional<Endpoint> endpoint(String endpointId) {
+    EndpointRuntime runtime = engine.endpoints.get(endpointId);
+    return runtime == null ? Optional.empty() : Optional.of(runtime.endpoint());
+  }
+
+  /**
+   * Returns every registered endpoint.
+   *
+   * @return the endpoints
+   */
+  public List<Endpoint> endpoints() {
+    List<Endpoint> all = new ArrayList<>();
+    engine.endpoints.values().forEach(r -> all.add(r.endpoint()));
+    return all;
+  }
+
+  /**
+   * Sends one test event ({@code hookwire.test}) to an endpoint now, once, without storing it or
+   * retrying, and reports the attempt.
+   *
+   * @param endpointId the endpoint
+   * @return completes with the attempt: succeeded, or why not
+   * @throws IllegalArgumentException if the endpoint is unknown
+   */
+  public CompletableFuture<AttemptRecord> sendTestEvent(String endpointId) {
+    return engine.sendTest(endpoint(endpointId).orElseThrow(() -> unknown(endpointId)));
+  }
+
+  /**
+   * Makes a dead delivery pending again, with a fresh retry schedule.
+   *
+   * @param deliveryId the delivery
+   * @return whether it was dead and is now pending
+   */
+  public boolean replay(String deliveryId) {
+    Objects.requireNonNull(deliveryId, "deliveryId == null");
+    int revived = engine.store.replay(List.of(deliveryId), engine.clock.instant());
+    engine.wake();
+    return revived > 0;
+  }
+
+  /**
+   * Makes every dead delivery of an endpoint created at or after {@code since} pending again.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest creation time
+   * @return how many were revived
+   */
+  public int replayDead(String endpointId, Instant since) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(since, "since == null");
+    int total = 0;
+    while (true) {
+      List<DeliveryRecord> dead =
+          engine.store.deliveries(DeliveryQuery.forEndpoint(endpointId, DeliveryState.DEAD, since, 1000));
+      if (dead.isEmpty()) {
+        break;
+      }
+      List<String> ids = new ArrayList<>(dead.size());
+      dead.forEach(d -> ids.add(d.deliveryId()));
+      int revived = engine.store.replay(ids, engine.clock.instant());
+      total += revived;
+      if (revived == 0 || dead.size() < 1000) {
+        break;
+      }
+    }
+    engine.wake();
+    return total;
+  }
+
+  /**
+   * Returns one delivery.
+   *
+   * @param deliveryId the delivery
+   * @return the delivery, or empty
+   */
+  public Optional<DeliveryRecord> delivery(String deliveryId) {
+    return engine.store.delivery(deliveryId);
+  }
+
+  /**
+   * Returns every delivery of an event.
+   *
+   * @param eventId the event's id
+   * @return the deliveries, newest first
+   */
+  public List<DeliveryRecord> deliveries(String eventId) {
+    return engine.store.deliveries(DeliveryQuery.forEvent(eventId));
+  }
+
+  /**
+   * Returns an endpoint's dead deliveries created at or after a time.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest creation time
+   * @param limit the most to return
+   * @return the deliveries, newest first
+   */
+  public List<DeliveryRecord> deadDeliveries(String endpointId, Instant since, int limit) {
+    return engine.store.deliveries(
+        DeliveryQuery.forEndpoint(endpointId, DeliveryState.DEAD, since, limit));
+  }
+
+  /**
+   * Returns the attempt log of an event, oldest first.
+   *
+   * @param eventId the event's id
+   * @return the attempts
+   */
+  public List<AttemptRecord> attempts(String eventId) {
+    return engine.store.attemptsForEvent(eventId);
+  }
+
+  /**
+   * Returns the attempt log of an endpoint from a time on, oldest first.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest start time
+   * @param limit the most to return
+   * @return the attempts
+   */
+  public List<AttemptRecord> attempts(String endpointId, Instant since, int limit) {
+    return engine.store.attemptsForEndpoint(endpointId, since, limit);
+  }
+
+  /**
+   * Returns how many requests are in flight now.
+   *
+   * @return the count
+   */
+  public int inFlight() {
+    return engine.inFlight.get();
+  }
+
+  /**
+   * Stops taking work, waits up to the builder's drain timeout for requests in flight, and
+   * releases what the dispatcher created (its scheduler, its transport). Deliveries not yet
+   * attempted stay pending in the store. Calling it again does nothing.
+   */
+  @Override
+  public void close() {
+    engine.close(engine.drainTimeout);
+  }
+
+  /**
+   * Like {@link #close()}, with another drain timeout.
+   *
+   * @param drainTimeout how long to wait for requests in flight
+   */
+  public void close(Duration drainTimeout) {
+    engine.close(Objects.requireNonNull(drainTimeout, "drainTimeout == null"));
+  }
+
+  @Override
+  public String toString() {
+    return "Dispatcher[" + engine.nodeId + ", " + engine.endpoints.size() + " endpoint(s), "
+        + engine.state + "]";
+  }
+
+  static IllegalArgumentException unknown(String endpointId) {
+    return new IllegalArgumentException("no endpoint with id " + endpointId);
+  }
+
+  /** Builds a {@link Dispatcher}. Not thread-safe; the dispatcher it builds is. */
+  public static final class Builder {
+    DeliveryStore store;
+    Transport transport;
+    ScheduledExecutorService scheduler;
+    Clock clock = Clock.systemUTC();
+    EventCodec codec = EventCodec.ofDefaults();
+    NetworkPolicy networkPolicy = NetworkPolicy.ofDefaults();
+    RetryPolicy retryPolicy = RetryPolicy.standardWebhooks();
+    Duration timeout = Duration.ofSeconds(10);
+    int maxInFlight = 256;
+    int maxInFlightPerEndpoint = 32;
+    int breakerThreshold = 10;
+    Duration breakerOpenFor = Duration.ofSeconds(30);
+    Duration autoDisableAfter = Duration.ofDays(5);
+    Duration pollInterval = Duration.ofSeconds(1);
+    Duration drainTimeout = Duration.ofSeconds(30);
+    Duration lease;
+    String nodeId;
+    final List<DeliveryListener> listeners = new ArrayList<>();
+    final Map<String, PayloadMapper> mappers = new LinkedHashMap<>();
+    final Map<String, SignatureScheme> schemes = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /**
+     * Sets the store. Default: a new {@link InMemoryDeliveryStore}, which loses pending work when
+     * the process ends. The dispatcher does not close a store it was given.
+     *
+     * @param store the store
+     * @return this builder
+     */
+    public Builder store(DeliveryStore store) {
+      this.store = Objects.requireNonNull(store, "store == null");
+      return this;
+    }
+
+    /**
+     * Sets the transport. Default: a new {@link OkHttpTransport} with this builder's network
+     * policy, closed with the dispatcher. The dispatcher does not close a transport it was
+     * given; that transport applies its own network policy at connect time.
+     *
+     * @param transport the transport
+     * @return this builder
+     */
+    public Builder transport(Transport transport) {
+      this.transport = Objects.requireNonNull(transport, "transport == null");
+      return this;
+    }
+
+    /**
+     * Sets the scheduler that runs the dispatcher's work and timers. Default: one daemon thread,
+     * shut down with the dispatcher. A scheduler given here is not shut down by the dispatcher.
+     *
+     * @param scheduler the scheduler
+     * @return this builder
+     */
+    public Builder scheduler(ScheduledExecutorService scheduler) {
+      this.scheduler = Objects.requireNonNull(scheduler, "scheduler == null");
+      return this;
+    }
+
+    /**
+     * Sets the clock every time-based decision reads. Default: the system UTC clock.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Sets the codec that writes event bodies. Default {@link EventCodec#ofDefaults()}.
+     *
+     * @param codec the codec
+     * @return this builder
+     */
+    public Builder codec(EventCodec codec) {
+      this.codec = Objects.requireNonNull(codec, "codec == null");
+      return this;
+    }
+
+    /**
+     * Sets which destinations endpoints may have; checked at registration, and by the default
+     * transport at connect time. Default: public addresses only.
+     *
+     * @param networkPolicy the policy
+     * @return this builder
+     */
+    public Builder networkPolicy(NetworkPolicy networkPolicy) {
+      this.networkPolicy = Objects.requireNonNull(networkPolicy, "networkPolicy == null");
+      return this;
+    }
+
+    /**
+     * Sets the retry policy of endpoints that do not set their own. Default {@link
+     * RetryPolicy#standardWebhooks()}.
+     *
+     * @param retryPolicy the policy
+     * @return this builder
+     */
+    public Builder retryPolicy(RetryPolicy retryPolicy) {
+      this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy == null");
+      return this;
+    }
+
+    /**
+     * Sets the request timeout of endpoints that do not set their own. Default 10 s.
+     *
+     * @param timeout the timeout, positive, at most 5 minutes
+     * @return this builder
+     * @throws IllegalArgumentException if out of range
+     */
+    public Builder timeout(Duration timeout) {
+      Objects.requireNonNull(timeout, "timeout == null");
+      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
+        throw new IllegalArgumentException("timeout must be positive and at most 5 minutes: " + timeout);
+      }
+      this.timeout = timeout;
+      return this;
+    }
+
+    /**
+     * Caps requests in flight across all endpoints. Default 256.
+     *
+     * @param maxInFlight at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
+      }
+      this.maxInFlight = maxInFlight;
+      return this;
+    }
+
+    /**
+     * Caps requests in flight to each endpoint that does not set its own cap. Default 32.
+     *
+     * @param maxInFlight at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxInFlightPerEndpoint(int maxInFlight) {
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlightPerEndpoint must be at least 1: " + maxInFlight);
+      }
+      this.maxInFlightPerEndpoint = maxInFlight;
+      return this;
+    }
+
+    /**
+     * Sets the circuit breaker: after {@code failures} failed attempts in a row an endpoint gets
+     * no request for {@code openFor}, then one probe; a success closes it. Default 10 failures,
+     * 30 s.
+     *
+     * @param failures failures in a row that open it; 0 turns the breaker off
+     * @param openFor how long it stays open
+     * @return this builder
+     * @throws IllegalArgumentException if a value is negative
+     */
+    public Builder circuitBreaker(int failures, Duration openFor) {
+      Objects.requireNonNull(openFor, "openFor == null");
+      if (failures < 0 || openFor.isNegative()) {
+        throw new IllegalArgumentException("circuitBreaker values must not be negative");
+      }
+      this.breakerThreshold = failures;
+      this.breakerOpenFor = openFor;
+      return this;
+    }
+
+    /**
+     * Sets how long an endpoint may fail without a single success before it is disabled.
+     * Default 5 days.
+     *
+     * @param duration the time of continuous failure
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder autoDisableAfter(Duration duration) {
+      Objects.requireNonNull(duration, "duration == null");
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException("autoDisableAfter must be positive: " + duration);
+      }
+      this.autoDisableAfter = duration;
+      return this;
+    }
+
+    /**
+     * Sets how often the store is asked for due work besides the dispatcher's own wake-ups (for
+     * work enqueued by other nodes). Default 1 s.
+     *
+     * @param interval the interval, positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder pollInterval(Duration interval) {
+      Objects.requireNonNull(interval, "interval == null");
+      if (interval.isNegative() || interval.isZero()) {
+        throw new IllegalArgumentException("pollInterval must be positive: " + interval);
+      }
+      this.pollInterval = interval;
+      return this;
+    }
+
+    /**
+     * Sets how long {@link Dispatcher#close()} waits for requests in flight. Default 30 s.
+     *
+     * @param timeout the drain timeout
+     * @return this builder
+     */
+    public Builder drainTimeout(Duration timeout) {
+      this.drainTimeout = Objects.requireNonNull(timeout, "timeout == null");
+      return this;
+    }
+
+    /**
+     * Sets how long a claimed delivery stays leased to this node. Default: the longest request
+     * timeout plus 20 s. A node that dies leaves its deliveries to others after this time.
+     *
+     * @param lease the lease, longer than any request timeout
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder lease(Duration lease) {
+      Objects.requireNonNull(lease, "lease == null");
+      if (lease.isNegative() || lease.isZero()) {
+        throw new IllegalArgumentException("lease must be positive: " + lease);
+      }
+      this.lease = lease;
+      return this;
+    }
+
+    /**
+     * Sets this node's id, which owns its leases. Default: random.
+     *
+     * @param nodeId the id
+     * @return this builder
+     */
+    public Builder nodeId(String nodeId) {
+      this.nodeId = Objects.requireNonNull(nodeId, "nodeId == null");
+      return this;
+    }
+
+    /**
+     * Adds a listener.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(DeliveryListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
+     * Registers a payload mapper under its name, so that stored endpoints using it can be loaded.
+     * Endpoints registered through this dispatcher register their mappers themselves.
+     *
+     * @param mapper the mapper
+     * @return this builder
+     */
+    public Builder payloadMapper(PayloadMapper mapper) {
+      Objects.requireNonNull(mapper, "mapper == null");
+      mappers.put(mapper.name(), mapper);
+      return this;
+    }
+
+    /**
+     * Registers a custom signature scheme under its name, so that stored endpoints using it can
+     * be loaded. Built-in schemes need no registration.
+     *
+     * @param scheme the scheme
+     * @return this builder
+     */
+    public Builder signatureScheme(SignatureScheme scheme) {
+      Objects.requireNonNull(scheme, "scheme == null");
+      schemes.put(scheme.name(), scheme);
+      return this;
+    }
+
+    /**
+     * Builds the dispatcher. Call {@link Dispatcher#start()} to begin delivering.
+     *
+     * @return the dispatcher
+     */
+    public Dispatcher build() {
+      boolean ownsScheduler = scheduler == null;
+      ScheduledExecutorService s = scheduler;
+      if (s == null) {
+        s =
+            Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread t = new Thread(r, "hookwire-dispatcher");
+                  t.setDaemon(true);
+                  return t;
+                });
+      }
+      boolean ownsTransport = transport == null;
+      Transport t =
+          transport != null
+              ? transport
+              : OkHttpTransport.builder().networkPolicy(networkPolicy).build();
+      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create();
+      String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
+      return new Dispatcher(new Engine(this, st, t, ownsTransport, s, ownsScheduler, id));
+    }
+  }
+
+  /** Hands a list of stored endpoints to the engine; used at start. */
+  static List<Endpoint> load(Collection<StoredEndpoint> stored, EndpointCodec codec) {
+    List<Endpoint> endpoints = new ArrayList<>();
+    for (StoredEndpoint s : stored) {
+      try {
+        endpoints.add(codec.read(s.config()));
+      } catch (RuntimeException e) {
+        log.error("cannot load stored endpoint {}: {}", s.endpointId(), e.getMessage(), e);
+      }
+    }
+    return endpoints;
+  }
+
+  static void await(CompletableFuture<?> future, Duration timeout) {
+    try {
+      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (Exception e) {
+      // The caller inspects the future.
+    }
+  }
+}

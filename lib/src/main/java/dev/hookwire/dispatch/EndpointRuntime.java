@@ -1,0 +1,172 @@
+package dev.hookwire.dispatch;
+
+import dev.hookwire.signature.Signer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/**
+ * The dispatcher's live state for one endpoint: requests in flight, circuit breaker, rate limit,
+ * continuous-failure clock and a cached signer. All methods synchronise on the instance.
+ */
+final class EndpointRuntime {
+  private Endpoint endpoint;
+  private int inFlight;
+
+  // Circuit breaker: open after `threshold` consecutive failures, for `openFor`; then one probe.
+  private int consecutiveFailures;
+  private Instant openUntil;
+  private boolean probing;
+
+  // Token bucket for the endpoint's rate limit.
+  private double tokens;
+  private Instant refilledAt;
+
+  private Instant failingSince;
+
+  private Signer signer;
+  private Instant signerValidUntil;
+
+  EndpointRuntime(Endpoint endpoint) {
+    this.endpoint = endpoint;
+  }
+
+  synchronized Endpoint endpoint() {
+    return endpoint;
+  }
+
+  synchronized void update(Endpoint updated) {
+    this.endpoint = updated;
+    this.signer = null;
+    if (updated.enabled()) {
+      // A re-enabled endpoint starts afresh.
+      consecutiveFailures = 0;
+      openUntil = null;
+      probing = false;
+      failingSince = null;
+    }
+  }
+
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Answers null if a request may start now, {@link Instant#MAX} if the endpoint must wait for
+   * one in flight to finish, or the time at which it may try again.
+   */
+  synchronized Instant blockedUntil(Instant now, int defaultMaxInFlight) {
+    if (!endpoint.enabled()) {
+      return Instant.MAX;
+    }
+    if (openUntil != null) {
+      if (now.isBefore(openUntil)) {
+        return openUntil;
+      }
+      if (probing || inFlight > 0) {
+        return Instant.MAX;
+      }
+    }
+    if (inFlight >= endpoint.maxInFlight().orElse(defaultMaxInFlight)) {
+      return Instant.MAX;
+    }
+    if (endpoint.rateLimit() > 0) {
+      refill(now);
+      if (tokens < 1) {
+        long waitNanos = (long) ((1 - tokens) / endpoint.rateLimit() * 1e9);
+        return now.plusNanos(Math.max(waitNanos, 1_000_000));
+      }
+    }
+    return null;
+  }
+
+  /** How many more requests may start now; 0 if blocked. */
+  synchronized int capacity(Instant now, int defaultMaxInFlight) {
+    if (blockedUntil(now, defaultMaxInFlight) != null) {
+      return 0;
+    }
+    if (openUntil != null) {
+      return 1;
+    }
+    int room = endpoint.maxInFlight().orElse(defaultMaxInFlight) - inFlight;
+    if (endpoint.rateLimit() > 0) {
+      room = Math.min(room, (int) tokens);
+    }
+    return Math.max(room, 0);
+  }
+
+  /** Takes a slot for one request, or answers false if none is free now. */
+  synchronized boolean tryAcquire(Instant now, int defaultMaxInFlight) {
+    if (blockedUntil(now, defaultMaxInFlight) != null) {
+      return false;
+    }
+    if (openUntil != null) {
+      probing = true;
+    }
+    if (endpoint.rateLimit() > 0) {
+      tokens -= 1;
+    }
+    inFlight++;
+    return true;
+  }
+
+  synchronized void released() {
+    inFlight--;
+  }
+
+  private void refill(Instant now) {
+    double rate = endpoint.rateLimit();
+    double burst = Math.max(1, rate);
+    if (refilledAt == null) {
+      tokens = burst;
+      refilledAt = now;
+      return;
+    }
+    long nanos = Duration.between(refilledAt, now).toNanos();
+    if (nanos > 0) {
+      tokens = Math.min(burst, tokens + nanos / 1e9 * rate);
+      refilledAt = now;
+    }
+  }
+
+  /** Records a success: closes the breaker and stops the failure clock. */
+  synchronized void succeeded() {
+    consecutiveFailures = 0;
+    openUntil = null;
+    probing = false;
+    failingSince = null;
+  }
+
+  /**
+   * Records a failure; opens the breaker after {@code threshold} in a row (0: never).
+   *
+   * @return how long the endpoint has been failing without a success in between
+   */
+  synchronized Duration failed(Instant now, int threshold, Duration openFor) {
+    consecutiveFailures++;
+    if (failingSince == null) {
+      failingSince = now;
+    }
+    if (probing || (threshold > 0 && consecutiveFailures >= threshold)) {
+      openUntil = now.plus(openFor);
+      probing = false;
+    }
+    return Duration.between(failingSince, now);
+  }
+
+  synchronized Optional<Instant> openUntil() {
+    return Optional.ofNullable(openUntil);
+  }
+
+  /** The signer for the keys active now, rebuilt only when a rotated-out key expires. */
+  synchronized Optional<Signer> signer(Instant now) {
+    if (endpoint.scheme().isEmpty()) {
+      return Optional.empty();
+    }
+    if (signer == null || (signerValidUntil != null && !now.isBefore(signerValidUntil))) {
+      signer = endpoint.signerAt(now).orElseThrow();
+      signerValidUntil = endpoint.nextKeyExpiry(now).orElse(null);
+    }
+    return Optional.of(signer);
+  }
+}

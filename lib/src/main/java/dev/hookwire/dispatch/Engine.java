@@ -1,0 +1,738 @@
+package dev.hookwire.dispatch;
+
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.store.AttemptOutcome;
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.ClaimRequest;
+import dev.hookwire.store.ClaimedDelivery;
+import dev.hookwire.store.Completion;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.store.NewDelivery;
+import dev.hookwire.store.NewMessage;
+import dev.hookwire.store.StoreException;
+import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.transport.DestinationRefusedException;
+import dev.hookwire.transport.NetworkPolicy;
+import dev.hookwire.transport.Transport;
+import dev.hookwire.transport.TransportRequest;
+import dev.hookwire.transport.TransportResponse;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The dispatcher's machinery: fan-out at send, the pump that claims due deliveries and starts
+ * them within the caps, and the handling of each attempt's result.
+ *
+ * <p>The pump runs on the scheduler, one run at a time (a run asked for while one is queued is
+ * folded into it). Attempt results arrive on transport threads and are handed to the scheduler.
+ */
+final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final int BATCH = 256;
+  private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(30);
+
+  enum State { NEW, RUNNING, CLOSING, CLOSED }
+
+  final DeliveryStore store;
+  final Transport transport;
+  final Clock clock;
+  final String nodeId;
+  final Duration drainTimeout;
+  final ConcurrentHashMap<String, EndpointRuntime> endpoints = new ConcurrentHashMap<>();
+  final AtomicInteger inFlight = new AtomicInteger();
+  volatile State state = State.NEW;
+
+  private final boolean ownsTransport;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final EventCodec codec;
+  private final NetworkPolicy networkPolicy;
+  private final RetryPolicy retryPolicy;
+  private final Duration timeout;
+  private final int maxInFlight;
+  private final int maxInFlightPerEndpoint;
+  private final int breakerThreshold;
+  private final Duration breakerOpenFor;
+  private final Duration autoDisableAfter;
+  private final Duration pollInterval;
+  private final Duration configuredLease;
+  private final List<DeliveryListener> listeners;
+  private final Map<String, PayloadMapper> mappers;
+  private final EndpointCodec endpointCodec;
+
+  private final AtomicBoolean pumpQueued = new AtomicBoolean();
+  private final Object timerLock = new Object();
+  private ScheduledFuture<?> timer; // guarded by timerLock
+  private Instant timerAt; // guarded by timerLock
+  private Duration storeBackoff = Duration.ZERO; // pump thread only
+  private final Object drained = new Object();
+
+  Engine(
+      Dispatcher.Builder b,
+      DeliveryStore store,
+      Transport transport,
+      boolean ownsTransport,
+      ScheduledExecutorService scheduler,
+      boolean ownsScheduler,
+      String nodeId) {
+    this.store = store;
+    this.transport = transport;
+    this.ownsTransport = ownsTransport;
+    this.scheduler = scheduler;
+    this.ownsScheduler = ownsScheduler;
+    this.nodeId = nodeId;
+    this.clock = b.clock;
+    this.codec = b.codec;
+    this.networkPolicy = b.networkPolicy;
+    this.retryPolicy = b.retryPolicy;
+    this.timeout = b.timeout;
+    this.maxInFlight = b.maxInFlight;
+    this.maxInFlightPerEndpoint = b.maxInFlightPerEndpoint;
+    this.breakerThreshold = b.breakerThreshold;
+    this.breakerOpenFor = b.breakerOpenFor;
+    this.autoDisableAfter = b.autoDisableAfter;
+    this.pollInterval = b.pollInterval;
+    this.drainTimeout = b.drainTimeout;
+    this.configuredLease = b.lease;
+    this.listeners = List.copyOf(b.listeners);
+    this.mappers = new ConcurrentHashMap<>(b.mappers);
+    this.endpointCodec = new EndpointCodec(mappers, new HashMap<>(b.schemes));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Lifecycle
+
+  synchronized void start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("dispatcher already " + state.name().toLowerCase());
+    }
+    for (Endpoint endpoint : Dispatcher.load(store.endpoints(), endpointCodec)) {
+      endpoints.putIfAbsent(endpoint.id(), new EndpointRuntime(endpoint));
+    }
+    state = State.RUNNING;
+    log.info("dispatcher {} started with {} endpoint(s)", nodeId, endpoints.size());
+    wake();
+  }
+
+  void close(Duration wait) {
+    synchronized (this) {
+      if (state == State.CLOSED || state == State.CLOSING) {
+        return;
+      }
+      state = State.CLOSING;
+    }
+    synchronized (timerLock) {
+      if (timer != null) {
+        timer.cancel(false);
+        timer = null;
+      }
+    }
+    long deadline = System.nanoTime() + wait.toNanos();
+    synchronized (drained) {
+      while (inFlight.get() > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          log.warn("dispatcher {} closing with {} request(s) still in flight", nodeId, inFlight.get());
+          break;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(drained, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          break;
+        }
+      }
+    }
+    state = State.CLOSED;
+    if (ownsScheduler) {
+      scheduler.shutdown();
+    }
+    if (ownsTransport) {
+      transport.close();
+    }
+    log.info("dispatcher {} closed", nodeId);
+  }
+
+  private void checkOpen() {
+    State s = state;
+    if (s == State.CLOSING || s == State.CLOSED) {
+      throw new IllegalStateException("dispatcher is closed; events can no longer be sent");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Sending
+
+  SendReceipt send(WebhookEvent<?> event, Optional<String> orderingKey) {
+    java.util.Objects.requireNonNull(event, "event == null");
+    checkOpen();
+    Instant now = clock.instant();
+    Map<String, NewMessage> messages = new LinkedHashMap<>();
+    List<NewDelivery> deliveries = new ArrayList<>();
+    for (EndpointRuntime runtime : endpoints.values()) {
+      Endpoint endpoint = runtime.endpoint();
+      if (!endpoint.enabled() || !endpoint.subscribes(event.type())) {
+        continue;
+      }
+      String mapperName = endpoint.payloadMapper().map(PayloadMapper::name).orElse("");
+      NewMessage message = messages.get(mapperName);
+      if (message == null) {
+        byte[] body =
+            endpoint.payloadMapper().isPresent()
+                ? endpoint.payloadMapper().get().map(event, codec)
+                : codec.encode(event);
+        message = new NewMessage(Ids.messageId(), event.id(), event.type(), now, body, orderingKey);
+        messages.put(mapperName, message);
+      }
+      deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
+    }
+    if (!deliveries.isEmpty()) {
+      store.enqueue(new ArrayList<>(messages.values()), deliveries);
+      wake();
+    }
+    List<String> ids = new ArrayList<>(deliveries.size());
+    deliveries.forEach(d -> ids.add(d.deliveryId()));
+    return new SendReceipt(event.id(), ids);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Endpoints
+
+  Endpoint register(Endpoint endpoint, boolean replace) {
+    java.util.Objects.requireNonNull(endpoint, "endpoint == null");
+    checkOpen();
+    EndpointRuntime existing = endpoints.get(endpoint.id());
+    if (!replace && existing != null) {
+      throw new IllegalArgumentException("an endpoint with id " + endpoint.id() + " is already registered");
+    }
+    if (replace && existing == null) {
+      throw Dispatcher.unknown(endpoint.id());
+    }
+    if (existing == null || !existing.endpoint().url().equals(endpoint.url())) {
+      validate(endpoint);
+    }
+    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    save(endpoint);
+    if (existing != null) {
+      existing.update(endpoint);
+    } else {
+      endpoints.put(endpoint.id(), new EndpointRuntime(endpoint));
+    }
+    log.info("endpoint {} {}", endpoint, replace ? "updated" : "registered");
+    wake();
+    return endpoint;
+  }
+
+  Endpoint setEnabled(String endpointId, boolean enabled, String reason) {
+    EndpointRuntime runtime = endpoints.get(endpointId);
+    if (runtime == null) {
+      throw Dispatcher.unknown(endpointId);
+    }
+    Endpoint.Builder b = runtime.endpoint().toBuilder();
+    Endpoint updated = enabled ? b.enabled(true).build() : b.disabled(reason).build();
+    save(updated);
+    runtime.update(updated);
+    wake();
+    return updated;
+  }
+
+  boolean delete(String endpointId) {
+    EndpointRuntime removed = endpoints.remove(endpointId);
+    boolean stored = store.deleteEndpoint(endpointId);
+    return removed != null || stored;
+  }
+
+  private void save(Endpoint endpoint) {
+    store.saveEndpoint(new StoredEndpoint(endpoint.id(), endpointCodec.write(endpoint), clock.instant()));
+  }
+
+  private void validate(Endpoint endpoint) {
+    try {
+      networkPolicy.checkUrl(endpoint.uri());
+      if (!networkPolicy.allowsPrivateNetworks()) {
+        String host = endpoint.uri().getHost();
+        List<InetAddress> addresses;
+        try {
+          addresses = Arrays.asList(InetAddress.getAllByName(host));
+        } catch (UnknownHostException e) {
+          throw new EndpointValidationException(
+              EndpointValidationException.Check.REACHABILITY,
+              "endpoint " + endpoint.url() + ": host " + host + " does not resolve",
+              e);
+        }
+        networkPolicy.checkAddresses(host, addresses);
+      }
+    } catch (DestinationRefusedException e) {
+      throw new EndpointValidationException(
+          EndpointValidationException.Check.DESTINATION,
+          "endpoint " + endpoint.url() + " refused by the network policy: " + e.getMessage(),
+          e);
+    }
+    boolean head =
+        endpoint.verifyOnRegistration().orElse("https".equalsIgnoreCase(endpoint.uri().getScheme()));
+    if (!head) {
+      return;
+    }
+    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
+    endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
+    Duration limit = endpoint.timeout().orElse(timeout);
+    TransportRequest request =
+        new TransportRequest("HEAD", endpoint.uri(), headers, new byte[0], limit);
+    TransportResponse response;
+    try {
+      response = transport.send(request).get(limit.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      String hint =
+          cause instanceof SSLException
+              ? " (the TLS certificate is not valid for this host, or not trusted)"
+              : "";
+      throw new EndpointValidationException(
+          cause instanceof DestinationRefusedException
+              ? EndpointValidationException.Check.DESTINATION
+              : EndpointValidationException.Check.REACHABILITY,
+          "endpoint " + endpoint.url() + ": HEAD request failed: " + cause + hint,
+          cause);
+    } catch (TimeoutException e) {
+      throw new EndpointValidationException(
+          EndpointValidationException.Check.REACHABILITY,
+          "endpoint " + endpoint.url() + ": HEAD request timed out",
+          e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new EndpointValidationException(
+          EndpointValidationException.Check.REACHABILITY, "interrupted while checking " + endpoint.url(), e);
+    }
+    if (response.status() < 200 || response.status() > 299) {
+      throw new EndpointValidationException(
+          EndpointValidationException.Check.STATUS,
+          "endpoint " + endpoint.url() + " answered HEAD with " + response.status()
+              + "; it must answer 2xx to be registered (or set verifyOnRegistration(false))",
+          null);
+    }
+  }
+
+  CompletableFuture<AttemptRecord> sendTest(Endpoint endpoint) {
+    Map<String, Object> data = new LinkedHashMap<>();
+    data.put("message", "This is a test event from Hookwire.");
+    data.put("endpointId", endpoint.id());
+    WebhookEvent<Map<String, Object>> event = WebhookEvent.create("hookwire.test", data, clock);
+    byte[] body =
+        endpoint.payloadMapper().isPresent()
+            ? endpoint.payloadMapper().get().map(event, codec)
+            : codec.encode(event);
+    Instant startedAt = clock.instant();
+    long t0 = System.nanoTime();
+    TransportRequest request = request(endpoint, new EndpointRuntime(endpoint), event.id(), body, startedAt);
+    return send(request)
+        .handle(
+            (response, error) ->
+                attempt("test_" + event.id().substring(4), endpoint.id(), event.id(), 1, startedAt, t0, response, error));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The pump
+
+  void wake() {
+    if (state != State.RUNNING) {
+      return;
+    }
+    if (pumpQueued.compareAndSet(false, true)) {
+      try {
+        scheduler.execute(this::pump);
+      } catch (RejectedExecutionException e) {
+        pumpQueued.set(false);
+      }
+    }
+  }
+
+  private void pump() {
+    pumpQueued.set(false);
+    if (state != State.RUNNING) {
+      return;
+    }
+    Instant now = clock.instant();
+    Instant wakeAt = now.plus(pollInterval);
+    try {
+      int capacity = maxInFlight - inFlight.get();
+      if (capacity > 0) {
+        Set<String> excluded = new HashSet<>();
+        int endpointRoom = 0;
+        Duration longestTimeout = timeout;
+        for (Map.Entry<String, EndpointRuntime> entry : endpoints.entrySet()) {
+          EndpointRuntime runtime = entry.getValue();
+          Instant blocked = runtime.blockedUntil(now, maxInFlightPerEndpoint);
+          if (blocked != null) {
+            excluded.add(entry.getKey());
+            if (!blocked.equals(Instant.MAX) && blocked.isBefore(wakeAt)) {
+              wakeAt = blocked;
+            }
+          } else {
+            endpointRoom += runtime.capacity(now, maxInFlightPerEndpoint);
+          }
+          Optional<Duration> t = runtime.endpoint().timeout();
+          if (t.isPresent() && t.get().compareTo(longestTimeout) > 0) {
+            longestTimeout = t.get();
+          }
+        }
+        // Deliveries to endpoints unknown here (deleted) are claimed too, and marked dead.
+        int limit = Math.min(BATCH, Math.min(capacity, Math.max(endpointRoom, 1)));
+        Duration lease = configuredLease != null ? configuredLease : longestTimeout.plusSeconds(20);
+        List<ClaimedDelivery> claimed = store.claim(new ClaimRequest(nodeId, now, lease, limit, excluded));
+        List<ClaimedDelivery> surplus = new ArrayList<>();
+        for (ClaimedDelivery delivery : claimed) {
+          start(delivery, surplus);
+        }
+        if (!surplus.isEmpty()) {
+          store.release(surplus, now);
+        }
+        if (claimed.size() == limit && surplus.size() < claimed.size()) {
+          wake();
+        }
+      }
+      Optional<Instant> due = store.nextDueAt();
+      if (due.isPresent() && due.get().isAfter(now) && due.get().isBefore(wakeAt)) {
+        wakeAt = due.get();
+      }
+      storeBackoff = Duration.ZERO;
+    } catch (StoreException e) {
+      storeBackoff =
+          storeBackoff.isZero()
+              ? Duration.ofMillis(250)
+              : min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
+      wakeAt = now.plus(storeBackoff);
+      log.warn("store unavailable, retrying in {} ms: {}", storeBackoff.toMillis(), e.getMessage(), e);
+    } catch (RuntimeException e) {
+      wakeAt = now.plusSeconds(1);
+      log.error("unexpected failure in the dispatcher; continuing", e);
+    }
+    scheduleWake(wakeAt);
+  }
+
+  private void scheduleWake(Instant at) {
+    synchronized (timerLock) {
+      if (state != State.RUNNING) {
+        return;
+      }
+      if (timer != null && !timer.isDone() && timerAt != null && !at.isBefore(timerAt)) {
+        return;
+      }
+      if (timer != null) {
+        timer.cancel(false);
+      }
+      long delay = Math.max(0, Duration.between(clock.instant(), at).toMillis());
+      timerAt = at;
+      try {
+        timer = scheduler.schedule(this::wake, delay, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        timer = null;
+      }
+    }
+  }
+
+  private void start(ClaimedDelivery delivery, List<ClaimedDelivery> surplus) {
+    Instant now = clock.instant();
+    EndpointRuntime runtime = endpoints.get(delivery.endpointId());
+    if (runtime == null) {
+      complete(delivery, Optional.empty(), DeliveryState.DEAD, now, "endpoint deleted");
+      return;
+    }
+    if (!runtime.tryAcquire(now, maxInFlightPerEndpoint)) {
+      surplus.add(delivery);
+      return;
+    }
+    inFlight.incrementAndGet();
+    Endpoint endpoint = runtime.endpoint();
+    long t0 = System.nanoTime();
+    CompletableFuture<TransportResponse> response;
+    try {
+      response = send(request(endpoint, runtime, delivery.eventId(), delivery.body(), now));
+    } catch (RuntimeException e) {
+      response = CompletableFuture.failedFuture(e);
+    }
+    response.whenComplete(
+        (r, error) -> runOnScheduler(() -> finish(delivery, runtime, endpoint, now, t0, r, error)));
+  }
+
+  private CompletableFuture<TransportResponse> send(TransportRequest request) {
+    try {
+      return transport.send(request);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private TransportRequest request(
+      Endpoint endpoint, EndpointRuntime runtime, String eventId, byte[] body, Instant now) {
+    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
+    endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
+    runtime.signer(now).ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
+    headers.put("Content-Type", "application/json");
+    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
+  }
+
+  private void runOnScheduler(Runnable task) {
+    try {
+      scheduler.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Results
+
+  private void finish(
+      ClaimedDelivery delivery,
+      EndpointRuntime runtime,
+      Endpoint endpoint,
+      Instant startedAt,
+      long t0,
+      TransportResponse response,
+      Throwable error) {
+    try {
+      Instant now = clock.instant();
+      AttemptRecord attempt =
+          attempt(
+              delivery.deliveryId(),
+              delivery.endpointId(),
+              delivery.eventId(),
+              delivery.attempts() + 1,
+              startedAt,
+              t0,
+              response,
+              error);
+      RetryPolicy policy = endpoint.retryPolicy().orElse(retryPolicy);
+      DeliveryState next;
+      Instant nextAt = now;
+      String deadReason = null;
+      boolean gone = false;
+      if (attempt.succeeded()) {
+        next = DeliveryState.SUCCEEDED;
+      } else if (attempt.status() == 410) {
+        next = DeliveryState.DEAD;
+        gone = true;
+        deadReason = "endpoint answered 410 Gone";
+      } else {
+        Optional<Duration> delay = policy.delayBefore(attempt.attemptNumber() + 1);
+        if (delay.isEmpty()) {
+          next = DeliveryState.DEAD;
+          deadReason =
+              "all " + policy.maxAttempts() + " attempts failed; last: " + attempt.error().orElse("?");
+        } else {
+          Duration wait = delay.get();
+          Optional<Duration> retryAfter = retryAfter(response, now);
+          if (retryAfter.isPresent()) {
+            wait = min(retryAfter.get(), policy.maxRetryAfter());
+          }
+          next = DeliveryState.PENDING;
+          nextAt = now.plus(wait);
+        }
+      }
+      boolean applied = complete(delivery, Optional.of(attempt), next, nextAt, deadReason);
+      if (applied) {
+        if (next == DeliveryState.SUCCEEDED) {
+          notify(l -> l.attemptSucceeded(attempt));
+        } else if (next == DeliveryState.PENDING) {
+          Instant at = nextAt;
+          notify(l -> l.attemptFailed(attempt, at));
+        }
+      }
+      if (attempt.succeeded()) {
+        runtime.succeeded();
+      } else {
+        Duration failing = runtime.failed(now, breakerThreshold, breakerOpenFor);
+        if (gone) {
+          autoDisable(runtime, "answered 410 Gone");
+        } else if (failing.compareTo(autoDisableAfter) >= 0) {
+          autoDisable(runtime, "failed without a success for " + failing);
+        }
+        runtime.openUntil().ifPresent(this::scheduleWake);
+      }
+      if (next == DeliveryState.PENDING) {
+        scheduleWake(nextAt);
+      }
+      log.debug("attempt {} of {} to {}: {} {}", attempt.attemptNumber(), delivery.deliveryId(),
+          delivery.endpointId(), attempt.outcome(), attempt.status());
+    } catch (RuntimeException e) {
+      // The delivery stays leased; when the lease expires it is attempted again.
+      log.error("cannot record the attempt of delivery {}; it will be retried after its lease",
+          delivery.deliveryId(), e);
+    } finally {
+      runtime.released();
+      if (inFlight.decrementAndGet() == 0) {
+        synchronized (drained) {
+          drained.notifyAll();
+        }
+      }
+      wake();
+    }
+  }
+
+  private boolean complete(
+      ClaimedDelivery delivery,
+      Optional<AttemptRecord> attempt,
+      DeliveryState state,
+      Instant nextAt,
+      String deadReason) {
+    boolean applied =
+        store.complete(List.of(new Completion(delivery, attempt, state, nextAt))).get(0);
+    if (!applied) {
+      log.info("delivery {}: lease lost to another node; its result was not recorded",
+          delivery.deliveryId());
+      return false;
+    }
+    if (state == DeliveryState.DEAD) {
+      log.warn("delivery {} to {} is dead: {}", delivery.deliveryId(), delivery.endpointId(), deadReason);
+      notify(l -> l.deliveryDead(delivery.deliveryId(), delivery.endpointId(), deadReason));
+    }
+    return true;
+  }
+
+  private void autoDisable(EndpointRuntime runtime, String reason) {
+    Endpoint current = runtime.endpoint();
+    if (!current.enabled()) {
+      return;
+    }
+    Endpoint disabled = current.toBuilder().disabled(reason).build();
+    try {
+      save(disabled);
+    } catch (StoreException e) {
+      log.error("cannot store that endpoint {} is disabled", current.id(), e);
+    }
+    runtime.update(disabled);
+    log.warn("endpoint {} disabled: {}", current.id(), reason);
+    notify(l -> l.endpointDisabled(disabled, reason));
+  }
+
+  private AttemptRecord attempt(
+      String deliveryId,
+      String endpointId,
+      String eventId,
+      int number,
+      Instant startedAt,
+      long t0,
+      TransportResponse response,
+      Throwable error) {
+    Duration latency = Duration.ofNanos(System.nanoTime() - t0);
+    if (error != null) {
+      Throwable cause = unwrap(error);
+      AttemptOutcome outcome = isTimeout(cause) ? AttemptOutcome.TIMEOUT : AttemptOutcome.NETWORK_ERROR;
+      return new AttemptRecord(
+          deliveryId, endpointId, eventId, number, startedAt, latency, outcome, 0,
+          Optional.of(describe(cause)), "");
+    }
+    int status = response.status();
+    boolean ok = status >= 200 && status <= 299;
+    return new AttemptRecord(
+        deliveryId, endpointId, eventId, number, startedAt, latency,
+        ok ? AttemptOutcome.SUCCEEDED : AttemptOutcome.HTTP_ERROR, status,
+        ok ? Optional.empty() : Optional.of("HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")),
+        response.bodySnippet());
+  }
+
+  private void notify(java.util.function.Consumer<DeliveryListener> call) {
+    for (DeliveryListener listener : listeners) {
+      try {
+        call.accept(listener);
+      } catch (RuntimeException e) {
+        log.warn("delivery listener {} failed", listener, e);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Helpers
+
+  static Throwable unwrap(Throwable error) {
+    Throwable t = error;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  static boolean isTimeout(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof SocketTimeoutException
+          || c instanceof java.net.http.HttpTimeoutException
+          || (c instanceof InterruptedIOException && "timeout".equals(c.getMessage()))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String describe(Throwable t) {
+    String message = t.getMessage();
+    String text = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+    return text.length() > 500 ? text.substring(0, 500) : text;
+  }
+
+  private static final List<Integer> RETRY_AFTER_STATUSES = List.of(429, 502, 503, 504);
+
+  /** The delay a 429/502/503/504 response asks for, as seconds or an HTTP date. */
+  static Optional<Duration> retryAfter(TransportResponse response, Instant now) {
+    if (response == null || !RETRY_AFTER_STATUSES.contains(response.status())) {
+      return Optional.empty();
+    }
+    Optional<String> header = response.header("Retry-After");
+    if (header.isEmpty()) {
+      return Optional.empty();
+    }
+    String value = header.get().trim();
+    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
+      if (value.length() > 9) {
+        return Optional.of(Duration.ofSeconds(999_999_999L));
+      }
+      return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
+    }
+    try {
+      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      Duration d = Duration.between(now, at);
+      return Optional.of(d.isNegative() ? Duration.ZERO : d);
+    } catch (DateTimeParseException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static Duration min(Duration a, Duration b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+}

@@ -1,0 +1,100 @@
+package dev.hookwire.dispatch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.signature.Secrets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class EndpointTest {
+  final String secret = Secrets.newStandardSecret();
+
+  @Test
+  void builderRejectsBadSettingsAtTheSetter() {
+    assertThatThrownBy(() -> Endpoint.builder("ftp://x.example/")).hasMessageContaining("http or https");
+    assertThatThrownBy(() -> Endpoint.builder("/relative")).hasMessageContaining("absolute");
+    assertThatThrownBy(() -> Endpoint.builder("https://user:pw@x.example/")).hasMessageContaining("credentials");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").method("PATCH")).hasMessageContaining("POST, PUT or DELETE");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").subscribe("experience..x")).hasMessageContaining("dot-separated");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").signing(SignatureScheme.standardWebhooks(), "whsec_%%"))
+        .hasMessageContaining("key #0");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").header("Bad Name", "v")).hasMessageContaining("header name");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").header("X", "a\r\nb")).hasMessageContaining("index 1");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").timeout(Duration.ZERO)).hasMessageContaining("timeout");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").rotateSecret(secret, Instant.now()))
+        .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void subscriptions_exactPatternsAndAll() {
+    Endpoint all = Endpoint.builder("https://x.example/").build();
+    Endpoint some = Endpoint.builder("https://x.example/").subscribe("experience.*", "goal.achieved").build();
+
+    assertThat(all.subscribes("anything.at.all")).isTrue();
+    assertThat(some.subscribes("experience.started")).isTrue();
+    assertThat(some.subscribes("goal.achieved")).isTrue();
+    assertThat(some.subscribes("goal.other")).isFalse();
+    assertThat(some.subscribes("experiences.started")).isFalse();
+  }
+
+  @Test
+  void toString_showsNoSecretOrCredential() {
+    Endpoint endpoint =
+        Endpoint.builder("https://x.example/hook")
+            .signing(SignatureScheme.standardWebhooks(), secret)
+            .authentication(Authentication.bearer("tok-secret"))
+            .build();
+
+    assertThat(endpoint.toString()).contains("https://x.example/hook").doesNotContain(secret.substring(6)).doesNotContain("tok-secret");
+    assertThat(endpoint.authentication().orElseThrow().toString()).doesNotContain("tok-secret");
+    assertThat(endpoint.keys().get(0).toString()).doesNotContain(secret.substring(6));
+  }
+
+  @Test
+  void storedForm_roundTripsEverySetting() {
+    PayloadMapper mapper =
+        new PayloadMapper() {
+          @Override
+          public String name() {
+            return "m";
+          }
+
+          @Override
+          public byte[] map(WebhookEvent<?> event, EventCodec codec) {
+            return new byte[0];
+          }
+        };
+    Endpoint endpoint =
+        Endpoint.builder("https://x.example/hook?a=1")
+            .id("ep_custom")
+            .method("PUT")
+            .subscribe("experience.*")
+            .signing(SignatureScheme.standardWebhooks(), secret)
+            .rotateSecret(Secrets.newStandardSecret(), Instant.parse("2030-01-01T00:00:00Z"))
+            .header("X-Team", "growth")
+            .authentication(Authentication.apiKey("X-API-Key", "k"))
+            .timeout(Duration.ofSeconds(3))
+            .retryPolicy(RetryPolicy.of(Duration.ofSeconds(1)).withJitter(0.2))
+            .maxInFlight(4)
+            .rateLimit(2.5)
+            .payloadMapper(mapper)
+            .description("growth team")
+            .ownerId("tenant-7")
+            .verifyOnRegistration(false)
+            .enabled(false)
+            .build();
+    EndpointCodec codec = new EndpointCodec(Map.of("m", mapper), Map.of());
+
+    Endpoint restored = codec.read(codec.write(endpoint));
+
+    assertThat(restored).isEqualTo(endpoint);
+    assertThat(restored.keys()).isEqualTo(endpoint.keys());
+    assertThat(restored.keys().get(1).expiresAt()).contains(Instant.parse("2030-01-01T00:00:00Z"));
+  }
+}
