@@ -655,19 +655,25 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   @Override
   public List<DeliveryRecord> deliveries(DeliveryQuery query) {
     Objects.requireNonNull(query, "query == null");
-    PriorityQueue<Delivery> newest = new PriorityQueue<>(Math.min(query.limit(), 64) + 1, BY_CREATION);
+    String endpointId = query.endpointId().orElse(null);
+    String eventId = query.eventId().orElse(null);
+    DeliveryState state = query.state().orElse(null);
+    Instant since = query.createdSince();
+    int limit = query.limit();
+    PriorityQueue<Delivery> newest = new PriorityQueue<>(Math.min(limit, 64) + 1, BY_CREATION);
     DeliveryRecord[] records;
     lock.lock();
     try {
       forEachCandidate(
           query,
           d -> {
-            if (query.endpointId().map(d.lane.endpointId::equals).orElse(true)
-                && query.eventId().map(d.message.value.eventId()::equals).orElse(true)
-                && query.state().map(s -> s == d.state).orElse(true)
-                && !d.message.value.createdAt().isBefore(query.createdSince())) {
+            NewMessage m = d.message.value;
+            if ((endpointId == null || endpointId.equals(d.lane.endpointId))
+                && (eventId == null || eventId.equals(m.eventId()))
+                && (state == null || state == d.state)
+                && !m.createdAt().isBefore(since)) {
               newest.add(d);
-              if (newest.size() > query.limit()) {
+              if (newest.size() > limit) {
                 newest.poll();
               }
             }
