@@ -28,8 +28,16 @@ final class NetworkChecks {
     InetAddress literal = literal(host);
     if (literal != null) {
       checkAddresses(policy, host, List.of(literal));
+    } else if (looksNumeric(host)) {
+      // Java would hand such a host to DNS rather than parse it, and OkHttp, taking it for an
+      // address, would skip its DNS hook: refuse it rather than let it through unchecked.
+      throw new DestinationRefusedException(
+          "refused " + url + ": the host looks like an IP address but is not a valid one");
     } else if (!policy.allowsPrivateNetworks()) {
       String lower = host.toLowerCase(Locale.ROOT);
+      if (lower.endsWith(".")) {
+        lower = lower.substring(0, lower.length() - 1);
+      }
       if (lower.equals("localhost") || lower.endsWith(".localhost")) {
         throw new DestinationRefusedException(
             "refused " + url + ": localhost is a loopback destination; build the dispatcher with"
@@ -57,20 +65,69 @@ final class NetworkChecks {
     }
   }
 
-  /** Parses an IP literal without a DNS lookup, or answers null for a host name. */
+  /**
+   * Parses an IP literal without a DNS lookup, or answers null for a host name (or a malformed
+   * literal). IPv4 follows the JDK's own parser, which OkHttp and the JDK client use to connect:
+   * one to four decimal parts, the last filling the remaining bytes ({@code 127.1}, {@code
+   * 2130706433}). IPv6 is parsed in brackets, where the JDK never falls back to DNS.
+   */
   static InetAddress literal(String host) {
     String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    boolean ipv4 = h.matches("[0-9.]+");
-    boolean ipv6 = h.indexOf(':') >= 0 && h.matches("[0-9a-fA-F:.%a-zA-Z]+");
-    if (!ipv4 && !ipv6) {
+    if (h.indexOf(':') >= 0) {
+      try {
+        return InetAddress.getByName("[" + h + "]");
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+    byte[] v4 = parseIpv4(h);
+    if (v4 == null) {
       return null;
     }
     try {
-      // A literal is parsed, never looked up.
-      return InetAddress.getByName(h);
+      return InetAddress.getByAddress(v4);
     } catch (UnknownHostException e) {
+      throw new AssertionError(e); // four bytes are always a valid address
+    }
+  }
+
+  /** Whether a host is made of digits and dots only: no registered name is. */
+  static boolean looksNumeric(String host) {
+    return !host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.');
+  }
+
+  /** The JDK's IPv4 literal rules ({@code IPAddressUtil.textToNumericFormatV4}), ASCII only. */
+  private static byte[] parseIpv4(String src) {
+    int len = src.length();
+    if (len == 0 || len > 15 || !looksNumeric(src)) {
       return null;
     }
+    byte[] res = new byte[4];
+    long value = 0;
+    int currByte = 0;
+    boolean newOctet = true;
+    for (int i = 0; i < len; i++) {
+      char c = src.charAt(i);
+      if (c == '.') {
+        if (newOctet || value > 0xff || currByte == 3) {
+          return null;
+        }
+        res[currByte++] = (byte) value;
+        value = 0;
+        newOctet = true;
+      } else {
+        value = value * 10 + (c - '0');
+        newOctet = false;
+      }
+    }
+    if (newOctet || value >= (1L << ((4 - currByte) * 8))) {
+      return null;
+    }
+    for (int i = 3; i >= currByte; i--) {
+      res[i] = (byte) value;
+      value >>= 8;
+    }
+    return res;
   }
 
   static boolean isPublic(InetAddress address) {

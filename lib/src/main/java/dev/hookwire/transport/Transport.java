@@ -1,20 +1,38 @@
 package dev.hookwire.transport;
 
+import java.io.InterruptedIOException;
+import java.net.http.HttpTimeoutException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /**
  * Sends one HTTP request asynchronously: the SPI between the dispatcher and an HTTP client.
  *
  * <p>The dispatcher holds its backlog itself and calls {@link #send} only for requests that may
  * run now, so an implementation should start every request it is given at once rather than queue
- * them. Redirects must not be followed: a 3xx is a response like any other.
+ * them. Redirects must not be followed: a 3xx is a response like any other. Nor may a request be
+ * retried behind the caller's back: the dispatcher records every attempt, and a silent retry
+ * would deliver a webhook twice without a trace.
  *
  * <p><b>Threads.</b> {@link #send} is called from dispatcher threads, concurrently, and must not
- * block. The returned future may be completed on any thread; the dispatcher does no heavy work on
- * it. <b>Errors.</b> A request that got an HTTP response of any status completes normally; one
- * that got none (connection refused or reset, timeout, TLS failure, a destination refused by the
- * {@link NetworkPolicy}) completes exceptionally with an {@link java.io.IOException}. {@link
- * #send} itself throws only for programming errors.
+ * block (not even for a DNS lookup). The returned future may be completed on any thread; the
+ * dispatcher does no heavy work on it. Cancelling the returned future should abandon the
+ * exchange.
+ *
+ * <p><b>Errors.</b> A request that got an HTTP response of any status completes normally. One
+ * that got none completes exceptionally with an {@link java.io.IOException}:
+ *
+ * <ul>
+ *   <li>a {@link DestinationRefusedException} when the {@link NetworkPolicy} refused the URL or
+ *       the addresses its host resolved to; nothing was sent;
+ *   <li>a {@link java.net.SocketTimeoutException} when the request's timeout, or the connect
+ *       timeout, ran out ({@link #isTimeout} recognizes these);
+ *   <li>another {@code IOException} for everything else: unknown host, connection refused or
+ *       reset, TLS failure, a malformed response, or a transport that was closed.
+ * </ul>
+ *
+ * {@link #send} itself throws only for programming errors.
  *
  * <p>Implementations must be thread-safe.
  */
@@ -34,4 +52,23 @@ public interface Transport extends AutoCloseable {
    */
   @Override
   default void close() {}
+
+  /**
+   * Returns whether a failure from {@link #send} means the request timed out: the endpoint did
+   * not connect or answer in time. Unwraps {@link CompletionException} and {@link
+   * ExecutionException}; then answers true for {@link InterruptedIOException} (which includes
+   * {@link java.net.SocketTimeoutException}, what Hookwire's transports use) and {@link
+   * HttpTimeoutException} (what a transport built on {@code java.net.http} may pass on).
+   *
+   * @param failure what the future returned by {@link #send} completed with
+   * @return true if it is a timeout
+   */
+  static boolean isTimeout(Throwable failure) {
+    Throwable t = failure;
+    while ((t instanceof CompletionException || t instanceof ExecutionException)
+        && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t instanceof InterruptedIOException || t instanceof HttpTimeoutException;
+  }
 }

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * One HTTP request for a {@link Transport} to send.
@@ -15,15 +16,39 @@ import java.util.Set;
  * <p>Immutable, except that {@code body} is shared, not copied: the dispatcher holds one body
  * per message for every endpoint, and neither it nor a transport may change it. Thread-safe.
  *
- * @param method {@code POST}, {@code PUT}, {@code DELETE} or {@code HEAD}
+ * <p>Headers are checked here, so that every transport sends the same thing or refuses it the
+ * same way: names must be HTTP tokens, values printable ASCII (spaces and tabs allowed inside,
+ * not at either end), no name may appear twice in different case, and the headers that frame the
+ * message or manage the connection ({@code Connection}, {@code Content-Length}, {@code Expect},
+ * {@code Host}, {@code Keep-Alive}, {@code Proxy-Connection}, {@code TE}, {@code Trailer}, {@code
+ * Transfer-Encoding}, {@code Upgrade}) are refused: the HTTP client owns them, and the JDK client
+ * would refuse most of them anyway.
+ *
+ * @param method {@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}, {@code GET} or {@code
+ *     HEAD}
  * @param url an absolute {@code http} or {@code https} URL
  * @param headers header names to values, in the order to send them
- * @param body the body; empty for none
- * @param timeout the limit for the whole exchange, from connecting to the end of the response
+ * @param body the body; empty for none, and always empty for {@code GET} and {@code HEAD}
+ * @param timeout the limit for the whole exchange, from looking up the host to reading the start
+ *     of the response body
  */
 public record TransportRequest(
     String method, URI url, Map<String, String> headers, byte[] body, Duration timeout) {
   private static final Set<String> METHODS = Set.of("POST", "PUT", "DELETE", "HEAD", "GET", "PATCH");
+
+  /** Headers the HTTP client writes itself; lower case. */
+  private static final Set<String> MANAGED_HEADERS =
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "keep-alive",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
 
   /**
    * Validates and copies the components (the headers, not the body).
@@ -33,8 +58,9 @@ public record TransportRequest(
    * @param headers the headers
    * @param body the body, shared
    * @param timeout the exchange timeout
-   * @throws IllegalArgumentException if the method is unknown, the URL not absolute http(s), or
-   *     the timeout not positive
+   * @throws IllegalArgumentException if the method is unknown, the URL not absolute http(s) with
+   *     a host, a {@code GET} or {@code HEAD} has a body, a header is malformed, repeated or one
+   *     the HTTP client manages, or the timeout is not positive
    */
   public TransportRequest {
     Objects.requireNonNull(method, "method == null");
@@ -49,15 +75,92 @@ public record TransportRequest(
     if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
       throw new IllegalArgumentException("url " + url + " is not an absolute http(s) URL");
     }
+    if (body.length > 0 && (method.equals("GET") || method.equals("HEAD"))) {
+      throw new IllegalArgumentException(method + " requests carry no body, got " + body.length + " bytes");
+    }
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
+    checkHeaders(headers);
+  }
+
+  /**
+   * Returns whether a header is present, its name matched without regard to case.
+   *
+   * @param name the header name
+   * @return true if the request has it
+   */
+  public boolean hasHeader(String name) {
+    Objects.requireNonNull(name, "name == null");
+    for (String present : headers.keySet()) {
+      if (present.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public String toString() {
     // Headers may hold credentials; the body may hold personal data.
     return "TransportRequest[" + method + " " + url + ", " + body.length + " bytes]";
+  }
+
+  private static void checkHeaders(Map<String, String> headers) {
+    Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      String name = Objects.requireNonNull(header.getKey(), "header name == null");
+      String value = Objects.requireNonNull(header.getValue(), () -> "value of header " + name + " == null");
+      if (!isToken(name)) {
+        throw new IllegalArgumentException("header name is not an HTTP token: \"" + name + "\"");
+      }
+      if (MANAGED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "header " + name + " is managed by the HTTP client and cannot be set");
+      }
+      String previous = seen.put(name, name);
+      if (previous != null) {
+        throw new IllegalArgumentException("header " + name + " is given twice (as " + previous + ")");
+      }
+      checkValue(name, value);
+    }
+  }
+
+  private static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static void checkValue(String name, String value) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      boolean ok = (c >= 0x21 && c <= 0x7e) || c == ' ' || c == '\t';
+      if (!ok) {
+        // The value may be a credential: name the position, not the content.
+        throw new IllegalArgumentException(
+            "header " + name + " has a character that is not printable ASCII at index " + i);
+      }
+    }
+    if (!value.isEmpty()) {
+      char first = value.charAt(0);
+      char last = value.charAt(value.length() - 1);
+      if (first == ' ' || first == '\t' || last == ' ' || last == '\t') {
+        throw new IllegalArgumentException("header " + name + " has leading or trailing whitespace");
+      }
+    }
   }
 }

@@ -1,0 +1,1224 @@
+package dev.hookwire.store;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+/**
+ * A {@link DeliveryStore} that keeps everything in the heap of this JVM: the default store, for
+ * a single node and for tests.
+ *
+ * <pre>{@code
+ * DeliveryStore store = InMemoryDeliveryStore.create();
+ * }</pre>
+ *
+ * <p><b>Durability.</b> Whatever {@link #enqueue} accepted is visible to every thread once it
+ * returns, and lost when the JVM exits: use a database-backed store where deliveries must
+ * survive a restart.
+ *
+ * <p><b>Claiming.</b> Each endpoint has its own queue of claimable deliveries, ordered by due
+ * time and then enqueue order, and the endpoints are indexed by their earliest claimable
+ * delivery. A claim walks that index, skipping excluded endpoints without disturbing them, so
+ * it costs {@code O(k log n)} for {@code k} deliveries claimed plus one step per excluded
+ * endpoint whose earliest delivery is due before the last one claimed; deliveries that are not
+ * due, leased, or waiting behind an ordering key are never scanned. Leases are kept in a queue
+ * by expiry: a claim first makes every expired lease claimable again.
+ *
+ * <p><b>Leases.</b> Each claim gets a new token from one counter, so tokens only grow. A
+ * completion or release applies if the delivery is still pending and its owner and token are
+ * those of the claim. A lease that expired, but whose delivery nobody has claimed again yet, is
+ * still current: its owner may complete it, which saves a needless second attempt. Once another
+ * claim takes the delivery over, the old claim is refused.
+ *
+ * <p><b>Ordering keys.</b> Of the pending deliveries with one ordering key to one endpoint, only
+ * the earliest enqueued is claimable, and only while no other of them is leased; a retry or a
+ * release keeps it first, so the later ones wait until it succeeds or dies. A replayed delivery
+ * takes its original place in that order.
+ *
+ * <p><b>Memory.</b> A message's body is kept as given, not copied, and shared by the message's
+ * deliveries and every claim of them. Each delivery costs one small object plus its entries in
+ * the id map and the attempt log.
+ *
+ * <p><b>Time.</b> {@code updatedAt} is read from the store's clock when a delivery is completed
+ * or released, and is the {@code now} given to {@link #replay}. {@link #prune} drops succeeded
+ * deliveries in order of that time.
+ *
+ * <p>Thread-safe: one lock guards all state. It is held for short, in-memory steps only; queries
+ * over an endpoint's or an event's history ({@link #deliveries}, the attempt log) hold it for
+ * time proportional to that history.
+ */
+public final class InMemoryDeliveryStore implements DeliveryStore {
+
+  /** Where a delivery sits among the store's queues. */
+  private enum Place {
+    /** Pending, but behind another delivery with its ordering key. */
+    WAITING,
+    /** Pending and in its endpoint's queue of claimable deliveries. */
+    READY,
+    /** Pending and held under a lease that has not been seen to expire. */
+    LEASED,
+    /** Succeeded or dead. */
+    DONE,
+    /** Pruned: no longer in the store. */
+    GONE
+  }
+
+  private static final Comparator<Delivery> BY_DUE =
+      (a, b) -> {
+        int c = a.dueAt.compareTo(b.dueAt);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+      };
+
+  private static final Comparator<Delivery> BY_LEASE_END =
+      (a, b) -> {
+        int c = a.leaseUntil.compareTo(b.leaseUntil);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+      };
+
+  private static final Comparator<Delivery> BY_UPDATE =
+      (a, b) -> {
+        int c = a.updatedAt.compareTo(b.updatedAt);
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+      };
+
+  /** Oldest first; the reverse of the order {@link #deliveries} answers in. */
+  private static final Comparator<Delivery> BY_CREATION =
+      (a, b) -> {
+        int c = a.message.value.createdAt().compareTo(b.message.value.createdAt());
+        return c != 0 ? c : Long.compare(a.seq, b.seq);
+      };
+
+  private static final Comparator<Lane> BY_HEAD =
+      (a, b) -> {
+        int c = a.headDue.compareTo(b.headDue);
+        return c != 0 ? c : Long.compare(a.headSeq, b.headSeq);
+      };
+
+  private final Clock clock;
+  private final ReentrantLock lock = new ReentrantLock();
+
+  // Everything below is guarded by lock.
+  private final Map<String, StoredEndpoint> endpoints = new LinkedHashMap<>();
+  private final Map<String, Message> messages = new HashMap<>();
+  private final Map<String, Message> messagesByEvent = new HashMap<>();
+  private final Set<Message> messagesWithoutDeliveries = new LinkedHashSet<>();
+  private final Map<String, Delivery> deliveries = new HashMap<>();
+  private final Map<String, Lane> lanes = new HashMap<>();
+  private final TreeSet<Lane> lanesByHead = new TreeSet<>(BY_HEAD);
+  private final DeliveryHeap leases = new DeliveryHeap(BY_LEASE_END);
+  private final PriorityQueue<Delivery> succeeded = new PriorityQueue<>(BY_UPDATE);
+  private long nextSeq = 1;
+  private long nextToken = 1;
+  private long pendingCount;
+  private long succeededCount;
+  private long deadCount;
+
+  private InMemoryDeliveryStore(Clock clock) {
+    this.clock = clock;
+  }
+
+  /**
+   * Returns an empty store that reads the system clock, in UTC.
+   *
+   * @return the store
+   */
+  public static InMemoryDeliveryStore create() {
+    return new InMemoryDeliveryStore(Clock.systemUTC());
+  }
+
+  /**
+   * Returns an empty store that reads the given clock for the time a delivery was last updated.
+   *
+   * @param clock the clock; the dispatcher's, so that {@link #prune} cut-offs match
+   * @return the store
+   */
+  public static InMemoryDeliveryStore create(Clock clock) {
+    return new InMemoryDeliveryStore(Objects.requireNonNull(clock, "clock == null"));
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A replaced endpoint keeps its place in {@link #endpoints()}.
+   *
+   * @param endpoint the endpoint
+   */
+  @Override
+  public void saveEndpoint(StoredEndpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    lock.lock();
+    try {
+      endpoints.put(endpoint.endpointId(), endpoint);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param endpointId the endpoint's id
+   * @return whether it existed
+   */
+  @Override
+  public boolean deleteEndpoint(String endpointId) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    lock.lock();
+    try {
+      return endpoints.remove(endpointId) != null;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An endpoint deleted and saved again counts as first saved the second time.
+   *
+   * @return the endpoints, an immutable list
+   */
+  @Override
+  public List<StoredEndpoint> endpoints() {
+    lock.lock();
+    try {
+      return List.copyOf(endpoints.values());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- enqueue
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here a delivery may also name a message stored by an earlier call and not yet pruned.
+   * Every argument is checked before anything is stored. A message enqueued without deliveries
+   * is kept until {@link #prune} passes its {@code createdAt}.
+   *
+   * @param messages the messages; each body is kept, not copied
+   * @param deliveries the deliveries, each naming a message of this call or a stored one
+   * @throws IllegalArgumentException if a delivery names an unknown message, or a message or
+   *     delivery id is used twice in the call or is already stored; the message names the id
+   */
+  @Override
+  public void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries) {
+    Objects.requireNonNull(messages, "messages == null");
+    Objects.requireNonNull(deliveries, "deliveries == null");
+    Map<String, Message> fresh = new HashMap<>(capacityFor(messages.size()));
+    for (NewMessage m : messages) {
+      Objects.requireNonNull(m, "messages contains null");
+      if (fresh.putIfAbsent(m.messageId(), new Message(m)) != null) {
+        throw new IllegalArgumentException("message id used twice: " + m.messageId());
+      }
+    }
+    Set<String> deliveryIds = new HashSet<>(capacityFor(deliveries.size()));
+    for (NewDelivery d : deliveries) {
+      Objects.requireNonNull(d, "deliveries contains null");
+      if (!deliveryIds.add(d.deliveryId())) {
+        throw new IllegalArgumentException("delivery id used twice: " + d.deliveryId());
+      }
+    }
+    lock.lock();
+    try {
+      for (NewMessage m : messages) {
+        if (this.messages.containsKey(m.messageId())) {
+          throw new IllegalArgumentException("message id already stored: " + m.messageId());
+        }
+      }
+      for (NewDelivery d : deliveries) {
+        if (this.deliveries.containsKey(d.deliveryId())) {
+          throw new IllegalArgumentException("delivery id already stored: " + d.deliveryId());
+        }
+        if (!fresh.containsKey(d.messageId()) && !this.messages.containsKey(d.messageId())) {
+          throw new IllegalArgumentException(
+              "delivery " + d.deliveryId() + " names an unknown message: " + d.messageId());
+        }
+      }
+      // Checked: from here on nothing throws.
+      for (NewMessage m : messages) {
+        addMessage(fresh.get(m.messageId()));
+      }
+      for (NewDelivery d : deliveries) {
+        Message message = fresh.get(d.messageId());
+        addDelivery(d, message != null ? message : this.messages.get(d.messageId()));
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static int capacityFor(int size) {
+    return Math.max(4, (int) (size / 0.75f) + 1);
+  }
+
+  private void addMessage(Message m) {
+    messages.put(m.value.messageId(), m);
+    m.nextOfEvent = messagesByEvent.put(m.value.eventId(), m);
+    messagesWithoutDeliveries.add(m);
+  }
+
+  private void addDelivery(NewDelivery nd, Message m) {
+    Lane lane = lanes.computeIfAbsent(nd.endpointId(), Lane::new);
+    Delivery d = new Delivery(nd.deliveryId(), m, lane, nextSeq++);
+    deliveries.put(d.id, d);
+    lane.append(d);
+    if (m.deliveryCount++ == 0) {
+      messagesWithoutDeliveries.remove(m);
+    }
+    d.nextOfMessage = m.firstDelivery;
+    m.firstDelivery = d;
+    pendingCount++;
+    Optional<String> key = m.value.orderingKey();
+    if (key.isPresent()) {
+      Group g = lane.groups.computeIfAbsent(key.get(), Group::new);
+      d.group = g;
+      g.pending.addLast(d);
+      d.place = Place.WAITING;
+      settle(g);
+    } else {
+      readyAdd(d);
+    }
+  }
+
+  // ---------------------------------------------------------------- claim and complete
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Leases that expired at or before {@code request.now()} are made claimable first. Among
+   * deliveries due at the same time, the earlier enqueued comes first.
+   *
+   * @param request who claims, when, for how long, how many, and which endpoints to skip
+   * @return the claimed deliveries, at most {@code request.limit()}
+   * @throws java.time.DateTimeException if {@code now} plus the lease is beyond {@link
+   *     Instant#MAX}
+   */
+  @Override
+  public List<ClaimedDelivery> claim(ClaimRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    Instant now = request.now();
+    Instant until = now.plus(request.lease());
+    String owner = request.owner();
+    Set<String> excluded = request.excludedEndpoints();
+    int limit = request.limit();
+    List<ClaimedDelivery> claimed = new ArrayList<>(Math.min(limit, 256));
+    lock.lock();
+    try {
+      expireLeases(now);
+      Lane skipped = null;
+      while (claimed.size() < limit) {
+        Lane lane;
+        if (skipped != null) {
+          lane = lanesByHead.higher(skipped);
+        } else {
+          lane = lanesByHead.isEmpty() ? null : lanesByHead.first();
+        }
+        if (lane == null || lane.headDue.isAfter(now)) {
+          break;
+        }
+        if (excluded.contains(lane.endpointId)) {
+          // Its position depends on its own head only, which this loop leaves alone.
+          skipped = lane;
+          continue;
+        }
+        Delivery d = lane.ready.poll();
+        reindex(lane);
+        d.place = Place.LEASED;
+        d.leaseOwner = owner;
+        d.leaseUntil = until;
+        d.token = nextToken++;
+        leases.add(d);
+        if (d.group != null) {
+          d.group.leased++;
+        }
+        NewMessage m = d.message.value;
+        claimed.add(
+            new ClaimedDelivery(
+                d.id,
+                lane.endpointId,
+                m.eventId(),
+                m.eventType(),
+                m.body(),
+                m.orderingKey(),
+                d.attempts,
+                m.createdAt(),
+                owner,
+                until,
+                d.token));
+      }
+    } finally {
+      lock.unlock();
+    }
+    return Collections.unmodifiableList(claimed);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A claim is current while its delivery is pending with the claim's owner and token: until
+   * it is completed or released, or claimed again after its lease expired. A completion with an
+   * attempt adds one to the delivery's attempt count. The delivery's {@code updatedAt} becomes
+   * the store clock's time.
+   *
+   * @param completions the results, in any order
+   * @return for each completion, in order, whether it was applied; an immutable list
+   * @throws IllegalArgumentException if an attempt names another delivery than its claim; then
+   *     none is applied
+   */
+  @Override
+  public List<Boolean> complete(List<Completion> completions) {
+    Objects.requireNonNull(completions, "completions == null");
+    for (Completion c : completions) {
+      Objects.requireNonNull(c, "completions contains null");
+      if (c.attempt().isPresent()
+          && !c.attempt().get().deliveryId().equals(c.claim().deliveryId())) {
+        throw new IllegalArgumentException(
+            "attempt of delivery "
+                + c.attempt().get().deliveryId()
+                + " completes the claim of "
+                + c.claim().deliveryId());
+      }
+    }
+    Instant at = clock.instant();
+    Boolean[] applied = new Boolean[completions.size()];
+    lock.lock();
+    try {
+      for (int i = 0; i < applied.length; i++) {
+        applied[i] = applyCompletion(completions.get(i), at);
+      }
+    } finally {
+      lock.unlock();
+    }
+    return List.of(applied);
+  }
+
+  private boolean applyCompletion(Completion c, Instant at) {
+    Delivery d = current(c.claim());
+    if (d == null) {
+      return false;
+    }
+    detachClaimed(d);
+    d.updatedAt = at;
+    d.dueAt = c.nextAttemptAt();
+    if (c.attempt().isPresent()) {
+      d.lastAttempt = new AttemptNode(c.attempt().get(), d.lastAttempt);
+      d.attempts++;
+    }
+    if (c.state() == DeliveryState.PENDING) {
+      requeue(d);
+    } else {
+      finish(d, c.state());
+    }
+    return true;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A claim is current as for {@link #complete}. The delivery's attempt count is unchanged;
+   * its {@code updatedAt} becomes the store clock's time.
+   *
+   * @param claims the claims to give back
+   * @param dueAt when they are due again
+   * @return for each claim, in order, whether it was released; an immutable list
+   */
+  @Override
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
+    Objects.requireNonNull(claims, "claims == null");
+    Objects.requireNonNull(dueAt, "dueAt == null");
+    for (ClaimedDelivery c : claims) {
+      Objects.requireNonNull(c, "claims contains null");
+    }
+    Instant at = clock.instant();
+    Boolean[] released = new Boolean[claims.size()];
+    lock.lock();
+    try {
+      for (int i = 0; i < released.length; i++) {
+        Delivery d = current(claims.get(i));
+        if (d == null) {
+          released[i] = false;
+          continue;
+        }
+        detachClaimed(d);
+        d.updatedAt = at;
+        d.dueAt = dueAt;
+        requeue(d);
+        released[i] = true;
+      }
+    } finally {
+      lock.unlock();
+    }
+    return List.of(released);
+  }
+
+  /** Returns the claim's delivery if the claim is current, else null. */
+  private Delivery current(ClaimedDelivery claim) {
+    Delivery d = deliveries.get(claim.deliveryId());
+    if (d == null
+        || d.state != DeliveryState.PENDING
+        || d.token == 0
+        || d.token != claim.claimToken()
+        || !claim.leaseOwner().equals(d.leaseOwner)) {
+      return null;
+    }
+    return d;
+  }
+
+  /** Takes a delivery with a current claim out of whatever queue holds it, and ends the lease. */
+  private void detachClaimed(Delivery d) {
+    switch (d.place) {
+      case LEASED:
+        leases.remove(d);
+        if (d.group != null) {
+          d.group.leased--;
+        }
+        break;
+      case READY:
+        // The lease expired and the delivery became claimable again, but nobody claimed it.
+        readyRemove(d);
+        break;
+      default:
+        break;
+    }
+    d.place = Place.WAITING;
+    d.leaseOwner = null;
+    d.leaseUntil = null;
+    d.token = 0;
+  }
+
+  /** Makes a pending, detached delivery claimable, or waiting if an ordering key holds it back. */
+  private void requeue(Delivery d) {
+    if (d.group == null) {
+      readyAdd(d);
+    } else {
+      d.place = Place.WAITING;
+      settle(d.group);
+    }
+  }
+
+  /** Makes the head of a group claimable if nothing of the group is leased. */
+  private void settle(Group g) {
+    Delivery head = g.pending.peekFirst();
+    if (head != null && g.leased == 0 && head.place == Place.WAITING) {
+      readyAdd(head);
+    }
+  }
+
+  private void finish(Delivery d, DeliveryState state) {
+    d.state = state;
+    d.place = Place.DONE;
+    pendingCount--;
+    Group g = d.group;
+    if (g != null) {
+      d.group = null;
+      if (g.pending.peekFirst() == d) {
+        g.pending.pollFirst();
+      } else {
+        g.pending.remove(d);
+      }
+      if (g.pending.isEmpty()) {
+        d.lane.groups.remove(g.key);
+      } else {
+        settle(g);
+      }
+    }
+    if (state == DeliveryState.SUCCEEDED) {
+      succeededCount++;
+      succeeded.add(d);
+    } else {
+      deadCount++;
+    }
+  }
+
+  private void expireLeases(Instant now) {
+    Delivery d;
+    while ((d = leases.peek()) != null && !d.leaseUntil.isAfter(now)) {
+      leases.poll();
+      // Owner and token stay: until someone claims it again, the old claim may still complete.
+      if (d.group != null) {
+        d.group.leased--;
+      }
+      d.place = Place.WAITING;
+      requeue(d);
+    }
+  }
+
+  private void readyAdd(Delivery d) {
+    Lane lane = d.lane;
+    Delivery head = lane.ready.peek();
+    lane.ready.add(d);
+    d.place = Place.READY;
+    if (lane.ready.peek() != head) {
+      reindex(lane);
+    }
+  }
+
+  private void readyRemove(Delivery d) {
+    Lane lane = d.lane;
+    boolean wasHead = lane.ready.peek() == d;
+    lane.ready.remove(d);
+    d.place = Place.WAITING;
+    if (wasHead) {
+      reindex(lane);
+    }
+  }
+
+  /** Puts a lane back in the index under its current head; call whenever the head changes. */
+  private void reindex(Lane lane) {
+    if (lane.indexed) {
+      lanesByHead.remove(lane); // found by the key it was filed under
+    }
+    Delivery head = lane.ready.peek();
+    lane.indexed = head != null;
+    if (head != null) {
+      lane.headDue = head.dueAt;
+      lane.headSeq = head.seq;
+      lanesByHead.add(lane);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here that is the earlier of the earliest due time of a claimable delivery and the
+   * earliest expiry of a lease, so that a dead node's deliveries are picked up when its leases
+   * run out.
+   *
+   * @return the earliest due time, or empty if nothing is pending
+   */
+  @Override
+  public Optional<Instant> nextDueAt() {
+    lock.lock();
+    try {
+      Instant due = lanesByHead.isEmpty() ? null : lanesByHead.first().headDue;
+      Delivery leased = leases.peek();
+      if (leased != null && (due == null || leased.leaseUntil.isBefore(due))) {
+        due = leased.leaseUntil;
+      }
+      return Optional.ofNullable(due);
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param deliveryId the delivery's id
+   * @return the delivery, or empty if unknown
+   */
+  @Override
+  public Optional<DeliveryRecord> delivery(String deliveryId) {
+    Objects.requireNonNull(deliveryId, "deliveryId == null");
+    lock.lock();
+    try {
+      Delivery d = deliveries.get(deliveryId);
+      return d == null ? Optional.empty() : Optional.of(d.toRecord());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Newest by {@code createdAt}; among deliveries created at the same time, the later
+   * enqueued first.
+   *
+   * @param query the selection
+   * @return the deliveries, an immutable list
+   */
+  @Override
+  public List<DeliveryRecord> deliveries(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query == null");
+    String endpointId = query.endpointId().orElse(null);
+    String eventId = query.eventId().orElse(null);
+    DeliveryState state = query.state().orElse(null);
+    Instant since = query.createdSince();
+    int limit = query.limit();
+    PriorityQueue<Delivery> newest = new PriorityQueue<>(Math.min(limit, 64) + 1, BY_CREATION);
+    DeliveryRecord[] records;
+    lock.lock();
+    try {
+      forEachCandidate(
+          query,
+          d -> {
+            NewMessage m = d.message.value;
+            if ((endpointId == null || endpointId.equals(d.lane.endpointId))
+                && (eventId == null || eventId.equals(m.eventId()))
+                && (state == null || state == d.state)
+                && !m.createdAt().isBefore(since)) {
+              newest.add(d);
+              if (newest.size() > limit) {
+                newest.poll();
+              }
+            }
+          });
+      records = new DeliveryRecord[newest.size()];
+      for (int i = records.length - 1; i >= 0; i--) {
+        records[i] = newest.poll().toRecord();
+      }
+    } finally {
+      lock.unlock();
+    }
+    return List.of(records);
+  }
+
+  private void forEachCandidate(DeliveryQuery query, Consumer<Delivery> action) {
+    if (query.eventId().isPresent()) {
+      for (Message m = messagesByEvent.get(query.eventId().get()); m != null; m = m.nextOfEvent) {
+        for (Delivery d = m.firstDelivery; d != null; d = d.nextOfMessage) {
+          action.accept(d);
+        }
+      }
+    } else if (query.endpointId().isPresent()) {
+      Lane lane = lanes.get(query.endpointId().get());
+      for (Delivery d = lane == null ? null : lane.first; d != null; d = d.laneNext) {
+        action.accept(d);
+      }
+    } else {
+      deliveries.values().forEach(action);
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Attempts that started at the same time are listed by delivery, in enqueue order.
+   *
+   * @param eventId the event's id
+   * @return the attempts, an immutable list
+   */
+  @Override
+  public List<AttemptRecord> attemptsForEvent(String eventId) {
+    Objects.requireNonNull(eventId, "eventId == null");
+    List<AttemptRecord> attempts = new ArrayList<>();
+    lock.lock();
+    try {
+      List<Delivery> matched = new ArrayList<>();
+      for (Message m = messagesByEvent.get(eventId); m != null; m = m.nextOfEvent) {
+        for (Delivery d = m.firstDelivery; d != null; d = d.nextOfMessage) {
+          matched.add(d);
+        }
+      }
+      matched.sort(Comparator.comparingLong(d -> d.seq));
+      for (Delivery d : matched) {
+        addAttempts(d, Instant.MIN, attempts);
+      }
+    } finally {
+      lock.unlock();
+    }
+    attempts.sort(Comparator.comparing(AttemptRecord::startedAt));
+    return Collections.unmodifiableList(attempts);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Attempts that started at the same time are listed by delivery, in enqueue order.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest start time
+   * @param limit the most to return
+   * @return the attempts, an immutable list
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
+  @Override
+  public List<AttemptRecord> attemptsForEndpoint(String endpointId, Instant since, int limit) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(since, "since == null");
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit < 0: " + limit);
+    }
+    List<AttemptRecord> attempts = new ArrayList<>();
+    lock.lock();
+    try {
+      Lane lane = lanes.get(endpointId);
+      for (Delivery d = lane == null ? null : lane.first; d != null; d = d.laneNext) {
+        addAttempts(d, since, attempts);
+      }
+    } finally {
+      lock.unlock();
+    }
+    attempts.sort(Comparator.comparing(AttemptRecord::startedAt));
+    return List.copyOf(attempts.subList(0, Math.min(limit, attempts.size())));
+  }
+
+  /** Appends a delivery's attempts that started at or after {@code since}, oldest first. */
+  private static void addAttempts(Delivery d, Instant since, List<AttemptRecord> to) {
+    int start = to.size();
+    for (AttemptNode a = d.lastAttempt; a != null; a = a.previous) {
+      if (!a.record.startedAt().isBefore(since)) {
+        to.add(a.record);
+      }
+    }
+    Collections.reverse(to.subList(start, to.size()));
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The revived deliveries keep their last attempt in {@link DeliveryRecord#lastAttempt()};
+   * their {@code updatedAt} becomes {@code now}. One with an ordering key takes its original
+   * place among the pending deliveries with its key, and is not claimed while another of them
+   * is leased.
+   *
+   * @param deliveryIds the deliveries; those not dead (or unknown) are left alone
+   * @param now when they are due
+   * @return how many were revived
+   */
+  @Override
+  public int replay(List<String> deliveryIds, Instant now) {
+    Objects.requireNonNull(deliveryIds, "deliveryIds == null");
+    Objects.requireNonNull(now, "now == null");
+    for (String id : deliveryIds) {
+      Objects.requireNonNull(id, "deliveryIds contains null");
+    }
+    lock.lock();
+    try {
+      int revived = 0;
+      for (String id : deliveryIds) {
+        Delivery d = deliveries.get(id);
+        if (d == null || d.state != DeliveryState.DEAD) {
+          continue;
+        }
+        d.state = DeliveryState.PENDING;
+        deadCount--;
+        pendingCount++;
+        d.attempts = 0;
+        d.dueAt = now;
+        d.updatedAt = now;
+        d.place = Place.WAITING;
+        Optional<String> key = d.message.value.orderingKey();
+        if (key.isPresent()) {
+          Group g = d.lane.groups.computeIfAbsent(key.get(), Group::new);
+          d.group = g;
+          Delivery oldHead = g.pending.peekFirst();
+          g.insertInOrder(d);
+          if (oldHead != null && g.pending.peekFirst() == d && oldHead.place == Place.READY) {
+            readyRemove(oldHead);
+          }
+          settle(g);
+        } else {
+          readyAdd(d);
+        }
+        revived++;
+      }
+      return revived;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param state the state
+   * @return the count
+   */
+  @Override
+  public long count(DeliveryState state) {
+    Objects.requireNonNull(state, "state == null");
+    lock.lock();
+    try {
+      switch (state) {
+        case PENDING:
+          return pendingCount;
+        case SUCCEEDED:
+          return succeededCount;
+        default:
+          return deadCount;
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>"Last updated" is the store clock's time at completion. Messages enqueued without
+   * deliveries are deleted once their {@code createdAt} is before the cut-off.
+   *
+   * @param updatedBefore the cut-off
+   * @return how many deliveries were deleted
+   */
+  @Override
+  public int prune(Instant updatedBefore) {
+    Objects.requireNonNull(updatedBefore, "updatedBefore == null");
+    lock.lock();
+    try {
+      int pruned = 0;
+      Set<Message> touched = new HashSet<>();
+      Delivery d;
+      while ((d = succeeded.peek()) != null && d.updatedAt.isBefore(updatedBefore)) {
+        succeeded.poll();
+        deliveries.remove(d.id);
+        Lane lane = d.lane;
+        lane.unlink(d);
+        if (lane.first == null) {
+          lanes.remove(lane.endpointId); // nothing pending there, so not indexed
+        }
+        d.place = Place.GONE;
+        d.lastAttempt = null;
+        d.message.deliveryCount--;
+        touched.add(d.message);
+        succeededCount--;
+        pruned++;
+      }
+      for (Message m : touched) {
+        if (m.deliveryCount == 0) {
+          removeMessage(m);
+        } else {
+          m.dropGoneDeliveries();
+        }
+      }
+      for (Iterator<Message> it = messagesWithoutDeliveries.iterator(); it.hasNext(); ) {
+        Message m = it.next();
+        if (m.value.createdAt().isBefore(updatedBefore)) {
+          it.remove();
+          removeMessage(m);
+        }
+      }
+      return pruned;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void removeMessage(Message m) {
+    messages.remove(m.value.messageId());
+    String eventId = m.value.eventId();
+    Message first = messagesByEvent.get(eventId);
+    if (first == m) {
+      if (m.nextOfEvent == null) {
+        messagesByEvent.remove(eventId);
+      } else {
+        messagesByEvent.put(eventId, m.nextOfEvent);
+      }
+    } else {
+      Message before = first;
+      while (before.nextOfEvent != m) {
+        before = before.nextOfEvent;
+      }
+      before.nextOfEvent = m.nextOfEvent;
+    }
+    m.nextOfEvent = null;
+    m.firstDelivery = null;
+  }
+
+  /**
+   * Describes the store by its counts of deliveries.
+   *
+   * @return a short description
+   */
+  @Override
+  public String toString() {
+    lock.lock();
+    try {
+      return "InMemoryDeliveryStore[pending="
+          + pendingCount
+          + ", succeeded="
+          + succeededCount
+          + ", dead="
+          + deadCount
+          + ", endpoints="
+          + endpoints.size()
+          + "]";
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  /** A stored message: one body, shared by its deliveries. */
+  private static final class Message {
+    final NewMessage value;
+    /** The deliveries of this message, chained through {@link Delivery#nextOfMessage}. */
+    Delivery firstDelivery;
+    /** The next message of the same event, if the event has more than one body. */
+    Message nextOfEvent;
+    int deliveryCount;
+
+    Message(NewMessage value) {
+      this.value = value;
+    }
+
+    void dropGoneDeliveries() {
+      Delivery kept = null;
+      for (Delivery d = firstDelivery; d != null; ) {
+        Delivery next = d.nextOfMessage;
+        if (d.place == Place.GONE) {
+          d.nextOfMessage = null;
+        } else {
+          if (kept == null) {
+            firstDelivery = d;
+          } else {
+            kept.nextOfMessage = d;
+          }
+          kept = d;
+        }
+        d = next;
+      }
+      if (kept == null) {
+        firstDelivery = null;
+      } else {
+        kept.nextOfMessage = null;
+      }
+    }
+  }
+
+  /** One delivery; mutable, guarded by the store's lock. Kept small: there may be millions. */
+  private static final class Delivery {
+    final String id;
+    final Message message;
+    final Lane lane;
+    /** Enqueue order, unique in the store. */
+    final long seq;
+    /** Its ordering key's group while pending with a key; otherwise null. */
+    Group group;
+    DeliveryState state = DeliveryState.PENDING;
+    Place place = Place.WAITING;
+    /** Position in the heap that holds it (its lane's ready queue or the lease queue). */
+    int heapIndex = -1;
+    int attempts;
+    Instant dueAt;
+    Instant updatedAt;
+    String leaseOwner;
+    Instant leaseUntil;
+    /** The current claim's token; 0 when none. */
+    long token;
+    AttemptNode lastAttempt;
+    Delivery lanePrevious;
+    Delivery laneNext;
+    Delivery nextOfMessage;
+
+    Delivery(String id, Message message, Lane lane, long seq) {
+      this.id = id;
+      this.message = message;
+      this.lane = lane;
+      this.seq = seq;
+      this.dueAt = message.value.createdAt();
+      this.updatedAt = dueAt;
+    }
+
+    DeliveryRecord toRecord() {
+      NewMessage m = message.value;
+      return new DeliveryRecord(
+          id,
+          lane.endpointId,
+          m.eventId(),
+          m.eventType(),
+          state,
+          attempts,
+          m.createdAt(),
+          dueAt,
+          updatedAt,
+          lastAttempt == null ? Optional.empty() : Optional.of(lastAttempt.record));
+    }
+  }
+
+  /** An entry of a delivery's attempt log, linked to the one before. */
+  private static final class AttemptNode {
+    final AttemptRecord record;
+    final AttemptNode previous;
+
+    AttemptNode(AttemptRecord record, AttemptNode previous) {
+      this.record = record;
+      this.previous = previous;
+    }
+  }
+
+  /** Everything stored for one endpoint id. */
+  private static final class Lane {
+    final String endpointId;
+    /** Claimable deliveries, by due time and then enqueue order. */
+    final DeliveryHeap ready = new DeliveryHeap(BY_DUE);
+    /** Pending deliveries with an ordering key, by key. */
+    final Map<String, Group> groups = new HashMap<>(4);
+    /** Every delivery of the endpoint in enqueue order, for queries. */
+    Delivery first;
+    Delivery last;
+    /** The key this lane is filed under in the index: its ready head's when it was filed. */
+    Instant headDue;
+    long headSeq;
+    boolean indexed;
+
+    Lane(String endpointId) {
+      this.endpointId = endpointId;
+    }
+
+    void append(Delivery d) {
+      d.lanePrevious = last;
+      if (last == null) {
+        first = d;
+      } else {
+        last.laneNext = d;
+      }
+      last = d;
+    }
+
+    void unlink(Delivery d) {
+      if (d.lanePrevious == null) {
+        first = d.laneNext;
+      } else {
+        d.lanePrevious.laneNext = d.laneNext;
+      }
+      if (d.laneNext == null) {
+        last = d.lanePrevious;
+      } else {
+        d.laneNext.lanePrevious = d.lanePrevious;
+      }
+      d.lanePrevious = null;
+      d.laneNext = null;
+    }
+  }
+
+  /** The pending deliveries with one ordering key to one endpoint, in enqueue order. */
+  private static final class Group {
+    final String key;
+    final ArrayDeque<Delivery> pending = new ArrayDeque<>(4);
+    /** How many of them are leased (and not seen to expire). */
+    int leased;
+
+    Group(String key) {
+      this.key = key;
+    }
+
+    void insertInOrder(Delivery d) {
+      if (pending.isEmpty() || pending.peekLast().seq < d.seq) {
+        pending.addLast(d);
+      } else if (pending.peekFirst().seq > d.seq) {
+        pending.addFirst(d);
+      } else {
+        Delivery[] all = pending.toArray(new Delivery[0]);
+        pending.clear();
+        boolean added = false;
+        for (Delivery each : all) {
+          if (!added && each.seq > d.seq) {
+            pending.addLast(d);
+            added = true;
+          }
+          pending.addLast(each);
+        }
+      }
+    }
+  }
+
+  /**
+   * A binary min-heap of deliveries that records each one's index, so that any of them can be
+   * removed in {@code O(log n)}. A delivery is in at most one heap at a time.
+   */
+  private static final class DeliveryHeap {
+    private static final Delivery[] EMPTY = new Delivery[0];
+
+    private final Comparator<Delivery> order;
+    private Delivery[] items = EMPTY;
+    private int size;
+
+    DeliveryHeap(Comparator<Delivery> order) {
+      this.order = order;
+    }
+
+    Delivery peek() {
+      return size == 0 ? null : items[0];
+    }
+
+    void add(Delivery d) {
+      if (size == items.length) {
+        items = Arrays.copyOf(items, Math.max(4, size * 2));
+      }
+      siftUp(size++, d);
+    }
+
+    Delivery poll() {
+      if (size == 0) {
+        return null;
+      }
+      Delivery top = items[0];
+      removeAt(0);
+      return top;
+    }
+
+    void remove(Delivery d) {
+      removeAt(d.heapIndex);
+    }
+
+    private void removeAt(int i) {
+      Delivery removed = items[i];
+      Delivery last = items[--size];
+      items[size] = null;
+      if (i < size) {
+        siftDown(i, last);
+        if (items[i] == last) {
+          siftUp(i, last);
+        }
+      }
+      removed.heapIndex = -1;
+      if (items.length > 64 && size < items.length / 4) {
+        items = Arrays.copyOf(items, items.length / 2);
+      }
+    }
+
+    private void siftUp(int i, Delivery d) {
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        Delivery p = items[parent];
+        if (order.compare(d, p) >= 0) {
+          break;
+        }
+        items[i] = p;
+        p.heapIndex = i;
+        i = parent;
+      }
+      items[i] = d;
+      d.heapIndex = i;
+    }
+
+    private void siftDown(int i, Delivery d) {
+      int half = size >>> 1;
+      while (i < half) {
+        int child = 2 * i + 1;
+        Delivery c = items[child];
+        int right = child + 1;
+        if (right < size && order.compare(items[right], c) < 0) {
+          child = right;
+          c = items[right];
+        }
+        if (order.compare(d, c) <= 0) {
+          break;
+        }
+        items[i] = c;
+        c.heapIndex = i;
+        i = child;
+      }
+      items[i] = d;
+      d.heapIndex = i;
+    }
+  }
+}

@@ -1,0 +1,1251 @@
+package dev.hookwire.store;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.hookwire.testing.MutableClock;
+import dev.hookwire.testing.TestEvents;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The rules every {@link DeliveryStore} must keep, as tests. A store's test class extends this
+ * one and says how to make a fresh, empty store; it may add tests of its own.
+ *
+ * <p>Stores that read a clock (for {@code updatedAt}) must read {@link #clock}: the tests set it
+ * before completing deliveries and pruning them.
+ *
+ * <p>Test methods are public because subclasses live in other packages (the JDBC stores).
+ */
+public abstract class DeliveryStoreContract {
+
+  /** The time deliveries are created at, unless a test says otherwise. */
+  protected static final Instant T0 = TestEvents.T0;
+
+  /** The lease that claims ask for. */
+  protected static final Duration LEASE = Duration.ofSeconds(30);
+
+  /** Endpoint ids. */
+  protected static final String A = "ep_a";
+
+  /** Endpoint ids. */
+  protected static final String B = "ep_b";
+
+  /** Endpoint ids. */
+  protected static final String C = "ep_c";
+
+  /** The clock a store made by {@link #newStore()} must read; starts at {@link #T0}. */
+  protected final MutableClock clock = MutableClock.at(T0);
+
+  /** The store under test, fresh for each test. */
+  protected DeliveryStore store;
+
+  /**
+   * Makes a fresh, empty store that reads {@link #clock}.
+   *
+   * @return the store; closed after the test
+   */
+  protected abstract DeliveryStore newStore();
+
+  @BeforeEach
+  void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  // ------------------------------------------------------------------ fixtures
+
+  /** A message of event {@code "evt_" + messageId}, with no ordering key. */
+  protected static NewMessage message(String messageId, Instant createdAt) {
+    return new NewMessage(
+        messageId,
+        "evt_" + messageId,
+        "experience.started",
+        createdAt,
+        ("{\"message\":\"" + messageId + "\"}").getBytes(UTF_8),
+        Optional.empty());
+  }
+
+  /** A message of event {@code "evt_" + messageId}, with an ordering key. */
+  protected static NewMessage keyedMessage(String messageId, Instant createdAt, String key) {
+    NewMessage m = message(messageId, createdAt);
+    return new NewMessage(
+        m.messageId(), m.eventId(), m.eventType(), createdAt, m.body(), Optional.of(key));
+  }
+
+  /** Enqueues a delivery of its own message {@code "m_" + deliveryId}. */
+  protected void enqueue(String deliveryId, String endpointId, Instant createdAt) {
+    store.enqueue(
+        List.of(message("m_" + deliveryId, createdAt)),
+        List.of(new NewDelivery(deliveryId, "m_" + deliveryId, endpointId)));
+  }
+
+  /** Enqueues a delivery of its own message {@code "m_" + deliveryId}, with an ordering key. */
+  protected void enqueueKeyed(String deliveryId, String endpointId, Instant createdAt, String key) {
+    store.enqueue(
+        List.of(keyedMessage("m_" + deliveryId, createdAt, key)),
+        List.of(new NewDelivery(deliveryId, "m_" + deliveryId, endpointId)));
+  }
+
+  /** Claims for an owner, skipping the given endpoints. */
+  protected List<ClaimedDelivery> claim(String owner, Instant now, int limit, String... excluded) {
+    return store.claim(new ClaimRequest(owner, now, LEASE, limit, Set.of(excluded)));
+  }
+
+  /** Claims up to 100 for {@code node-1}. */
+  protected List<ClaimedDelivery> claim(Instant now) {
+    return claim("node-1", now, 100);
+  }
+
+  /** Claims for {@code node-1} and expects exactly one delivery. */
+  protected ClaimedDelivery claimOne(Instant now) {
+    List<ClaimedDelivery> claimed = claim(now);
+    assertThat(claimed).hasSize(1);
+    return claimed.get(0);
+  }
+
+  protected static List<String> ids(List<ClaimedDelivery> claimed) {
+    return claimed.stream().map(ClaimedDelivery::deliveryId).collect(Collectors.toList());
+  }
+
+  protected static List<String> recordIds(List<DeliveryRecord> records) {
+    return records.stream().map(DeliveryRecord::deliveryId).collect(Collectors.toList());
+  }
+
+  /** An attempt of a claim: 2xx succeeds, anything else is an HTTP error. */
+  protected static AttemptRecord attempt(ClaimedDelivery c, Instant startedAt, int status) {
+    boolean ok = status / 100 == 2;
+    return new AttemptRecord(
+        c.deliveryId(),
+        c.endpointId(),
+        c.eventId(),
+        c.attempts() + 1,
+        startedAt,
+        Duration.ofMillis(120),
+        ok ? AttemptOutcome.SUCCEEDED : AttemptOutcome.HTTP_ERROR,
+        status,
+        ok ? Optional.empty() : Optional.of("HTTP " + status),
+        ok ? "ok" : "failed");
+  }
+
+  protected boolean complete(Completion completion) {
+    List<Boolean> applied = store.complete(List.of(completion));
+    assertThat(applied).hasSize(1);
+    return applied.get(0);
+  }
+
+  protected static Completion succeeded(ClaimedDelivery c, Instant startedAt) {
+    return new Completion(
+        c, Optional.of(attempt(c, startedAt, 200)), DeliveryState.SUCCEEDED, startedAt);
+  }
+
+  protected static Completion retry(ClaimedDelivery c, Instant startedAt, Instant nextAttemptAt) {
+    return new Completion(
+        c, Optional.of(attempt(c, startedAt, 500)), DeliveryState.PENDING, nextAttemptAt);
+  }
+
+  protected static Completion dead(ClaimedDelivery c, Instant startedAt) {
+    return new Completion(
+        c, Optional.of(attempt(c, startedAt, 500)), DeliveryState.DEAD, startedAt);
+  }
+
+  protected DeliveryRecord record(String deliveryId) {
+    return store.delivery(deliveryId).orElseThrow();
+  }
+
+  /** A claim with another owner or token than the real one. */
+  protected static ClaimedDelivery forged(ClaimedDelivery c, String owner, long token) {
+    return new ClaimedDelivery(
+        c.deliveryId(),
+        c.endpointId(),
+        c.eventId(),
+        c.eventType(),
+        c.body(),
+        c.orderingKey(),
+        c.attempts(),
+        c.createdAt(),
+        owner,
+        c.leaseUntil(),
+        token);
+  }
+
+  protected static Instant at(long secondsAfterT0) {
+    return T0.plusSeconds(secondsAfterT0);
+  }
+
+  // ------------------------------------------------------------------ enqueue
+
+  @Test
+  public void enqueue_storesMessagesAndDeliveries_visibleToOtherThreadsOnReturn() throws Exception {
+    CompletableFuture.runAsync(
+            () ->
+                store.enqueue(
+                    List.of(message("m1", T0)),
+                    List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d2", "m1", B))))
+        .get(10, TimeUnit.SECONDS);
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.deliveryId()).isEqualTo("d1");
+    assertThat(d1.endpointId()).isEqualTo(A);
+    assertThat(d1.eventId()).isEqualTo("evt_m1");
+    assertThat(d1.eventType()).isEqualTo("experience.started");
+    assertThat(d1.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(d1.attempts()).isZero();
+    assertThat(d1.createdAt()).isEqualTo(T0);
+    assertThat(d1.lastAttempt()).isEmpty();
+    assertThat(record("d2").endpointId()).isEqualTo(B);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(2);
+  }
+
+  @Test
+  public void enqueue_eachDeliveryIsDueAtItsMessagesCreationTime() {
+    enqueue("d1", A, at(10));
+
+    assertThat(record("d1").nextAttemptAt()).isEqualTo(at(10));
+  }
+
+  @Test
+  public void enqueue_deliveryNamingAnUnknownMessage_isRejectedAndNothingIsStored() {
+    assertThatThrownBy(
+            () ->
+                store.enqueue(
+                    List.of(message("m1", T0)),
+                    List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d2", "nope", A))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("nope");
+
+    assertThat(store.delivery("d1")).isEmpty();
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+    assertThat(claim(at(100))).isEmpty();
+    // m1 was not kept either: its id is free.
+    store.enqueue(List.of(message("m1", T0)), List.of(new NewDelivery("d1", "m1", A)));
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+  }
+
+  @Test
+  public void enqueue_deliveryIdAlreadyStored_isRejectedAndNothingIsStored() {
+    enqueue("d1", A, T0);
+
+    assertThatThrownBy(
+            () ->
+                store.enqueue(
+                    List.of(message("m2", T0)),
+                    List.of(new NewDelivery("d2", "m2", A), new NewDelivery("d1", "m2", B))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("d1");
+
+    assertThat(store.delivery("d2")).isEmpty();
+    assertThat(record("d1").endpointId()).isEqualTo(A);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+    store.enqueue(List.of(message("m2", T0)), List.of(new NewDelivery("d2", "m2", A)));
+  }
+
+  @Test
+  public void enqueue_deliveryIdUsedTwiceInOneCall_isRejected() {
+    assertThatThrownBy(
+            () ->
+                store.enqueue(
+                    List.of(message("m1", T0)),
+                    List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d1", "m1", B))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("d1");
+
+    assertThat(store.delivery("d1")).isEmpty();
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+  }
+
+  @Test
+  public void enqueue_messageIdAlreadyStored_isRejectedAndNothingIsStored() {
+    enqueue("d1", A, T0);
+
+    assertThatThrownBy(
+            () ->
+                store.enqueue(
+                    List.of(message("m_d1", at(5))), List.of(new NewDelivery("d2", "m_d1", B))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("m_d1");
+
+    assertThat(store.delivery("d2")).isEmpty();
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+  }
+
+  @Test
+  public void enqueue_messageIdUsedTwiceInOneCall_isRejected() {
+    assertThatThrownBy(
+            () ->
+                store.enqueue(
+                    List.of(message("m1", T0), message("m1", at(1))),
+                    List.of(new NewDelivery("d1", "m1", A))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("m1");
+
+    assertThat(store.delivery("d1")).isEmpty();
+  }
+
+  @Test
+  public void enqueue_deliveryMayNameAMessageStoredEarlier() {
+    enqueue("d1", A, T0);
+
+    store.enqueue(List.of(), List.of(new NewDelivery("d2", "m_d1", B)));
+
+    DeliveryRecord d2 = record("d2");
+    assertThat(d2.eventId()).isEqualTo("evt_m_d1");
+    assertThat(d2.nextAttemptAt()).isEqualTo(T0);
+    assertThat(ids(claim(at(1)))).containsExactly("d1", "d2");
+  }
+
+  @Test
+  public void enqueue_emptyCall_storesNothing() {
+    store.enqueue(List.of(), List.of());
+
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+    assertThat(store.nextDueAt()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ claim
+
+  @Test
+  public void claim_oldestDueFirst() {
+    enqueue("late", A, at(2));
+    enqueue("early", B, T0);
+    enqueue("middle", A, at(1));
+
+    assertThat(ids(claim(at(5)))).containsExactly("early", "middle", "late");
+  }
+
+  @Test
+  public void claim_dueAtTheSameTime_inEnqueueOrder() {
+    store.enqueue(
+        List.of(message("m1", T0)),
+        List.of(new NewDelivery("d1", "m1", B), new NewDelivery("d2", "m1", A)));
+    enqueue("d3", B, T0);
+    enqueue("d4", A, T0);
+
+    assertThat(ids(claim(T0))).containsExactly("d1", "d2", "d3", "d4");
+  }
+
+  @Test
+  public void claim_carriesWhatAnAttemptNeeds() {
+    byte[] body = new byte[256];
+    for (int i = 0; i < body.length; i++) {
+      body[i] = (byte) i;
+    }
+    store.enqueue(
+        List.of(
+            new NewMessage("m1", "evt_1", "goal.achieved", T0, body, Optional.of("exp_1"))),
+        List.of(new NewDelivery("d1", "m1", A)));
+
+    ClaimedDelivery c = claim("node-7", at(3), 10).get(0);
+
+    assertThat(c.deliveryId()).isEqualTo("d1");
+    assertThat(c.endpointId()).isEqualTo(A);
+    assertThat(c.eventId()).isEqualTo("evt_1");
+    assertThat(c.eventType()).isEqualTo("goal.achieved");
+    assertThat(c.body()).isEqualTo(body);
+    assertThat(c.orderingKey()).contains("exp_1");
+    assertThat(c.attempts()).isZero();
+    assertThat(c.createdAt()).isEqualTo(T0);
+    assertThat(c.leaseOwner()).isEqualTo("node-7");
+    assertThat(c.leaseUntil()).isEqualTo(at(3).plus(LEASE));
+  }
+
+  @Test
+  public void claim_everyDeliveryOfAMessageCarriesItsBody() {
+    NewMessage m = message("m1", T0);
+    byte[] expected = m.body().clone();
+    store.enqueue(
+        List.of(m),
+        List.of(
+            new NewDelivery("d1", "m1", A),
+            new NewDelivery("d2", "m1", B),
+            new NewDelivery("d3", "m1", C)));
+
+    List<ClaimedDelivery> claimed = claim(T0);
+
+    assertThat(claimed).hasSize(3).allSatisfy(c -> assertThat(c.body()).isEqualTo(expected));
+  }
+
+  @Test
+  public void claim_deliveriesNotYetDue_areNotClaimed() {
+    enqueue("d1", A, at(60));
+
+    assertThat(claim(T0)).isEmpty();
+    assertThat(claim(at(60).minusMillis(1))).isEmpty();
+    assertThat(ids(claim(at(60)))).containsExactly("d1");
+  }
+
+  @Test
+  public void claim_atMostTheLimit() {
+    for (int i = 1; i <= 5; i++) {
+      enqueue("d" + i, i % 2 == 0 ? A : B, at(i));
+    }
+
+    assertThat(ids(claim("n", at(10), 2))).containsExactly("d1", "d2");
+    assertThat(claim("n", at(10), 0)).isEmpty();
+    assertThat(ids(claim("n", at(10), 2))).containsExactly("d3", "d4");
+    assertThat(ids(claim("n", at(10), 10))).containsExactly("d5");
+    assertThat(claim("n", at(10), 10)).isEmpty();
+  }
+
+  @Test
+  public void claim_leasedDelivery_isNotClaimedAgainWhileTheLeaseHolds() {
+    enqueue("d1", A, T0);
+    claimOne(T0);
+
+    assertThat(claim("node-2", T0.plus(LEASE).minusMillis(1), 10)).isEmpty();
+  }
+
+  @Test
+  public void claim_expiredLease_isClaimableByAnotherOwnerWithANewToken() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery first = claimOne(T0);
+
+    List<ClaimedDelivery> again = claim("node-2", T0.plus(LEASE), 10);
+
+    assertThat(ids(again)).containsExactly("d1");
+    ClaimedDelivery second = again.get(0);
+    assertThat(second.leaseOwner()).isEqualTo("node-2");
+    assertThat(second.claimToken()).isGreaterThan(first.claimToken());
+    assertThat(second.leaseUntil()).isEqualTo(T0.plus(LEASE).plus(LEASE));
+    assertThat(second.attempts()).isZero();
+  }
+
+  @Test
+  public void claim_tokensGrowWithEveryClaim() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    ClaimedDelivery c1 = claim("n", T0, 1).get(0);
+    ClaimedDelivery c2 = claim("n", T0, 1).get(0);
+    store.release(List.of(c1), T0);
+    ClaimedDelivery c3 = claim("n", T0, 1).get(0);
+
+    assertThat(c3.deliveryId()).isEqualTo("d1");
+    assertThat(c2.claimToken()).isGreaterThan(c1.claimToken());
+    assertThat(c3.claimToken()).isGreaterThan(c2.claimToken());
+  }
+
+  @Test
+  public void claim_excludedEndpoints_areSkipped_butDeliveriesBehindThemAreClaimed() {
+    enqueue("a1", A, T0);
+    enqueue("a2", A, at(1));
+    enqueue("b1", B, at(2));
+    enqueue("c1", C, at(3));
+
+    assertThat(ids(claim("n", at(10), 10, A))).containsExactly("b1", "c1");
+    assertThat(ids(claim("n", at(10), 10, A, B, C))).isEmpty();
+  }
+
+  @Test
+  public void claim_excludedEndpoints_keepTheirPlace() {
+    enqueue("a1", A, T0);
+    enqueue("b1", B, at(1));
+    enqueue("a2", A, at(2));
+    enqueue("b2", B, at(3));
+
+    assertThat(ids(claim("n", at(10), 1, A))).containsExactly("b1");
+    assertThat(ids(claim("n", at(10), 10))).containsExactly("a1", "a2", "b2");
+  }
+
+  @Test
+  public void claim_manyExcludedEndpointsAhead_doNotHideTheOthers() {
+    List<String> excluded = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      enqueue("x" + i, "ep_x" + i, T0.plusMillis(i));
+      excluded.add("ep_x" + i);
+    }
+    enqueue("b1", B, at(1));
+    enqueue("b2", B, at(2));
+
+    assertThat(ids(claim("n", at(10), 10, excluded.toArray(new String[0]))))
+        .containsExactly("b1", "b2");
+    assertThat(claim("n", at(10), 1000)).hasSize(200);
+  }
+
+  // ------------------------------------------------------------------ complete
+
+  @Test
+  public void complete_succeeded_recordsTheAttemptAndTheFinalState() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+    clock.set(at(5));
+
+    assertThat(complete(succeeded(c, at(1)))).isTrue();
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(d1.attempts()).isEqualTo(1);
+    assertThat(d1.updatedAt()).isEqualTo(at(5));
+    assertThat(d1.lastAttempt()).contains(attempt(c, at(1), 200));
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
+    assertThat(claim(T0.plus(LEASE).plusSeconds(1))).isEmpty();
+  }
+
+  @Test
+  public void complete_retry_keepsItPendingUntilItsNextAttempt() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(complete(retry(c, at(1), at(60)))).isTrue();
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(d1.attempts()).isEqualTo(1);
+    assertThat(d1.nextAttemptAt()).isEqualTo(at(60));
+    assertThat(claim(at(59))).isEmpty();
+    ClaimedDelivery next = claimOne(at(60));
+    assertThat(next.attempts()).isEqualTo(1);
+    assertThat(next.claimToken()).isGreaterThan(c.claimToken());
+  }
+
+  @Test
+  public void complete_dead_isFinalAndCounted() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(complete(dead(c, at(1)))).isTrue();
+
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.DEAD);
+    assertThat(record("d1").attempts()).isEqualTo(1);
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+    assertThat(claim(at(1000))).isEmpty();
+  }
+
+  @Test
+  public void complete_withoutAnAttempt_changesTheStateOnly() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(complete(new Completion(c, Optional.empty(), DeliveryState.DEAD, T0))).isTrue();
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.state()).isEqualTo(DeliveryState.DEAD);
+    assertThat(d1.attempts()).isZero();
+    assertThat(d1.lastAttempt()).isEmpty();
+    assertThat(store.attemptsForEvent("evt_m_d1")).isEmpty();
+  }
+
+  @Test
+  public void complete_staleClaim_afterAnotherNodeTookOver_isRefusedAndLeavesNoAttempt() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
+    ClaimedDelivery theirs = claim("node-b", T0.plus(LEASE), 10).get(0);
+
+    assertThat(complete(succeeded(mine, at(1)))).isFalse();
+
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("d1").attempts()).isZero();
+    assertThat(store.attemptsForEvent("evt_m_d1")).isEmpty();
+
+    assertThat(complete(succeeded(theirs, at(31)))).isTrue();
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(store.attemptsForEvent("evt_m_d1"))
+        .singleElement()
+        .isEqualTo(attempt(theirs, at(31), 200));
+  }
+
+  @Test
+  public void complete_expiredLease_notYetTakenOver_isStillCompletedByItsOwner() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
+    // Another node claims after the lease expired, but skips d1's endpoint.
+    assertThat(claim("node-b", T0.plus(LEASE).plusSeconds(1), 10, A)).isEmpty();
+
+    assertThat(complete(succeeded(mine, at(40)))).isTrue();
+
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(claim("node-b", at(100), 10)).isEmpty();
+  }
+
+  @Test
+  public void complete_secondCompletionOfOneClaim_isRefused() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(complete(retry(c, at(1), at(10)))).isTrue();
+    assertThat(complete(succeeded(c, at(2)))).isFalse();
+
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("d1").attempts()).isEqualTo(1);
+    assertThat(store.attemptsForEvent("evt_m_d1")).hasSize(1);
+  }
+
+  @Test
+  public void complete_claimWithAnotherOwnerOrToken_isRefused() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(complete(succeeded(forged(c, "node-x", c.claimToken()), at(1)))).isFalse();
+    assertThat(complete(succeeded(forged(c, c.leaseOwner(), c.claimToken() + 1), at(1))))
+        .isFalse();
+    assertThat(complete(succeeded(forged(c, c.leaseOwner(), 0), at(1)))).isFalse();
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+
+    assertThat(complete(succeeded(c, at(1)))).isTrue();
+  }
+
+  @Test
+  public void complete_claimOfAnUnknownDelivery_isRefused() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+    ClaimedDelivery unknown =
+        new ClaimedDelivery(
+            "nope", A, "evt", "t", new byte[0], Optional.empty(), 0, T0, "node-1", at(30),
+            c.claimToken());
+
+    assertThat(
+            store.complete(
+                List.of(new Completion(unknown, Optional.empty(), DeliveryState.DEAD, T0))))
+        .containsExactly(false);
+  }
+
+  @Test
+  public void complete_batch_answersForEachCompletionInOrder() {
+    enqueue("d1", A, T0);
+    enqueue("d2", B, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    ClaimedDelivery c1 = claimed.get(0);
+    ClaimedDelivery c2 = claimed.get(1);
+
+    List<Boolean> applied =
+        store.complete(
+            List.of(
+                succeeded(c2, at(1)),
+                succeeded(forged(c1, "node-x", c1.claimToken()), at(1)),
+                retry(c1, at(1), at(20)),
+                succeeded(c2, at(2))));
+
+    assertThat(applied).containsExactly(true, false, true, false);
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("d2").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(record("d2").attempts()).isEqualTo(1);
+  }
+
+  @Test
+  public void complete_emptyBatch_answersNothing() {
+    assertThat(store.complete(List.of())).isEmpty();
+    assertThat(store.release(List.of(), T0)).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ release
+
+  @Test
+  public void release_makesItDueAgainAtTheGivenTime_withoutCountingAnAttempt() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    assertThat(store.release(List.of(c), at(30))).containsExactly(true);
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(d1.attempts()).isZero();
+    assertThat(d1.nextAttemptAt()).isEqualTo(at(30));
+    assertThat(store.attemptsForEvent("evt_m_d1")).isEmpty();
+    assertThat(claim(at(29))).isEmpty();
+    ClaimedDelivery again = claimOne(at(30));
+    assertThat(again.attempts()).isZero();
+    assertThat(again.claimToken()).isGreaterThan(c.claimToken());
+  }
+
+  @Test
+  public void release_canMakeItDueAtOnce() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+
+    store.release(List.of(c), T0);
+
+    assertThat(ids(claim("node-2", T0, 10))).containsExactly("d1");
+  }
+
+  @Test
+  public void release_invalidatesTheClaim() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+    store.release(List.of(c), at(30));
+
+    assertThat(complete(succeeded(c, at(1)))).isFalse();
+    assertThat(store.release(List.of(c), at(1))).containsExactly(false);
+    assertThat(record("d1").nextAttemptAt()).isEqualTo(at(30));
+  }
+
+  @Test
+  public void release_staleClaim_isRefusedAndTheCurrentLeaseHolds() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
+    ClaimedDelivery theirs = claim("node-b", T0.plus(LEASE), 10).get(0);
+
+    assertThat(store.release(List.of(mine), T0.plus(LEASE))).containsExactly(false);
+
+    assertThat(claim("node-c", T0.plus(LEASE), 10)).isEmpty();
+    assertThat(complete(succeeded(theirs, at(31)))).isTrue();
+  }
+
+  @Test
+  public void release_batch_answersForEachClaimInOrder() {
+    enqueue("d1", A, T0);
+    enqueue("d2", B, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+
+    assertThat(
+            store.release(
+                List.of(claimed.get(1), forged(claimed.get(0), "x", 1), claimed.get(0)), at(5)))
+        .containsExactly(true, false, true);
+  }
+
+  // ------------------------------------------------------------------ ordering keys
+
+  @Test
+  public void orderingKey_laterWaits_untilTheEarlierSucceeds() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+
+    ClaimedDelivery first = claimOne(T0);
+    assertThat(first.deliveryId()).isEqualTo("d1");
+    assertThat(claim(at(1))).isEmpty();
+
+    complete(succeeded(first, at(1)));
+    assertThat(ids(claim(at(1)))).containsExactly("d2");
+  }
+
+  @Test
+  public void orderingKey_laterWaits_untilTheEarlierIsDead() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    ClaimedDelivery first = claimOne(T0);
+
+    complete(dead(first, at(1)));
+
+    assertThat(ids(claim(at(1)))).containsExactly("d2");
+  }
+
+  @Test
+  public void orderingKey_retryOfTheEarlier_keepsTheLaterWaiting() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, at(1), "k");
+    complete(retry(claimOne(T0), at(1), at(60)));
+
+    assertThat(claim(at(10))).isEmpty();
+    ClaimedDelivery again = claimOne(at(60));
+    assertThat(again.deliveryId()).isEqualTo("d1");
+
+    complete(succeeded(again, at(60)));
+    assertThat(ids(claim(at(60)))).containsExactly("d2");
+  }
+
+  @Test
+  public void orderingKey_releaseOfTheEarlier_keepsTheLaterWaiting() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    store.release(List.of(claimOne(T0)), at(20));
+
+    assertThat(claim(at(10))).isEmpty();
+    assertThat(ids(claim(at(20)))).containsExactly("d1");
+  }
+
+  @Test
+  public void orderingKey_expiredLeaseOfTheEarlier_makesTheEarlierClaimable_notTheLater() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    claimOne(T0);
+
+    assertThat(ids(claim("node-2", T0.plus(LEASE), 10))).containsExactly("d1");
+  }
+
+  @Test
+  public void orderingKey_followsEnqueueOrder_notCreationTime() {
+    enqueueKeyed("d1", A, at(5), "k");
+    enqueueKeyed("d2", A, T0, "k");
+
+    assertThat(claim(at(1))).isEmpty();
+    assertThat(ids(claim(at(5)))).containsExactly("d1");
+  }
+
+  @Test
+  public void orderingKey_differentKeys_areIndependent() {
+    enqueueKeyed("d1", A, T0, "k1");
+    enqueueKeyed("d2", A, T0, "k1");
+    enqueueKeyed("d3", A, T0, "k2");
+    enqueueKeyed("d4", A, T0, "k2");
+
+    assertThat(ids(claim(T0))).containsExactly("d1", "d3");
+  }
+
+  @Test
+  public void orderingKey_sameKeyToDifferentEndpoints_areIndependent() {
+    store.enqueue(
+        List.of(keyedMessage("m1", T0, "k"), keyedMessage("m2", T0, "k")),
+        List.of(
+            new NewDelivery("a1", "m1", A),
+            new NewDelivery("b1", "m1", B),
+            new NewDelivery("a2", "m2", A),
+            new NewDelivery("b2", "m2", B)));
+
+    List<ClaimedDelivery> first = claim(T0);
+    assertThat(ids(first)).containsExactly("a1", "b1");
+
+    complete(succeeded(first.get(1), at(1)));
+    assertThat(ids(claim(at(1)))).containsExactly("b2");
+  }
+
+  @Test
+  public void orderingKey_deliveriesWithoutAKey_areIndependent() {
+    enqueue("d1", A, T0);
+    enqueueKeyed("d2", A, T0, "k");
+    enqueue("d3", A, T0);
+    enqueueKeyed("d4", A, T0, "k");
+    enqueue("d5", A, T0);
+
+    assertThat(ids(claim(T0))).containsExactly("d1", "d2", "d3", "d5");
+  }
+
+  @Test
+  public void orderingKey_waitingDelivery_followsTheEarlierAcrossExcludedClaims() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    ClaimedDelivery first = claimOne(T0);
+    complete(succeeded(first, at(1)));
+
+    assertThat(claim("n", at(1), 10, A)).isEmpty();
+    assertThat(ids(claim("n", at(1), 10))).containsExactly("d2");
+  }
+
+  @Test
+  public void orderingKey_replayedEarlier_goesFirstAgain() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    enqueueKeyed("d3", A, T0, "k");
+    complete(dead(claimOne(T0), at(1)));
+
+    assertThat(store.replay(List.of("d1"), at(2))).isEqualTo(1);
+
+    ClaimedDelivery replayed = claimOne(at(2));
+    assertThat(replayed.deliveryId()).isEqualTo("d1");
+    assertThat(claim(at(3))).isEmpty();
+    complete(succeeded(replayed, at(3)));
+    assertThat(ids(claim(at(3)))).containsExactly("d2");
+  }
+
+  @Test
+  public void orderingKey_replayedEarlier_waitsWhileALaterOneIsInFlight() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, T0, "k");
+    enqueueKeyed("d3", A, T0, "k");
+    complete(dead(claimOne(T0), at(1)));
+    ClaimedDelivery second = claimOne(at(1));
+    assertThat(second.deliveryId()).isEqualTo("d2");
+
+    store.replay(List.of("d1"), at(2));
+
+    assertThat(claim(at(2))).isEmpty();
+    complete(succeeded(second, at(3)));
+    ClaimedDelivery replayed = claimOne(at(3));
+    assertThat(replayed.deliveryId()).isEqualTo("d1");
+    complete(succeeded(replayed, at(4)));
+    assertThat(ids(claim(at(4)))).containsExactly("d3");
+  }
+
+  // ------------------------------------------------------------------ attempt log and queries
+
+  @Test
+  public void delivery_unknown_isEmpty() {
+    assertThat(store.delivery("nope")).isEmpty();
+  }
+
+  @Test
+  public void attemptsForEvent_acrossEndpoints_oldestFirst() {
+    store.enqueue(
+        List.of(message("m1", T0)),
+        List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d2", "m1", B)));
+    enqueue("other", A, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    ClaimedDelivery a = claimed.get(0);
+    ClaimedDelivery b = claimed.get(1);
+    complete(retry(a, at(1), at(10)));
+    complete(succeeded(b, at(2)));
+    complete(succeeded(claimed.get(2), at(3)));
+    ClaimedDelivery a2 = claimOne(at(10));
+    complete(succeeded(a2, at(10)));
+
+    assertThat(store.attemptsForEvent("evt_m1"))
+        .containsExactly(attempt(a, at(1), 500), attempt(b, at(2), 200), attempt(a2, at(10), 200));
+    assertThat(store.attemptsForEvent("evt_nope")).isEmpty();
+  }
+
+  @Test
+  public void attemptsForEndpoint_fromATime_oldestFirst_upToALimit() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    enqueue("d3", B, T0);
+    List<ClaimedDelivery> c = claim(T0);
+    complete(retry(c.get(0), at(1), at(5)));
+    complete(succeeded(c.get(2), at(2)));
+    complete(succeeded(c.get(1), at(3)));
+    ClaimedDelivery again = claimOne(at(5));
+    complete(succeeded(again, at(6)));
+
+    AttemptRecord first = attempt(c.get(0), at(1), 500);
+    AttemptRecord second = attempt(c.get(1), at(3), 200);
+    AttemptRecord third = attempt(again, at(6), 200);
+    assertThat(store.attemptsForEndpoint(A, T0, 100)).containsExactly(first, second, third);
+    assertThat(store.attemptsForEndpoint(A, at(2), 100)).containsExactly(second, third);
+    assertThat(store.attemptsForEndpoint(A, at(3), 100)).containsExactly(second, third);
+    assertThat(store.attemptsForEndpoint(A, T0, 2)).containsExactly(first, second);
+    assertThat(store.attemptsForEndpoint(B, T0, 100))
+        .containsExactly(attempt(c.get(2), at(2), 200));
+    assertThat(store.attemptsForEndpoint(C, T0, 100)).isEmpty();
+  }
+
+  @Test
+  public void lastAttempt_isTheLatest() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c1 = claimOne(T0);
+    complete(retry(c1, at(1), at(5)));
+    ClaimedDelivery c2 = claimOne(at(5));
+    complete(retry(c2, at(5), at(10)));
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.attempts()).isEqualTo(2);
+    assertThat(d1.lastAttempt()).contains(attempt(c2, at(5), 500));
+    assertThat(d1.lastAttempt().orElseThrow().attemptNumber()).isEqualTo(2);
+  }
+
+  @Test
+  public void deliveries_filterByEndpointEventStateAndCreation_newestFirst() {
+    store.enqueue(
+        List.of(message("e1", T0)),
+        List.of(new NewDelivery("e1a", "e1", A), new NewDelivery("e1b", "e1", B)));
+    store.enqueue(List.of(message("e2", at(10))), List.of(new NewDelivery("e2a", "e2", A)));
+    store.enqueue(List.of(message("e3", at(20))), List.of(new NewDelivery("e3a", "e3", A)));
+    List<ClaimedDelivery> claimed = claim(at(20));
+    complete(dead(claimed.get(3), at(21)));
+    complete(succeeded(claimed.get(1), at(21)));
+
+    assertThat(recordIds(store.deliveries(DeliveryQuery.forEvent("evt_e1"))))
+        .containsExactlyInAnyOrder("e1a", "e1b");
+    assertThat(
+            recordIds(
+                store.deliveries(DeliveryQuery.forEndpoint(A, DeliveryState.PENDING, T0, 10))))
+        .containsExactly("e2a", "e1a");
+    assertThat(
+            recordIds(
+                store.deliveries(DeliveryQuery.forEndpoint(A, DeliveryState.PENDING, at(5), 10))))
+        .containsExactly("e2a");
+    assertThat(
+            recordIds(
+                store.deliveries(DeliveryQuery.forEndpoint(A, DeliveryState.PENDING, T0, 1))))
+        .containsExactly("e2a");
+    assertThat(
+            recordIds(store.deliveries(DeliveryQuery.forEndpoint(A, DeliveryState.DEAD, T0, 10))))
+        .containsExactly("e3a");
+    assertThat(
+            recordIds(
+                store.deliveries(
+                    DeliveryQuery.forEndpoint(B, DeliveryState.SUCCEEDED, T0, 10))))
+        .containsExactly("e1b");
+    assertThat(
+            recordIds(
+                store.deliveries(
+                    new DeliveryQuery(
+                        Optional.empty(), Optional.empty(), Optional.empty(), T0, 100))))
+        .startsWith("e3a", "e2a")
+        .hasSize(4);
+    assertThat(
+            recordIds(
+                store.deliveries(
+                    new DeliveryQuery(
+                        Optional.of(A), Optional.of("evt_e1"), Optional.empty(), T0, 100))))
+        .containsExactly("e1a");
+    assertThat(
+            store.deliveries(DeliveryQuery.forEndpoint(C, DeliveryState.PENDING, T0, 10)))
+        .isEmpty();
+  }
+
+  @Test
+  public void deliveries_carryTheSameRecordAsDelivery() {
+    enqueue("d1", A, T0);
+    complete(retry(claimOne(T0), at(1), at(9)));
+
+    assertThat(store.deliveries(DeliveryQuery.forEvent("evt_m_d1")))
+        .containsExactly(record("d1"));
+  }
+
+  @Test
+  public void count_followsEveryTransition() {
+    for (int i = 1; i <= 4; i++) {
+      enqueue("d" + i, A, T0);
+    }
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(4);
+    List<ClaimedDelivery> c = claim(T0);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(4);
+
+    complete(succeeded(c.get(0), at(1)));
+    complete(dead(c.get(1), at(1)));
+    complete(retry(c.get(2), at(1), at(5)));
+    store.release(List.of(c.get(3)), at(5));
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(2);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+
+    store.replay(List.of("d2"), at(6));
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(3);
+    assertThat(store.count(DeliveryState.DEAD)).isZero();
+  }
+
+  // ------------------------------------------------------------------ replay
+
+  @Test
+  public void replay_revivesDeadDeliveries_dueNow_attemptsReset_logKept() {
+    enqueue("d1", A, T0);
+    ClaimedDelivery c = claimOne(T0);
+    complete(retry(c, at(1), at(2)));
+    ClaimedDelivery c2 = claimOne(at(2));
+    complete(dead(c2, at(2)));
+
+    assertThat(store.replay(List.of("d1"), at(100))).isEqualTo(1);
+
+    DeliveryRecord d1 = record("d1");
+    assertThat(d1.state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(d1.attempts()).isZero();
+    assertThat(d1.nextAttemptAt()).isEqualTo(at(100));
+    assertThat(store.attemptsForEvent("evt_m_d1"))
+        .containsExactly(attempt(c, at(1), 500), attempt(c2, at(2), 500));
+    assertThat(claim(at(99))).isEmpty();
+    ClaimedDelivery again = claimOne(at(100));
+    assertThat(again.attempts()).isZero();
+    complete(succeeded(again, at(100)));
+    assertThat(store.attemptsForEvent("evt_m_d1")).hasSize(3);
+  }
+
+  @Test
+  public void replay_leavesDeliveriesThatAreNotDeadAlone() {
+    enqueue("dead", A, T0);
+    enqueue("pending", A, T0);
+    enqueue("succeeded", A, T0);
+    enqueue("waiting", A, at(50));
+    List<ClaimedDelivery> c = claim(T0);
+    complete(dead(c.get(0), at(1)));
+    complete(retry(c.get(1), at(1), at(40)));
+    complete(succeeded(c.get(2), at(1)));
+
+    assertThat(
+            store.replay(
+                List.of("dead", "pending", "succeeded", "waiting", "unknown", "dead"), at(5)))
+        .isEqualTo(1);
+
+    assertThat(record("pending").nextAttemptAt()).isEqualTo(at(40));
+    assertThat(record("pending").attempts()).isEqualTo(1);
+    assertThat(record("succeeded").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(record("waiting").nextAttemptAt()).isEqualTo(at(50));
+    assertThat(ids(claim(at(5)))).containsExactly("dead");
+  }
+
+  @Test
+  public void replay_nothingToReplay_revivesNone() {
+    assertThat(store.replay(List.of(), T0)).isZero();
+  }
+
+  // ------------------------------------------------------------------ prune
+
+  @Test
+  public void prune_deletesSucceededDeliveriesUpdatedBeforeTheCutOff_withTheirAttempts() {
+    enqueue("old", A, T0);
+    enqueue("new", A, T0);
+    enqueue("dead", A, T0);
+    enqueue("pending", A, T0);
+    List<ClaimedDelivery> c = claim(T0);
+    clock.set(at(10));
+    complete(succeeded(c.get(0), at(1)));
+    clock.set(at(5));
+    complete(dead(c.get(2), at(1)));
+    complete(retry(c.get(3), at(1), at(3)));
+    clock.set(at(20));
+    complete(succeeded(c.get(1), at(1)));
+
+    assertThat(store.prune(at(15))).isEqualTo(1);
+
+    assertThat(store.delivery("old")).isEmpty();
+    assertThat(store.attemptsForEvent("evt_m_old")).isEmpty();
+    assertThat(store.deliveries(DeliveryQuery.forEvent("evt_m_old"))).isEmpty();
+    assertThat(record("new").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(record("dead").state()).isEqualTo(DeliveryState.DEAD);
+    assertThat(store.attemptsForEvent("evt_m_dead")).hasSize(1);
+    assertThat(record("pending").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
+    assertThat(store.attemptsForEndpoint(A, T0, 100)).hasSize(3);
+  }
+
+  @Test
+  public void prune_cutOffIsExclusive() {
+    enqueue("d1", A, T0);
+    clock.set(at(10));
+    complete(succeeded(claimOne(T0), at(1)));
+
+    assertThat(store.prune(at(10))).isZero();
+    assertThat(store.prune(at(10).plusMillis(1))).isEqualTo(1);
+    assertThat(store.prune(at(100))).isZero();
+  }
+
+  @Test
+  public void prune_keepsPendingAndDeadDeliveries_howeverOld() {
+    enqueue("dead", A, T0);
+    enqueue("pending", A, T0);
+    complete(dead(claim("n", T0, 1).get(0), at(1)));
+
+    assertThat(store.prune(at(1_000_000))).isZero();
+
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+    assertThat(ids(claim(at(1_000_000)))).containsExactly("pending");
+  }
+
+  @Test
+  public void prune_deletesMessagesNoDeliveryNeeds_keepsTheOthers() {
+    store.enqueue(
+        List.of(message("shared", T0), message("alone", T0)),
+        List.of(
+            new NewDelivery("s1", "shared", A),
+            new NewDelivery("s2", "shared", B),
+            new NewDelivery("a1", "alone", A)));
+    List<ClaimedDelivery> c = claim(T0);
+    complete(succeeded(c.get(0), at(1)));
+    complete(dead(c.get(1), at(1)));
+    complete(succeeded(c.get(2), at(1)));
+    clock.set(at(10));
+
+    assertThat(store.prune(at(10))).isEqualTo(2);
+
+    // "shared" is still needed by its dead delivery: stored, its id taken.
+    assertThatThrownBy(() -> store.enqueue(List.of(message("shared", at(10))), List.of()))
+        .isInstanceOf(IllegalArgumentException.class);
+    store.enqueue(List.of(), List.of(new NewDelivery("s3", "shared", C)));
+    assertThat(claimOne(at(10)).body()).isEqualTo(message("shared", T0).body());
+    assertThat(recordIds(store.deliveries(DeliveryQuery.forEvent("evt_shared"))))
+        .containsExactlyInAnyOrder("s2", "s3");
+    // "alone" is gone: its id is free and deliveries can no longer name it.
+    assertThatThrownBy(
+            () -> store.enqueue(List.of(), List.of(new NewDelivery("a2", "alone", A))))
+        .isInstanceOf(IllegalArgumentException.class);
+    store.enqueue(List.of(message("alone", at(10))), List.of(new NewDelivery("a3", "alone", A)));
+    assertThat(store.delivery("a3")).isPresent();
+  }
+
+  // ------------------------------------------------------------------ nextDueAt
+
+  @Test
+  public void nextDueAt_emptyStore_hasNothingDue() {
+    assertThat(store.nextDueAt()).isEmpty();
+  }
+
+  @Test
+  public void nextDueAt_isTheEarliestDueTime_futureOrPast() {
+    enqueue("d1", A, at(30));
+    enqueue("d2", B, at(10));
+    enqueue("d3", C, at(20));
+
+    assertThat(store.nextDueAt()).contains(at(10));
+  }
+
+  @Test
+  public void nextDueAt_countsDeliveriesToExcludedEndpoints() {
+    enqueue("a1", A, at(5));
+    enqueue("b1", B, at(50));
+    claim("n", at(60), 10, A).forEach(c -> complete(succeeded(c, at(60))));
+
+    assertThat(store.nextDueAt()).contains(at(5));
+  }
+
+  @Test
+  public void nextDueAt_leasedDelivery_countsAtItsLeaseExpiry() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, at(100));
+    ClaimedDelivery c = claim("n", T0, 1).get(0);
+
+    assertThat(store.nextDueAt()).contains(T0.plus(LEASE));
+
+    complete(succeeded(c, at(1)));
+    assertThat(store.nextDueAt()).contains(at(100));
+  }
+
+  @Test
+  public void nextDueAt_retriedDelivery_countsAtItsNextAttempt() {
+    enqueue("d1", A, T0);
+    complete(retry(claimOne(T0), at(1), at(300)));
+
+    assertThat(store.nextDueAt()).contains(at(300));
+  }
+
+  @Test
+  public void nextDueAt_nothingPending_hasNothingDue() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    List<ClaimedDelivery> c = claim(T0);
+    complete(succeeded(c.get(0), at(1)));
+    complete(dead(c.get(1), at(1)));
+
+    assertThat(store.nextDueAt()).isEmpty();
+  }
+
+  // ------------------------------------------------------------------ endpoints
+
+  private StoredEndpoint endpoint(String id, String config) {
+    return new StoredEndpoint(id, config, T0);
+  }
+
+  @Test
+  public void endpoints_emptyStore_hasNone() {
+    assertThat(store.endpoints()).isEmpty();
+    assertThat(store.deleteEndpoint(A)).isFalse();
+  }
+
+  @Test
+  public void endpoints_listedInTheOrderFirstSaved_replacedInPlace() {
+    store.saveEndpoint(endpoint(C, "{\"v\":1}"));
+    store.saveEndpoint(endpoint(A, "{\"v\":1}"));
+    store.saveEndpoint(endpoint(B, "{\"v\":1}"));
+    StoredEndpoint replaced = new StoredEndpoint(A, "{\"v\":2}", at(5));
+
+    store.saveEndpoint(replaced);
+
+    assertThat(store.endpoints())
+        .containsExactly(endpoint(C, "{\"v\":1}"), replaced, endpoint(B, "{\"v\":1}"));
+  }
+
+  @Test
+  public void endpoints_deleted_isGone_andSavedAgainComesLast() {
+    store.saveEndpoint(endpoint(A, "{}"));
+    store.saveEndpoint(endpoint(B, "{}"));
+
+    assertThat(store.deleteEndpoint(A)).isTrue();
+    assertThat(store.deleteEndpoint(A)).isFalse();
+    assertThat(store.endpoints()).containsExactly(endpoint(B, "{}"));
+
+    store.saveEndpoint(endpoint(A, "{}"));
+    assertThat(store.endpoints()).extracting(StoredEndpoint::endpointId).containsExactly(B, A);
+  }
+
+  @Test
+  public void endpoints_deletingAnEndpoint_keepsItsDeliveries() {
+    store.saveEndpoint(endpoint(A, "{}"));
+    enqueue("d1", A, T0);
+
+    store.deleteEndpoint(A);
+
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+  }
+}
