@@ -19,9 +19,7 @@ import dev.hookwire.transport.Transport;
 import dev.hookwire.transport.TransportRequest;
 import dev.hookwire.transport.TransportResponse;
 import java.io.IOException;
-import java.io.InterruptedIOException;
 import java.net.InetAddress;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -652,7 +650,7 @@ final class Engine {
     Duration latency = Duration.ofNanos(System.nanoTime() - t0);
     if (error != null) {
       Throwable cause = unwrap(error);
-      AttemptOutcome outcome = isTimeout(cause) ? AttemptOutcome.TIMEOUT : AttemptOutcome.NETWORK_ERROR;
+      AttemptOutcome outcome = Transport.isTimeout(cause) ? AttemptOutcome.TIMEOUT : AttemptOutcome.NETWORK_ERROR;
       return new AttemptRecord(
           deliveryId, endpointId, eventId, number, startedAt, latency, outcome, 0,
           Optional.of(describe(cause)), "");
@@ -685,17 +683,6 @@ final class Engine {
       t = t.getCause();
     }
     return t;
-  }
-
-  static boolean isTimeout(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof SocketTimeoutException
-          || c instanceof java.net.http.HttpTimeoutException
-          || (c instanceof InterruptedIOException && "timeout".equals(c.getMessage()))) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static String describe(Throwable t) {

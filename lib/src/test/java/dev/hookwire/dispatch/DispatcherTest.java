@@ -240,7 +240,8 @@ class DispatcherTest {
 
   @Test
   void retryAfter_inSecondsAndAsHttpDate_replacesTheSchedule_clampedToThePolicyLimit() {
-    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(120).atZone(ZoneOffset.UTC));
+    // The second attempt happens 42 s in; its Retry-After names a moment 120 s after that.
+    String date = DateTimeFormatter.RFC_1123_DATE_TIME.format(clock.instant().plusSeconds(42 + 120).atZone(ZoneOffset.UTC));
     server.enqueue(new MockResponse.Builder().code(429).addHeader("Retry-After", "42").build());
     server.enqueue(new MockResponse.Builder().code(503).addHeader("Retry-After", date).build());
     server.enqueue(new MockResponse.Builder().code(502).addHeader("Retry-After", "999999").build());
@@ -472,9 +473,9 @@ class DispatcherTest {
             .build();
     server.enqueue(new MockResponse.Builder().code(500).build());
     server.enqueue(new MockResponse.Builder().code(200).build());
-    server.enqueue(new MockResponse.Builder().code(500).build());
-    server.enqueue(new MockResponse.Builder().code(500).build());
-    server.enqueue(new MockResponse.Builder().code(500).build());
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().code(500).build());
+    }
     Endpoint endpoint = dispatcher.register(endpoint("/hook").build());
     dispatcher.start();
 
