@@ -29,7 +29,7 @@ public interface DeliveryListener {
   default void attemptFailed(AttemptRecord attempt, Instant nextAttemptAt) {}
 
   /**
-   * A delivery is dead: its last attempt failed, or its endpoint answered 410, was disabled or
+   * A delivery is dead: its last attempt failed, its endpoint answered 410, or its endpoint was
    * deleted. It is kept and can be replayed.
    *
    * @param deliveryId the delivery

@@ -694,12 +694,4 @@ public final class Dispatcher implements AutoCloseable {
     }
     return endpoints;
   }
-
-  static void await(CompletableFuture<?> future, Duration timeout) {
-    try {
-      future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (Exception e) {
-      // The caller inspects the future.
-    }
-  }
 }

@@ -106,7 +106,7 @@ final class EndpointCodec {
       b.signing(scheme, secrets.toArray(new String[0]));
       b.restoreExpiries(expiries);
     }
-    n.path("headers").fields().forEachRemaining(h -> b.header(h.getKey(), h.getValue().asText()));
+    n.path("headers").properties().forEach(h -> b.header(h.getKey(), h.getValue().asText()));
     if (n.hasNonNull("auth")) {
       JsonNode a = n.get("auth");
       b.authentication(
