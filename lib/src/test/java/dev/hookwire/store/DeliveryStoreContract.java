@@ -28,8 +28,12 @@ import org.junit.jupiter.api.Test;
  * <p>Stores that read a clock (for {@code updatedAt}) must read {@link #clock}: the tests set it
  * before completing deliveries and pruning them.
  *
- * <p>Test methods are public because subclasses live in other packages (the JDBC stores).
+ * <p>Test methods are public because subclasses live in other packages (the JDBC stores). Tests
+ * are compiled into the {@code dev.hookwire} module, where this public class sits in an exported
+ * package and names test-only types: hence the suppressed {@code exports} lint, which concerns
+ * the published API and not tests.
  */
+@SuppressWarnings("exports")
 public abstract class DeliveryStoreContract {
 
   /** The time deliveries are created at, unless a test says otherwise. */
@@ -52,6 +56,9 @@ public abstract class DeliveryStoreContract {
 
   /** The store under test, fresh for each test. */
   protected DeliveryStore store;
+
+  /** For subclasses. */
+  protected DeliveryStoreContract() {}
 
   /**
    * Makes a fresh, empty store that reads {@link #clock}.
