@@ -13,9 +13,15 @@ import java.util.Optional;
  * due delivery to one node at a time, under a lease; once the lease expires the delivery is
  * claimable again (its node is presumed dead). {@link #complete} and {@link #release} apply only
  * while the claim is current (compare-and-set on owner and claim token), so a node that lost its
- * lease cannot record an outcome twice. Deliveries with the same ordering key to the same
- * endpoint are claimable one at a time, in enqueue order: a later one waits while an earlier one
- * is {@link DeliveryState#PENDING}.
+ * lease cannot record an outcome twice; a claim whose lease expired stays current until another
+ * claim takes the delivery over. Deliveries with the same ordering key to the same endpoint are
+ * claimable one at a time, in enqueue order: a later one waits while an earlier one is {@link
+ * DeliveryState#PENDING}, and none is claimed while another of them is leased (which matters
+ * after a {@link #replay}).
+ *
+ * <p><b>Time.</b> Times come from the caller ({@code now}, due times), except a delivery's {@code
+ * updatedAt} on completion and release, which a store reads from the clock it was built with: the
+ * dispatcher's, so that {@link #prune} cut-offs line up.
  *
  * <p><b>Threads.</b> Called from dispatcher threads, concurrently; never from a transport's
  * callback thread and never while an HTTP request is held open, so implementations may block on
@@ -52,20 +58,22 @@ public interface DeliveryStore extends AutoCloseable {
 
   /**
    * Stores messages and their deliveries, atomically and durably. Each delivery is due at its
-   * message's {@code createdAt}.
+   * message's {@code createdAt}, and is created then.
    *
    * @param messages the messages; each body is kept, not copied
-   * @param deliveries the deliveries, each naming a message of this call
+   * @param deliveries the deliveries, each naming a message of this call or one already stored
    * @throws StoreException if they cannot be stored; then none is
-   * @throws IllegalArgumentException if a delivery names a message not in {@code messages}, or an
-   *     id is already used
+   * @throws IllegalArgumentException if a delivery names a message neither in {@code messages}
+   *     nor stored, or an id is used twice or already stored; then none is stored
    */
   void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries);
 
   /**
    * Claims due deliveries: {@link DeliveryState#PENDING}, due at or before {@code now}, not
    * leased (or with an expired lease), not to an excluded endpoint, not behind an earlier
-   * pending delivery with the same ordering key to the same endpoint. Oldest due first.
+   * pending delivery with the same ordering key to the same endpoint (nor while another of those
+   * is leased). Oldest due first; among those due at the same time, the earliest enqueued first.
+   * Each claim gets a token greater than any given before.
    *
    * @param request who claims, when, for how long, how many, and which endpoints to skip
    * @return the claimed deliveries, at most {@code request.limit()}
@@ -95,8 +103,9 @@ public interface DeliveryStore extends AutoCloseable {
   List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt);
 
   /**
-   * Returns the earliest time at which an unleased pending delivery is due, to schedule the next
-   * claim; deliveries to excluded endpoints count too.
+   * Returns the earliest time at which an unleased pending delivery is due or a lease expires, to
+   * schedule the next claim; deliveries to excluded endpoints count too. Counting lease expiry
+   * lets a node pick up a dead node's deliveries on time. Present whenever anything is pending.
    *
    * @return the earliest due time, or empty if nothing is pending
    * @throws StoreException if the store cannot be read

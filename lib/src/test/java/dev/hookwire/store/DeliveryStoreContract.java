@@ -10,7 +10,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -26,8 +28,12 @@ import org.junit.jupiter.api.Test;
  * <p>Stores that read a clock (for {@code updatedAt}) must read {@link #clock}: the tests set it
  * before completing deliveries and pruning them.
  *
- * <p>Test methods are public because subclasses live in other packages (the JDBC stores).
+ * <p>Test methods are public because subclasses live in other packages (the JDBC stores). Tests
+ * are compiled into the {@code dev.hookwire} module, where this public class sits in an exported
+ * package and names test-only types: hence the suppressed {@code exports} lint, which concerns
+ * the published API and not tests.
  */
+@SuppressWarnings("exports")
 public abstract class DeliveryStoreContract {
 
   /** The time deliveries are created at, unless a test says otherwise. */
@@ -50,6 +56,9 @@ public abstract class DeliveryStoreContract {
 
   /** The store under test, fresh for each test. */
   protected DeliveryStore store;
+
+  /** For subclasses. */
+  protected DeliveryStoreContract() {}
 
   /**
    * Makes a fresh, empty store that reads {@link #clock}.
@@ -1247,5 +1256,162 @@ public abstract class DeliveryStoreContract {
     store.deleteEndpoint(A);
 
     assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+  }
+
+  // ------------------------------------------------------------------ against a reference
+
+  @Test
+  public void randomOperations_agreeWithTheReference() {
+    for (long seed = 1; seed <= 4; seed++) {
+      if (seed > 1) {
+        store.close();
+        store = newStore();
+      }
+      checkAgainstReference(seed, 400);
+    }
+  }
+
+  /**
+   * Runs random enqueues, claims (with random exclusions), completions (current, stale and
+   * repeated), releases, replays and clock moves on the store and on a {@link ReferenceStore},
+   * and checks that they agree at every step; then drains the store, to show nothing was lost.
+   * Expects an empty store.
+   *
+   * @param seed the random seed, named in every failure
+   * @param operations how many operations to run
+   */
+  protected void checkAgainstReference(long seed, int operations) {
+    Random random = new Random(seed);
+    ReferenceStore reference = new ReferenceStore();
+    String[] endpoints = {A, B, C, "ep_d"};
+    String[] keys = {null, null, "k1", "k2"};
+    List<ClaimedDelivery> outstanding = new ArrayList<>();
+    List<String> deliveryIds = new ArrayList<>();
+    Instant now = T0;
+    long lastToken = 0;
+    for (int op = 0; op < operations; op++) {
+      String where = "seed " + seed + ", operation " + op;
+      clock.set(now);
+      int kind = random.nextInt(100);
+      if (kind < 25) {
+        String messageId = "m" + op;
+        String key = keys[random.nextInt(keys.length)];
+        Instant createdAt = now.plusSeconds(random.nextInt(20) - 10);
+        NewMessage m =
+            key == null ? message(messageId, createdAt) : keyedMessage(messageId, createdAt, key);
+        List<NewDelivery> batch = new ArrayList<>();
+        int first = random.nextInt(endpoints.length);
+        int count = 1 + random.nextInt(3);
+        for (int j = 0; j < count; j++) {
+          String endpointId = endpoints[(first + j) % endpoints.length];
+          String deliveryId = "d" + op + "_" + j;
+          batch.add(new NewDelivery(deliveryId, messageId, endpointId));
+          reference.enqueue(deliveryId, endpointId, key, createdAt);
+          deliveryIds.add(deliveryId);
+        }
+        store.enqueue(List.of(m), batch);
+      } else if (kind < 50) {
+        String owner = "node-" + random.nextInt(3);
+        int limit = random.nextInt(6);
+        Set<String> excluded = new HashSet<>();
+        for (String endpointId : endpoints) {
+          if (random.nextInt(5) == 0) {
+            excluded.add(endpointId);
+          }
+        }
+        List<ClaimedDelivery> claimed =
+            store.claim(new ClaimRequest(owner, now, LEASE, limit, excluded));
+        List<ReferenceStore.Entry> expected = reference.claim(owner, now, LEASE, limit, excluded);
+        assertThat(ids(claimed))
+            .as(where)
+            .containsExactlyElementsOf(
+                expected.stream().map(e -> e.id).collect(Collectors.toList()));
+        for (int j = 0; j < claimed.size(); j++) {
+          ClaimedDelivery c = claimed.get(j);
+          assertThat(c.attempts()).as(where).isEqualTo(expected.get(j).attempts);
+          assertThat(c.claimToken()).as(where).isGreaterThan(lastToken);
+          lastToken = c.claimToken();
+          expected.get(j).token = c.claimToken();
+        }
+        outstanding.addAll(claimed);
+      } else if (kind < 75 && !outstanding.isEmpty()) {
+        ClaimedDelivery c = pick(random, outstanding);
+        Instant next = now.plusSeconds(random.nextInt(30));
+        int outcome = random.nextInt(10);
+        Completion completion;
+        if (outcome < 4) {
+          completion = succeeded(c, now);
+        } else if (outcome < 7) {
+          completion = retry(c, now, next);
+        } else if (outcome < 9) {
+          completion = dead(c, now);
+        } else {
+          completion = new Completion(c, Optional.empty(), DeliveryState.DEAD, now);
+        }
+        boolean applied = complete(completion);
+        assertThat(applied)
+            .as(where)
+            .isEqualTo(
+                reference.complete(
+                    c.deliveryId(),
+                    c.leaseOwner(),
+                    c.claimToken(),
+                    completion.state(),
+                    completion.attempt().isPresent(),
+                    completion.nextAttemptAt()));
+      } else if (kind < 83 && !outstanding.isEmpty()) {
+        ClaimedDelivery c = pick(random, outstanding);
+        Instant dueAt = now.plusSeconds(random.nextInt(20));
+        boolean released =
+            reference.release(c.deliveryId(), c.leaseOwner(), c.claimToken(), dueAt);
+        assertThat(store.release(List.of(c), dueAt)).as(where).containsExactly(released);
+      } else if (kind < 88 && !deliveryIds.isEmpty()) {
+        List<String> ids = new ArrayList<>();
+        for (int j = random.nextInt(4); j >= 0; j--) {
+          ids.add(deliveryIds.get(random.nextInt(deliveryIds.size())));
+        }
+        assertThat(store.replay(ids, now)).as(where).isEqualTo(reference.replay(ids, now));
+      } else {
+        now = now.plusSeconds(random.nextInt(25));
+      }
+      if (op % 50 == 0) {
+        compareWithReference(reference, where);
+      }
+    }
+    compareWithReference(reference, "seed " + seed + ", at the end");
+    // Drain: far in the future every lease has expired and everything pending is claimable.
+    Instant later = now.plus(Duration.ofDays(1));
+    for (int round = 0; store.count(DeliveryState.PENDING) > 0; round++) {
+      assertThat(round).as("seed %d: draining takes too many rounds", seed).isLessThan(1_000);
+      List<ClaimedDelivery> claimed = claim("drain", later, 1_000);
+      assertThat(claimed).as("seed %d: pending deliveries nobody can claim", seed).isNotEmpty();
+      for (ClaimedDelivery c : claimed) {
+        assertThat(complete(succeeded(c, later))).isTrue();
+      }
+    }
+    assertThat(store.nextDueAt()).as("seed %d", seed).isEmpty();
+  }
+
+  private static ClaimedDelivery pick(Random random, List<ClaimedDelivery> claims) {
+    int i = random.nextInt(claims.size());
+    // Usually a claim is used once; sometimes it stays, to be used again (and refused).
+    return random.nextInt(4) == 0 ? claims.get(i) : claims.remove(i);
+  }
+
+  private void compareWithReference(ReferenceStore reference, String where) {
+    for (ReferenceStore.Entry e : reference.entries()) {
+      DeliveryRecord d = record(e.id);
+      assertThat(d.state()).as("%s: %s", where, e.id).isEqualTo(e.state);
+      assertThat(d.attempts()).as("%s: %s", where, e.id).isEqualTo(e.attempts);
+      if (e.state == DeliveryState.PENDING) {
+        assertThat(d.nextAttemptAt()).as("%s: %s", where, e.id).isEqualTo(e.dueAt);
+      }
+    }
+    for (DeliveryState state : DeliveryState.values()) {
+      assertThat(store.count(state)).as("%s: %s", where, state).isEqualTo(reference.count(state));
+    }
+    assertThat(store.nextDueAt().isPresent())
+        .as("%s: nextDueAt", where)
+        .isEqualTo(reference.count(DeliveryState.PENDING) > 0);
   }
 }
