@@ -2,6 +2,7 @@ package dev.hookwire.transport;
 
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.MalformedURLException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -168,7 +169,16 @@ public final class JdkHttpTransport implements Transport {
       result.completeExceptionally(e);
       return result;
     }
-    HttpRequest httpRequest = toJdk(request);
+    HttpRequest httpRequest;
+    try {
+      httpRequest = toJdk(request);
+    } catch (IllegalArgumentException e) {
+      MalformedURLException malformed =
+          new MalformedURLException("the JDK client cannot send to " + url + ": " + e.getMessage());
+      malformed.initCause(e);
+      result.completeExceptionally(malformed);
+      return result;
+    }
 
     inFlight.add(result);
     result.whenComplete((response, failure) -> inFlight.remove(result));

@@ -3,11 +3,14 @@ package dev.hookwire.transport;
 import static dev.hookwire.testing.TestTransports.LOOPBACK_ALLOWED;
 import static dev.hookwire.testing.TestTransports.WAIT;
 import static dev.hookwire.testing.TestTransports.await;
+import static dev.hookwire.testing.TestTransports.awaitFailure;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.List;
@@ -135,6 +138,18 @@ class OkHttpTransportTest {
 
     List<InetAddress> allowed = new OkHttpTransport.PolicyDns(LOOPBACK_ALLOWED).lookup("localhost");
     assertThat(allowed).isNotEmpty().allMatch(InetAddress::isLoopbackAddress);
+  }
+
+  @Test
+  void aUrlOkHttpCannotParseFailsTheFutureWithoutConnecting() throws Exception {
+    // java.net.URI takes an IPv6 zone id; OkHttp does not.
+    URI url = URI.create("http://[fe80::1%25lo]:" + server.getPort() + "/");
+    try (OkHttpTransport transport = OkHttpTransport.builder().networkPolicy(LOOPBACK_ALLOWED).build()) {
+      CompletableFuture<TransportResponse> future =
+          transport.send(new TransportRequest("POST", url, Map.of(), new byte[0], Duration.ofSeconds(5)));
+      assertThat(awaitFailure(future)).isInstanceOf(MalformedURLException.class).hasMessageContaining("OkHttp");
+    }
+    assertThat(server.getRequestCount()).isZero();
   }
 
   private TransportRequest post() {
