@@ -69,7 +69,9 @@ import okio.BufferedSource;
  * </ul>
  *
  * <p>Threads: requests run on the transport's own daemon threads, named {@code
- * hookwire-okhttp-N}, one per request in flight; the returned futures complete on them.
+ * hookwire-okhttp-N} (OkHttp renames a thread after the request's redacted URL while it runs a
+ * call), one per request in flight; the returned futures complete on them, except that futures
+ * failed by {@link #close()} may complete on the caller's thread.
  *
  * <p>Thread-safe.
  */
