@@ -39,9 +39,12 @@ import java.util.concurrent.TimeoutException;
  * }</pre>
  *
  * <ul>
- *   <li>Redirects are not followed and nothing is retried; no proxy is used, whatever the JVM's
- *       proxy settings. Plain {@code http} goes out as HTTP/1.1 (no {@code h2c} upgrade);
- *       {@code https} negotiates HTTP/2 or HTTP/1.1.
+ *   <li>Redirects are not followed; no proxy is used, whatever the JVM's proxy settings. Plain
+ *       {@code http} goes out as HTTP/1.1 (no {@code h2c} upgrade); {@code https} negotiates
+ *       HTTP/2 or HTTP/1.1. Nothing is retried but what the JDK client repeats on its own: a
+ *       connect that failed (nothing was sent yet) and a {@code GET} or {@code HEAD} whose pooled
+ *       connection turned out closed; a {@code POST}, {@code PUT}, {@code PATCH} or {@code
+ *       DELETE} is sent once.
  *   <li><b>The network policy check has a gap.</b> The JDK client offers no hook into its own
  *       DNS lookup, so when the policy refuses private networks this transport resolves the host
  *       itself, on its executor, checks the answer, and only then hands the request over; the
