@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.MalformedURLException;
 import java.net.Proxy;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ import okhttp3.Dispatcher;
 import okhttp3.Dns;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
+import okhttp3.Interceptor;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
@@ -48,8 +50,9 @@ import okio.BufferedSource;
  *   <li>no limit on concurrent requests, overall or per host: the dispatcher caps what is in
  *       flight and hands over only what may run now (OkHttp's own queue rescans itself on every
  *       call and slows down badly when it holds thousands);
- *   <li>redirects are not followed, and a request is never retried on a connection failure: the
- *       dispatcher retries, and records each attempt;
+ *   <li>redirects are not followed, and a request is never retried, neither on a connection
+ *       failure nor on a {@code 408} or a {@code 503} with {@code Retry-After: 0}, which OkHttp
+ *       would otherwise repeat at once: the dispatcher retries, and records each attempt;
  *   <li>the {@link NetworkPolicy} checks each URL before the request starts, and the addresses of
  *       each host name whenever OkHttp looks them up to connect, so a name whose DNS answer
  *       changes to a private address is refused at connect time; an IP literal in the URL is
@@ -66,11 +69,15 @@ import okio.BufferedSource;
  * </ul>
  *
  * <p>Threads: requests run on the transport's own daemon threads, named {@code
- * hookwire-okhttp-N}, one per request in flight; the returned futures complete on them.
+ * hookwire-okhttp-N} (OkHttp renames a thread after the request's redacted URL while it runs a
+ * call), one per request in flight; the returned futures complete on them, except that futures
+ * failed by {@link #close()} may complete on the caller's thread.
  *
  * <p>Thread-safe.
  */
 public final class OkHttpTransport implements Transport {
+  /** Where a 503's {@code Retry-After} travels through OkHttp; see hideRetryAfterFromOkHttp. */
+  private static final String HIDDEN_RETRY_AFTER = "Hookwire-Hidden-Retry-After";
 
   private final NetworkPolicy networkPolicy;
   private final String userAgent;
@@ -110,6 +117,7 @@ public final class OkHttpTransport implements Transport {
             .followRedirects(false)
             .followSslRedirects(false)
             .retryOnConnectionFailure(false)
+            .addNetworkInterceptor(OkHttpTransport::hideRetryAfterFromOkHttp)
             .connectTimeout(connectTimeout)
             .readTimeout(Duration.ZERO)
             .writeTimeout(Duration.ZERO)
@@ -258,10 +266,32 @@ public final class OkHttpTransport implements Transport {
     return builder.method(request.method(), requestBody).build();
   }
 
+  /**
+   * OkHttp repeats a request at once, silently, when a 503 says {@code Retry-After: 0}; no
+   * setting turns that off. Below its retry logic, rename the header so it does not see it;
+   * {@link #headers} restores it.
+   */
+  private static Response hideRetryAfterFromOkHttp(Interceptor.Chain chain) throws IOException {
+    Response response = chain.proceed(chain.request());
+    List<String> retryAfter = response.headers("Retry-After");
+    if (response.code() != 503 || retryAfter.isEmpty()) {
+      return response;
+    }
+    Response.Builder hidden = response.newBuilder().removeHeader("Retry-After");
+    for (String value : retryAfter) {
+      hidden.addHeader(HIDDEN_RETRY_AFTER, value);
+    }
+    return hidden.build();
+  }
+
   private static Map<String, List<String>> headers(Headers headers) {
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (int i = 0; i < headers.size(); i++) {
-      map.computeIfAbsent(headers.name(i), name -> new ArrayList<>()).add(headers.value(i));
+      String name = headers.name(i);
+      if (name.equalsIgnoreCase(HIDDEN_RETRY_AFTER)) {
+        name = "Retry-After";
+      }
+      map.computeIfAbsent(name, key -> new ArrayList<>()).add(headers.value(i));
     }
     return map;
   }
@@ -333,7 +363,7 @@ public final class OkHttpTransport implements Transport {
       // InterruptedIOException("timeout"), or the I/O error its cancel caused), or the connect
       // timeout did (SocketTimeoutException).
       if (e instanceof InterruptedIOException || call.isCanceled()) {
-        return e instanceof java.net.SocketTimeoutException
+        return e instanceof SocketTimeoutException
             ? e
             : Failures.timeout(request.timeout(), e);
       }

@@ -26,7 +26,8 @@ import java.util.TreeMap;
  *
  * @param method {@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}, {@code GET} or {@code
  *     HEAD}
- * @param url an absolute {@code http} or {@code https} URL
+ * @param url an absolute {@code http} or {@code https} URL with a host (and a port from 1 to
+ *     65535, if any)
  * @param headers header names to values, in the order to send them
  * @param body the body; empty for none, and always empty for {@code GET} and {@code HEAD}
  * @param timeout the limit for the whole exchange, from looking up the host to reading the start
@@ -59,7 +60,7 @@ public record TransportRequest(
    * @param body the body, shared
    * @param timeout the exchange timeout
    * @throws IllegalArgumentException if the method is unknown, the URL not absolute http(s) with
-   *     a host, a {@code GET} or {@code HEAD} has a body, a header is malformed, repeated or one
+   *     a host and a valid port, a {@code GET} or {@code HEAD} has a body, a header is malformed, repeated or one
    *     the HTTP client manages, or the timeout is not positive
    */
   public TransportRequest {
@@ -74,6 +75,9 @@ public record TransportRequest(
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
       throw new IllegalArgumentException("url " + url + " is not an absolute http(s) URL");
+    }
+    if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
+      throw new IllegalArgumentException("url " + url + " has no valid port");
     }
     if (body.length > 0 && (method.equals("GET") || method.equals("HEAD"))) {
       throw new IllegalArgumentException(method + " requests carry no body, got " + body.length + " bytes");

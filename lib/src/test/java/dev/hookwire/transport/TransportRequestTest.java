@@ -63,7 +63,7 @@ class TransportRequestTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"/relative", "ftp://example.com/", "mailto:a@example.com", "http:///nohost", "http://under_score.example/"})
+  @ValueSource(strings = {"/relative", "ftp://example.com/", "mailto:a@example.com", "http:///nohost", "http://under_score.example/", "http://example.com:0/", "http://example.com:65536/"})
   void refusesUrlsThatAreNotAbsoluteHttpWithAHost(String url) {
     assertThatThrownBy(() -> new TransportRequest("POST", URI.create(url), Map.of(), new byte[0], TIMEOUT))
         .isInstanceOf(IllegalArgumentException.class)
