@@ -534,4 +534,91 @@ class DispatcherTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("closed");
   }
+
+  @Test
+  void endpointsPersistInTheStore_aNewDispatcherOnItLoadsThemAndFinishesTheWork() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint endpoint =
+        dispatcher.register(endpoint("/hook").subscribe("experience.*").header("X-Team", "growth").build());
+    SendReceipt receipt = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    dispatcher.close(Duration.ZERO); // never started: the delivery is still pending
+
+    Dispatcher second = newDispatcher(RetryPolicy.standardWebhooks());
+    try {
+      second.start();
+      assertThat(second.endpoint(endpoint.id())).contains(endpoint);
+      scheduler.runUntil(() -> only(receipt).state() == DeliveryState.SUCCEEDED && second.inFlight() == 0, WAIT);
+      assertThat(take().getHeaders().get("X-Team")).isEqualTo("growth");
+    } finally {
+      second.close(Duration.ZERO);
+    }
+  }
+
+  @Test
+  void update_movesDeliveriesToTheNewUrl_delete_killsWhatIsPending() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint endpoint = dispatcher.register(endpoint("/old").build());
+    dispatcher.update(endpoint.toBuilder().build());
+    Endpoint moved =
+        dispatcher.update(
+            Endpoint.builder(server.url("/new").toString()).id(endpoint.id())
+                .signing(SignatureScheme.standardWebhooks(), secret).build());
+    assertThat(moved.url()).endsWith("/new");
+    assertThatThrownBy(() -> dispatcher.update(Endpoint.builder(server.url("/x").toString()).id("ep_unknown").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ep_unknown");
+    assertThatThrownBy(() -> dispatcher.register(moved)).hasMessageContaining("already registered");
+    dispatcher.start();
+
+    runUntilState(dispatcher.send(TestEvents.experienceStarted().toEvent(clock)), DeliveryState.SUCCEEDED);
+    assertThat(take().getUrl().encodedPath()).isEqualTo("/new");
+
+    dispatcher.disable(moved.id());
+    SendReceipt none = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    assertThat(none.deliveryIds()).isEmpty();
+    dispatcher.enable(moved.id());
+    server.enqueue(new MockResponse.Builder().code(500).build());
+    SendReceipt receipt = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    runUntilAttempts(receipt, 1);
+    assertThat(dispatcher.delete(moved.id())).isTrue();
+    assertThat(dispatcher.endpoints()).isEmpty();
+    clock.advance(Duration.ofSeconds(5));
+    runUntilState(receipt, DeliveryState.DEAD);
+    assertThat(events).last().isEqualTo("dead: endpoint deleted");
+  }
+
+  @Test
+  void jdkHttpTransport_deliversAndRetriesTheSameWay() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    dispatcher.close(Duration.ZERO);
+    dev.hookwire.transport.JdkHttpTransport jdk =
+        dev.hookwire.transport.JdkHttpTransport.builder()
+            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+            .build();
+    dispatcher =
+        Dispatcher.builder().store(store).transport(jdk).clock(clock).scheduler(scheduler)
+            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+            .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
+            .listener(recorder)
+            .build();
+    try {
+      dispatcher.register(endpoint("/hook").build());
+      dispatcher.start();
+      SendReceipt receipt = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+      runUntilAttempts(receipt, 1);
+      clock.advance(Duration.ofSeconds(5));
+      runUntilState(receipt, DeliveryState.SUCCEEDED);
+
+      RecordedRequest first = take();
+      RecordedRequest second = take();
+      assertThat(second.getHeaders().get("webhook-id")).isEqualTo(first.getHeaders().get("webhook-id"));
+      assertThat(second.getHeaders().get("User-Agent")).startsWith("Hookwire/");
+      Verifier.builder(SignatureScheme.standardWebhooks()).key(secret).clock(clock).build()
+          .verify(single(second.getHeaders()), second.getBody().toByteArray());
+      assertThat(events).containsExactly("failed 1 HTTP_ERROR next +5s", "succeeded 2");
+    } finally {
+      jdk.close();
+    }
+  }
 }
