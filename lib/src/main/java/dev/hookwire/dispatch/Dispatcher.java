@@ -486,11 +486,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if out of range
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("timeout must be positive and at most 5 minutes: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Limits.timeout(timeout);
       return this;
     }
 
@@ -502,10 +498,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
-      }
-      this.maxInFlight = maxInFlight;
+      this.maxInFlight = Limits.atLeastOne("maxInFlight", maxInFlight);
       return this;
     }
 
@@ -517,10 +510,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maxInFlightPerEndpoint(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("maxInFlightPerEndpoint must be at least 1: " + maxInFlight);
-      }
-      this.maxInFlightPerEndpoint = maxInFlight;
+      this.maxInFlightPerEndpoint = Limits.atLeastOne("maxInFlightPerEndpoint", maxInFlight);
       return this;
     }
 
@@ -553,11 +543,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder autoDisableAfter(Duration duration) {
-      Objects.requireNonNull(duration, "duration == null");
-      if (duration.isNegative() || duration.isZero()) {
-        throw new IllegalArgumentException("autoDisableAfter must be positive: " + duration);
-      }
-      this.autoDisableAfter = duration;
+      this.autoDisableAfter = Limits.positive("autoDisableAfter", duration);
       return this;
     }
 
@@ -570,11 +556,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder pollInterval(Duration interval) {
-      Objects.requireNonNull(interval, "interval == null");
-      if (interval.isNegative() || interval.isZero()) {
-        throw new IllegalArgumentException("pollInterval must be positive: " + interval);
-      }
-      this.pollInterval = interval;
+      this.pollInterval = Limits.positive("pollInterval", interval);
       return this;
     }
 
@@ -598,11 +580,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder lease(Duration lease) {
-      Objects.requireNonNull(lease, "lease == null");
-      if (lease.isNegative() || lease.isZero()) {
-        throw new IllegalArgumentException("lease must be positive: " + lease);
-      }
-      this.lease = lease;
+      this.lease = Limits.positive("lease", lease);
       return this;
     }
 

@@ -595,11 +595,7 @@ public final class Endpoint {
      * @throws IllegalArgumentException if out of range
      */
     public Builder timeout(Duration timeout) {
-      Objects.requireNonNull(timeout, "timeout == null");
-      if (timeout.isNegative() || timeout.isZero() || timeout.compareTo(Duration.ofMinutes(5)) > 0) {
-        throw new IllegalArgumentException("timeout must be positive and at most 5 minutes: " + timeout);
-      }
-      this.timeout = timeout;
+      this.timeout = Limits.timeout(timeout);
       return this;
     }
 
@@ -622,10 +618,7 @@ public final class Endpoint {
      * @throws IllegalArgumentException if less than 1
      */
     public Builder maxInFlight(int maxInFlight) {
-      if (maxInFlight < 1) {
-        throw new IllegalArgumentException("maxInFlight must be at least 1: " + maxInFlight);
-      }
-      this.maxInFlight = maxInFlight;
+      this.maxInFlight = Limits.atLeastOne("maxInFlight", maxInFlight);
       return this;
     }
 

@@ -79,18 +79,12 @@ final class HmacHeaderScheme extends SignatureScheme {
 
   @Override
   Object signingKey(String key, int index) {
-    if (key.isEmpty()) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(algorithm.jcaName(), key.getBytes(StandardCharsets.UTF_8));
+    return hmacKey(algorithm.jcaName(), key.getBytes(StandardCharsets.UTF_8), index);
   }
 
   @Override
   Object rawKey(byte[] key, int index) {
-    if (key.length == 0) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(algorithm.jcaName(), key);
+    return hmacKey(algorithm.jcaName(), key, index);
   }
 
   @Override

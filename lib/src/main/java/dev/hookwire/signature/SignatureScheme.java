@@ -236,6 +236,14 @@ public abstract sealed class SignatureScheme
         "scheme " + name + " does not take raw key bytes; pass its keys as text");
   }
 
+  /** Makes an HMAC key from decoded bytes, refusing an empty one. */
+  static dev.hookwire.internal.HmacKey hmacKey(String jcaAlgorithm, byte[] key, int index) {
+    if (key.length == 0) {
+      throw new IllegalArgumentException("key #" + index + " is empty");
+    }
+    return dev.hookwire.internal.HmacKey.of(jcaAlgorithm, key);
+  }
+
   abstract Signer newSigner(Signer.Builder builder);
 
   abstract Verifier newVerifier(Verifier.Builder builder);

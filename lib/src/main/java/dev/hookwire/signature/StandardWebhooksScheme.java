@@ -36,18 +36,12 @@ final class StandardWebhooksScheme extends SignatureScheme {
               + " is not a Standard Webhooks secret: expected whsec_ followed by base64 (or the"
               + " base64 alone)");
     }
-    if (bytes.length == 0) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(ALGORITHM, bytes);
+    return hmacKey(ALGORITHM, bytes, index);
   }
 
   @Override
   Object rawKey(byte[] key, int index) {
-    if (key.length == 0) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(ALGORITHM, key);
+    return hmacKey(ALGORITHM, key, index);
   }
 
   @Override

@@ -29,18 +29,12 @@ final class StripeScheme extends SignatureScheme {
 
   @Override
   Object signingKey(String key, int index) {
-    if (key.isEmpty()) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(ALGORITHM, key.getBytes(StandardCharsets.UTF_8));
+    return hmacKey(ALGORITHM, key.getBytes(StandardCharsets.UTF_8), index);
   }
 
   @Override
   Object rawKey(byte[] key, int index) {
-    if (key.length == 0) {
-      throw new IllegalArgumentException("key #" + index + " is empty");
-    }
-    return HmacKey.of(ALGORITHM, key);
+    return hmacKey(ALGORITHM, key, index);
   }
 
   @Override
