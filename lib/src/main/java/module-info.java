@@ -12,6 +12,7 @@
 module dev.hookwire {
   requires transitive com.fasterxml.jackson.databind;
   requires java.net.http;
+  requires java.sql;
   requires okhttp3;
   requires org.slf4j;
 
