@@ -621,4 +621,89 @@ class DispatcherTest {
       jdk.close();
     }
   }
+
+  @Test
+  void circuitBreaker_opensAfterFailuresInARow_thenLetsOneProbeThrough() {
+    dispatcher.close(Duration.ZERO);
+    dispatcher =
+        Dispatcher.builder().store(store).transport(transport).clock(clock).scheduler(scheduler)
+            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+            .retryPolicy(RetryPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(1)).withJitter(0))
+            .circuitBreaker(3, Duration.ofSeconds(30))
+            .maxInFlightPerEndpoint(1)
+            .listener(recorder)
+            .build();
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().code(500).build());
+    }
+    for (int i = 0; i < 10; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).build());
+    }
+    dispatcher.register(endpoint("/hook").build());
+    dispatcher.start();
+    List<SendReceipt> receipts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      receipts.add(dispatcher.send(TestEvents.experienceStarted().toEvent(clock)));
+    }
+    scheduler.runUntil(() -> server.getRequestCount() == 3 && dispatcher.inFlight() == 0, WAIT);
+
+    // Open: retries fall due after 1 s, but nothing is sent for 30 s.
+    clock.advance(Duration.ofSeconds(29));
+    scheduler.runDue();
+    assertThat(server.getRequestCount()).isEqualTo(3);
+
+    // Half-open: one probe; its success closes the breaker and the rest follow.
+    clock.advance(Duration.ofSeconds(1));
+    scheduler.runUntil(
+        () -> receipts.stream().allMatch(r -> only(r).state() == DeliveryState.SUCCEEDED) && dispatcher.inFlight() == 0,
+        WAIT);
+    assertThat(server.getRequestCount()).isEqualTo(6);
+  }
+
+  @Test
+  void rateLimit_spacesRequestsByTheClock() {
+    for (int i = 0; i < 4; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).build());
+    }
+    dispatcher.register(endpoint("/hook").rateLimit(2).build());
+    dispatcher.start();
+    for (int i = 0; i < 4; i++) {
+      dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    }
+
+    scheduler.runUntil(() -> server.getRequestCount() == 2 && dispatcher.inFlight() == 0, WAIT);
+    scheduler.runDue();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    clock.advance(Duration.ofMillis(500));
+    scheduler.runUntil(() -> server.getRequestCount() == 3 && dispatcher.inFlight() == 0, WAIT);
+    clock.advance(Duration.ofMillis(500));
+    scheduler.runUntil(() -> server.getRequestCount() == 4 && dispatcher.inFlight() == 0, WAIT);
+  }
+
+  @Test
+  void replayDead_revivesEveryDeadDeliveryOfAnEndpointSinceATime() {
+    dispatcher.close(Duration.ZERO);
+    dispatcher = newDispatcher(RetryPolicy.of());
+    for (int i = 0; i < 3; i++) {
+      server.enqueue(new MockResponse.Builder().code(500).build());
+    }
+    for (int i = 0; i < 2; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).build());
+    }
+    Endpoint endpoint = dispatcher.register(endpoint("/hook").build());
+    dispatcher.start();
+    SendReceipt early = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    runUntilState(early, DeliveryState.DEAD);
+    clock.advance(Duration.ofMinutes(1));
+    Instant since = clock.instant();
+    SendReceipt late1 = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    SendReceipt late2 = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    runUntilState(late1, DeliveryState.DEAD);
+    runUntilState(late2, DeliveryState.DEAD);
+
+    assertThat(dispatcher.replayDead(endpoint.id(), since)).isEqualTo(2);
+    runUntilState(late1, DeliveryState.SUCCEEDED);
+    runUntilState(late2, DeliveryState.SUCCEEDED);
+    assertThat(only(early).state()).isEqualTo(DeliveryState.DEAD);
+  }
 }
