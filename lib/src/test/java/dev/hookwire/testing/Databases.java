@@ -128,13 +128,27 @@ public final class Databases {
    * @return a new data source
    */
   public static TestDataSource openPrivate(Kind kind) {
+    return openPrivate(kind, new Properties());
+  }
+
+  /**
+   * Returns a data source of its own for a kind of database, with extra connection properties.
+   * Skips or fails like {@link #open(Kind)}.
+   *
+   * @param kind the kind of database
+   * @param extra driver properties to add, such as MariaDB's {@code useBulkStmts}
+   * @return a new data source
+   */
+  public static TestDataSource openPrivate(Kind kind, Properties extra) {
     if (kind == Kind.H2) {
       return h2();
     }
     synchronized (SHARED) {
       requireReachable(kind);
     }
-    return new TestDataSource(kind.url(), kind.properties(), null);
+    Properties properties = kind.properties();
+    properties.putAll(extra);
+    return new TestDataSource(kind.url(), properties, null);
   }
 
   /**
@@ -154,7 +168,7 @@ public final class Databases {
     if (!UNREACHABLE.containsKey(kind)) {
       String url = kind.url();
       try (Connection c = DriverManager.getConnection(url, kind.properties())) {
-        UNREACHABLE.put(kind, null);
+        UNREACHABLE.put(kind, c.isValid(2) ? null : kind.label + " answers but is not valid");
       } catch (SQLException e) {
         UNREACHABLE.put(
             kind,
