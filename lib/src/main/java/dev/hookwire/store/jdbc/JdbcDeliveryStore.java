@@ -58,18 +58,21 @@ import javax.sql.DataSource;
  * are at most {@value #MAX_ID_LENGTH} characters.
  *
  * <p><b>Claims</b> never hand a delivery to two nodes at once. PostgreSQL and MariaDB lock the
- * rows they take with {@code FOR UPDATE SKIP LOCKED}, so concurrent claims pass each other by;
- * H2 takes each row with a compare-and-set. Claim tokens come from one database sequence or
- * counter, so a delivery claimed again always gets a greater token. A claim is a constant number
+ * rows they take with {@code FOR UPDATE SKIP LOCKED}, so that a claim passes over rows that
+ * another claim or a completion holds; on MariaDB, claims also take turns on the counter row
+ * their tokens come from (see {@link JdbcDialect#MARIADB}). H2 takes each row with a
+ * compare-and-set. Claim tokens come from one database sequence or counter and are drawn while
+ * the row is locked, so a delivery claimed again always gets a greater token. A claim is a constant number
  * of round trips (one statement on PostgreSQL), and each message's body is read once per claim.
  * Ordering keys are honoured through the database, across nodes; the enqueue order of two
  * deliveries with one key enqueued concurrently is that of their {@code seq}.
  *
  * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (or a few,
  * for {@link #prune}), and gives the connection back; no lock or connection is held between
- * calls. The store sets auto-commit off for its transactions and restores it, and on MariaDB
- * runs them READ COMMITTED (InnoDB's default REPEATABLE READ would lock gaps between the rows a
- * claim reads); on PostgreSQL and H2 it expects their default, READ COMMITTED. If a commit fails
+ * calls. The store sets auto-commit off for its transactions and restores it. Claims and prunes
+ * run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE READ, would
+ * lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default, which the
+ * store expects the pool to keep. If a commit fails
  * the outcome is unknown, as always with a database: the call throws, though its work may have
  * been committed. {@link #enqueue(Connection, List, List)} writes through the host's own
  * transaction instead: a transactional outbox.
@@ -467,6 +470,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     }
     return transaction(
         "claim",
+        true,
         c -> {
           switch (sql.dialect) {
             case POSTGRESQL:
@@ -523,22 +527,20 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     return List.copyOf(claimed);
   }
 
+  /**
+   * MariaDB: first a block of tokens, as many as the limit, from the counter row, whose lock is
+   * then held until commit, so claims take turns; then the due rows, locked, skipping those a
+   * completion holds; then the lease. Taking the counter first orders every claim's locks the
+   * same way: with the counter taken last, two claims deadlocked in testing, each holding index
+   * records the other's update needed (InnoDB locks index records, not just rows). Tokens left
+   * over are never used; 2^63 of them last.
+   */
   private List<ClaimedDelivery> claimMariaDb(Connection c, ClaimRequest r, Instant until)
       throws SQLException {
-    List<Candidate> rows = candidates(c, r);
-    if (rows.isEmpty()) {
-      return List.of();
-    }
-    // Bodies first: the counter below is locked until commit, so the less after it the better.
-    Map<String, Candidate> messages = new LinkedHashMap<>();
-    for (Candidate row : rows) {
-      messages.putIfAbsent(row.messageId, row);
-    }
-    readMessages(c, rows, messages.keySet());
     long last;
     try (PreparedStatement ps =
         c.prepareStatement(sql.nextTokensMariaDb, Statement.RETURN_GENERATED_KEYS)) {
-      ps.setInt(1, rows.size());
+      ps.setInt(1, r.limit());
       ps.executeUpdate();
       try (ResultSet keys = ps.getGeneratedKeys()) {
         if (!keys.next()) {
@@ -547,7 +549,16 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         last = keys.getLong(1);
       }
     }
-    long first = last - rows.size() + 1;
+    long first = last - r.limit() + 1;
+    List<Candidate> rows = candidates(c, r);
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Candidate> messages = new LinkedHashMap<>();
+    for (Candidate row : rows) {
+      messages.putIfAbsent(row.messageId, row);
+    }
+    readMessages(c, rows, messages.keySet());
     try (PreparedStatement ps = c.prepareStatement(sql.leaseMariaDb(rows.size()))) {
       int p = 1;
       ps.setString(p++, r.owner());
@@ -1125,6 +1136,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     do {
       transaction(
           "prune",
+          true,
           c -> {
             List<String> ids = ids(c, sql.succeededBefore, cutOff);
             round[0] = ids.size();
@@ -1136,6 +1148,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     do {
       transaction(
           "prune",
+          true,
           c -> {
             List<String> ids = ids(c, sql.orphanMessages, cutOff);
             round[0] = ids.size();
@@ -1226,43 +1239,48 @@ public final class JdbcDeliveryStore implements DeliveryStore {
 
   /**
    * Runs work in a transaction of its own: commits if it returns, rolls back if it throws. The
-   * connection's auto-commit mode (and isolation, on MariaDB) is restored before it goes back to
-   * the pool.
+   * connection's auto-commit mode is restored before it goes back to the pool.
    */
   private <T> T transaction(String operation, Work<T> work) {
+    return transaction(operation, false, work);
+  }
+
+  /**
+   * Runs work in a transaction of its own, READ COMMITTED on MariaDB if asked (InnoDB's default,
+   * REPEATABLE READ, would lock the gaps between the rows a locking read scans).
+   */
+  private <T> T transaction(String operation, boolean readCommitted, Work<T> work) {
     try {
       try {
-        return inTransaction(work);
+        return inTransaction(readCommitted, work);
       } catch (BatchWithoutCounts e) {
         // Rolled back; batchCounts is now false, so the rows run one by one.
-        return inTransaction(work);
+        return inTransaction(readCommitted, work);
       }
     } catch (SQLException e) {
       throw failure(operation, e);
     }
   }
 
-  private <T> T inTransaction(Work<T> work) throws SQLException {
+  private <T> T inTransaction(boolean readCommitted, Work<T> work) throws SQLException {
     Connection c = dataSource.getConnection();
     boolean committed = false;
     try {
       boolean autoCommit = c.getAutoCommit();
-      int isolation = -1;
-      if (sql.dialect == JdbcDialect.MARIADB) {
-        int current = c.getTransactionIsolation();
-        if (current != Connection.TRANSACTION_READ_COMMITTED) {
-          c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-          isolation = current;
-        }
-      }
       if (autoCommit) {
         c.setAutoCommit(false);
       }
-      T result;
       try {
-        result = work.run(c);
+        if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
+          // For the next transaction only: nothing to restore afterwards.
+          try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          }
+        }
+        T result = work.run(c);
         c.commit();
         committed = true;
+        return result;
       } catch (SQLException | RuntimeException | Error e) {
         try {
           c.rollback();
@@ -1271,27 +1289,22 @@ public final class JdbcDeliveryStore implements DeliveryStore {
         }
         throw e;
       } finally {
-        restore(c, autoCommit, isolation, committed);
+        if (autoCommit) {
+          restoreAutoCommit(c, committed);
+        }
       }
-      return result;
     } finally {
       close(c, committed);
     }
   }
 
   /**
-   * Puts the connection's settings back. After a commit, a failure here must not report the
-   * committed work as failed: it is left to the pool, which discards broken connections.
+   * Turns auto-commit back on. After a commit, a failure here must not report the committed work
+   * as failed: the connection is left to the pool, which discards broken ones.
    */
-  private static void restore(Connection c, boolean autoCommit, int isolation, boolean committed)
-      throws SQLException {
+  private static void restoreAutoCommit(Connection c, boolean committed) throws SQLException {
     try {
-      if (autoCommit) {
-        c.setAutoCommit(true);
-      }
-      if (isolation != -1) {
-        c.setTransactionIsolation(isolation);
-      }
+      c.setAutoCommit(true);
     } catch (SQLException e) {
       if (!committed) {
         throw e;

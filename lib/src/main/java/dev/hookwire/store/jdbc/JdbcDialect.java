@@ -31,10 +31,13 @@ public enum JdbcDialect {
   POSTGRESQL("postgresql"),
 
   /**
-   * MariaDB 10.6 or later, with InnoDB. A claim selects due deliveries {@code FOR UPDATE SKIP
-   * LOCKED} in a READ COMMITTED transaction, then takes a block of tokens from a counter row and
-   * updates them. The schema and statements are written to suit MySQL 8.0.16 or later too (the
-   * counter stands in for sequences, which MySQL lacks), but only MariaDB is tested.
+   * MariaDB 10.6 or later, with InnoDB. A claim runs READ COMMITTED: it advances a counter row by
+   * its limit, drawing a block of tokens and holding the row's lock until it commits, so that
+   * claims take turns (which keeps their locks in one order: InnoDB locks index records, and
+   * claims that did not take turns deadlocked); then selects due deliveries {@code FOR UPDATE
+   * SKIP LOCKED}, passing over rows that completions hold; then updates them. The schema and
+   * statements are written to suit MySQL 8.0.16 or later too (the counter stands in for
+   * sequences, which MySQL lacks), but only MariaDB is tested.
    */
   MARIADB("mariadb");
 

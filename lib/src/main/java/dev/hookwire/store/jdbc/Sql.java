@@ -138,7 +138,7 @@ final class Sql {
                 + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
                 + " AND "
                 + HEAD_OF_GROUP
-                + " ORDER BY d.due_at, d.seq LIMIT 1)");
+                + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)");
     delivery = fill(RECORD_COLUMNS + " WHERE d.id = ?");
     count = fill("SELECT COUNT(*) FROM ${prefix}deliveries WHERE state = ?");
     // Ties in start time: by delivery in enqueue order, then in the order attempts were logged.
@@ -220,7 +220,8 @@ final class Sql {
       sql.append(" AND d.endpoint_id NOT IN (").append(marks(excluded)).append(')');
     }
     sql.append(" AND ").append(HEAD_OF_GROUP);
-    sql.append(" ORDER BY d.due_at, d.seq LIMIT ?");
+    // The constant state leads, so that H2 and MariaDB walk the claim index in order and stop.
+    sql.append(" ORDER BY d.state, d.due_at, d.seq LIMIT ?");
     if (dialect == JdbcDialect.MARIADB) {
       sql.append(" FOR UPDATE SKIP LOCKED");
     }

@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -39,6 +40,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -51,6 +53,9 @@ class JdbcDeliveryStoreTest {
   private static final Instant T0 = TestEvents.T0;
   private static final Duration LEASE = Duration.ofSeconds(30);
 
+  /** Per server, tables that tests not about the schema share, emptied before each. */
+  private static final Map<Kind, String> SHARED = new EnumMap<>(Kind.class);
+
   private final MutableClock clock = MutableClock.at(T0);
   private final List<Runnable> cleanUp = new ArrayList<>();
 
@@ -58,6 +63,11 @@ class JdbcDeliveryStoreTest {
   void cleanUp() {
     Collections.reverse(cleanUp);
     cleanUp.forEach(Runnable::run);
+  }
+
+  @AfterAll
+  static void dropSharedTables() {
+    SHARED.forEach((kind, prefix) -> Databases.drop(Databases.open(kind), kind, prefix));
   }
 
   // ------------------------------------------------------------------ fixtures
@@ -79,11 +89,22 @@ class JdbcDeliveryStoreTest {
   }
 
   /**
-   * A fresh table prefix for a private database, whose tables are dropped after the test through
-   * the shared pool (the private one may be closed by then); H2's go with the database.
+   * The prefix of tables for tests not about the schema: on a server, the class's shared tables,
+   * created once and emptied now; on H2, a fresh prefix (the database is new anyway).
    */
-  private String privatePrefix(Kind kind) {
-    return kind == Kind.H2 ? Databases.uniquePrefix() : prefix(kind, Databases.open(kind));
+  private String sharedPrefix(Kind kind) {
+    if (kind == Kind.H2) {
+      return Databases.uniquePrefix();
+    }
+    TestDataSource database = Databases.open(kind);
+    String prefix = SHARED.get(kind);
+    if (prefix == null) {
+      prefix = Databases.uniquePrefix();
+      store(database, prefix);
+      SHARED.put(kind, prefix);
+    }
+    Databases.clear(database, prefix);
+    return prefix;
   }
 
   /** A fresh table prefix, whose tables are dropped after the test. */
@@ -226,7 +247,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void dialect_isDetectedFromTheDatabase(Kind kind) {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
 
     assertThat(store.dialect()).isEqualTo(kind.dialect());
     assertThat(store.toString()).contains(kind.dialect().name());
@@ -316,7 +337,7 @@ class JdbcDeliveryStoreTest {
   void twoNodesClaimingConcurrently_neverShareADelivery_andKeepOrderingKeys(Kind kind)
       throws Exception {
     TestDataSource database = database(kind);
-    String prefix = prefix(kind, database);
+    String prefix = sharedPrefix(kind);
     JdbcDeliveryStore nodeA = store(database, prefix);
     // The second node has a pool of its own, as on another machine.
     JdbcDeliveryStore nodeB =
@@ -344,10 +365,13 @@ class JdbcDeliveryStoreTest {
     Map<String, List<String>> claimedByGroup = new ConcurrentHashMap<>();
     Instant now = T0.plusSeconds(60);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    ExecutorService threads = Executors.newFixedThreadPool(6);
+    // Three claimers per node on the servers; one on H2, which takes rows by compare-and-set,
+    // so that claimers on one node contend rather than pass each other by.
+    int claimers = kind == Kind.H2 ? 2 : 6;
+    ExecutorService threads = Executors.newFixedThreadPool(claimers);
     try {
       List<Future<Integer>> workers = new ArrayList<>();
-      for (int t = 0; t < 6; t++) {
+      for (int t = 0; t < claimers; t++) {
         JdbcDeliveryStore node = t % 2 == 0 ? nodeA : nodeB;
         String owner = (t % 2 == 0 ? "node-a-" : "node-b-") + t;
         workers.add(
@@ -399,7 +423,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void outbox_existsIffTheHostsTransactionCommits(Kind kind) throws Exception {
     TestDataSource database = database(kind);
-    String prefix = prefix(kind, database);
+    String prefix = sharedPrefix(kind);
     JdbcDeliveryStore store = store(database, prefix);
     String orders = prefix + "orders";
     Databases.execute(database, "CREATE TABLE " + orders + " (id VARCHAR(64) PRIMARY KEY)");
@@ -443,7 +467,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void outbox_checksLikeEnqueue_andRefusesAutoCommit(Kind kind) throws Exception {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     enqueue(store, "d1", "ep_a");
 
     try (Connection c = database.getConnection()) {
@@ -469,7 +493,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void closedDataSource_failsEveryCallWithAStoreExceptionNamingTheOperation(Kind kind) {
     TestDataSource database = privateDatabase(kind);
-    JdbcDeliveryStore store = store(database, privatePrefix(kind));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     database.close();
 
     assertThatThrownBy(() -> claim(store, "n", 10))
@@ -499,7 +523,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void everyConnection_isGivenBack_alsoAfterFailures(Kind kind) {
     TestDataSource database = privateDatabase(kind);
-    JdbcDeliveryStore store = store(database, privatePrefix(kind));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
 
     enqueue(store, "d1", "ep_a");
     assertThatThrownBy(() -> enqueue(store, "d1", "ep_a"))
@@ -518,7 +542,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void bodyOfOneMessage_isReadOncePerClaim_andShared(Kind kind) {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     store.enqueue(
         List.of(message("m1", T0, null), message("m2", T0, null)),
         List.of(
@@ -539,7 +563,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void valuesRoundTripExactly_nanosecondsAndText(Kind kind) {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     Instant createdAt = T0.plusNanos(123_456_789);
     store.enqueue(
         List.of(message("m1", createdAt, "käy \u00e9\u4e2d")), List.of(new NewDelivery("d1", "m1", "ep_ä")));
@@ -578,7 +602,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void prune_deletesInChunks_untilEverythingOldIsGone(Kind kind) {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     List<NewDelivery> deliveries = new ArrayList<>();
     for (int i = 0; i < 1_100; i++) {
       deliveries.add(new NewDelivery("d" + i, "m1", "ep_" + i));
@@ -602,7 +626,7 @@ class JdbcDeliveryStoreTest {
   @EnumSource(Kind.class)
   void tooLongIds_areRefusedBeforeTheDatabase(Kind kind) {
     TestDataSource database = database(kind);
-    JdbcDeliveryStore store = store(database, prefix(kind, database));
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
     String tooLong = "x".repeat(JdbcDeliveryStore.MAX_ID_LENGTH + 1);
 
     assertThatThrownBy(
