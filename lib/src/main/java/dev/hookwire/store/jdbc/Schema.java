@@ -17,8 +17,6 @@ final class Schema {
   /** The version this code reads and writes. */
   static final int VERSION = 1;
 
-  private static final int CREATE_TRIES = 3;
-
   private Schema() {}
 
   /**
@@ -71,18 +69,24 @@ final class Schema {
   }
 
   /**
-   * Runs the schema script. Every statement may run again, so when two nodes start at once and
-   * one trips over the other's tables, it runs the script again.
+   * Runs the schema script. When several nodes start at once they run it side by side, and one
+   * trips over an object another is creating (PostgreSQL and H2 check {@code IF NOT EXISTS}
+   * before the other's creation commits). Every statement may run again, so the one that tripped
+   * runs the script again, unless the other has finished meanwhile. Each failure means another
+   * node has just created the object in question, so one retry per statement is enough.
    */
   private static void create(Connection c, Sql sql) throws SQLException {
     List<String> statements = statements(sql.dialect.schemaScript(sql.prefix));
-    for (int attempt = 1; ; attempt++) {
+    for (int attempt = 0; ; attempt++) {
       try {
         run(c, statements);
         return;
       } catch (SQLException e) {
-        if (attempt == CREATE_TRIES) {
+        if (attempt >= statements.size()) {
           throw e;
+        }
+        if (version(c, sql) == VERSION) {
+          return;
         }
       }
     }

@@ -245,6 +245,55 @@ class JdbcDeliveryStoreTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void build_byTwoNodesAtOnce_bothSucceed_andTheSchemaIsCreatedOnce(Kind kind) throws Exception {
+    TestDataSource database = database(kind);
+    String prefix = prefix(kind, database);
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<JdbcDeliveryStore>> builds = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        builds.add(threads.submit(() -> store(database, prefix)));
+      }
+      for (Future<JdbcDeliveryStore> build : builds) {
+        enqueue(build.get(30, TimeUnit.SECONDS), "d" + builds.indexOf(build), "ep_a");
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+
+    assertThat(queryLong(database, "SELECT COUNT(*) FROM " + prefix + "schema_version"))
+        .isEqualTo(1);
+    assertThat(queryLong(database, "SELECT COUNT(*) FROM " + prefix + "deliveries")).isEqualTo(2);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void nextDueAt_passesOverDeliveriesWaitingBehindTheirOrderingKey(Kind kind) {
+    TestDataSource database = database(kind);
+    JdbcDeliveryStore store = store(database, sharedPrefix(kind));
+    store.enqueue(
+        List.of(message("m1", T0, "k"), message("m2", T0.plusSeconds(1), "k")),
+        List.of(new NewDelivery("d1", "m1", "ep_a"), new NewDelivery("d2", "m2", "ep_a")));
+    ClaimedDelivery first = claim(store, "n", 10).get(0);
+    clock.set(T0.plusSeconds(2));
+
+    // Leased: the lease's end counts, not the later delivery waiting behind it.
+    assertThat(store.nextDueAt()).contains(T0.plus(LEASE));
+
+    store.complete(
+        List.of(new Completion(first, Optional.empty(), DeliveryState.PENDING, T0.plusSeconds(60))));
+    assertThat(store.nextDueAt()).contains(T0.plusSeconds(60));
+
+    // An expired lease by the store's clock no longer counts; the delivery's due time does.
+    ClaimedDelivery again =
+        store.claim(new ClaimRequest("n", T0.plusSeconds(60), LEASE, 10, Set.of())).get(0);
+    assertThat(again.deliveryId()).isEqualTo("d1");
+    clock.set(T0.plusSeconds(60).plus(LEASE).plusSeconds(1));
+    assertThat(store.nextDueAt()).contains(T0.plusSeconds(60));
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void dialect_isDetectedFromTheDatabase(Kind kind) {
     TestDataSource database = database(kind);
     JdbcDeliveryStore store = store(database, sharedPrefix(kind));
