@@ -44,43 +44,43 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * DataSource dataSource = ...; // the host's connection pool
- * JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).build();
- * Dispatcher dispatcher = Dispatcher.builder().store(store).build();
+ * JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).clock(clock).build();
+ * Dispatcher dispatcher = Dispatcher.builder().store(store).clock(clock).build();
  * }</pre>
  *
  * <p><b>Tables.</b> Five tables named with a prefix ({@code hookwire_} by default): {@code
  * endpoints}, {@code messages} (one body per event and payload), {@code deliveries} (one per
- * message and endpoint, its {@code seq} the enqueue order), {@code attempts} (the log) and
+ * message and endpoint; its {@code seq} is the enqueue order), {@code attempts} (the log) and
  * {@code schema_version}; PostgreSQL and H2 add a sequence of claim tokens, MariaDB a counter
- * table. {@link JdbcDialect#schemaScript(String)} is the exact DDL; by default {@link
- * Builder#build()} runs it when the tables are missing. Times are kept as nanoseconds since the
- * epoch, exact from 1677 to 2262 and clamped beyond; ids, event types, ordering keys and owners
- * are at most {@value #MAX_ID_LENGTH} characters.
+ * table. {@link JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()}
+ * runs when the tables are missing, unless told not to. Times are kept as nanoseconds since the
+ * epoch: exact from 1677 to 2262, clamped beyond. Ids, event types, ordering keys and owners are
+ * at most {@value #MAX_ID_LENGTH} characters.
  *
  * <p><b>Claims</b> never hand a delivery to two nodes at once. PostgreSQL and MariaDB lock the
- * rows they take with {@code FOR UPDATE SKIP LOCKED}, so that a claim passes over rows that
- * another claim or a completion holds; on MariaDB, claims also take turns on the counter row
- * their tokens come from (see {@link JdbcDialect#MARIADB}). H2 takes each row with a
- * compare-and-set. Claim tokens come from one database sequence or counter and are drawn while
- * the row is locked, so a delivery claimed again always gets a greater token. A claim is a constant number
- * of round trips (one statement on PostgreSQL), and each message's body is read once per claim.
- * Ordering keys are honoured through the database, across nodes; the enqueue order of two
- * deliveries with one key enqueued concurrently is that of their {@code seq}.
+ * rows they take with {@code FOR UPDATE SKIP LOCKED}, passing over rows that another claim or a
+ * completion holds (on MariaDB, claims also take turns on the counter row their tokens come
+ * from: see {@link JdbcDialect#MARIADB}); H2 takes each row with a compare-and-set. A claim costs
+ * a constant number of round trips (one statement on PostgreSQL), and reads each message's body
+ * once. Tokens come from one database sequence or counter, drawn while the row is locked, so a
+ * delivery claimed again always gets a greater token. Ordering keys hold across nodes; two
+ * deliveries with one key enqueued concurrently go in the order of their {@code seq}.
  *
- * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (or a few,
- * for {@link #prune}), and gives the connection back; no lock or connection is held between
- * calls. The store sets auto-commit off for its transactions and restores it. Claims and prunes
- * run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE READ, would
- * lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default, which the
- * store expects the pool to keep. If a commit fails
- * the outcome is unknown, as always with a database: the call throws, though its work may have
- * been committed. {@link #enqueue(Connection, List, List)} writes through the host's own
- * transaction instead: a transactional outbox.
+ * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (a few of
+ * them for {@link #prune}), and gives the connection back: no lock or connection is held
+ * between calls. The store turns auto-commit off for its transactions and back on after. Claims
+ * and prunes run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE
+ * READ, would lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default,
+ * which the store expects the pool to keep. If a commit fails, the outcome is unknown, as always
+ * with a database: the call throws, though its work may have been committed. {@link
+ * #enqueue(Connection, List, List)} writes through the host's own transaction instead: a
+ * transactional outbox.
  *
  * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} that names the
  * operation and keeps the cause.
  *
- * <p>Thread-safe: the store holds no mutable state besides the pool it was given.
+ * <p>Thread-safe: each call uses a connection of its own, and the store's only mutable state is
+ * a flag that remembers whether the driver reports batch counts.
  */
 public final class JdbcDeliveryStore implements DeliveryStore {
 
@@ -1153,15 +1153,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
             List<String> ids = ids(c, sql.orphanMessages, cutOff);
             round[0] = ids.size();
             if (!ids.isEmpty()) {
-              // Re-checked: a delivery may have named one since it was read.
-              String notNamed =
-                  " AND NOT EXISTS (SELECT 1 FROM "
-                      + sql.prefix
-                      + "deliveries d WHERE d.message_id = "
-                      + sql.prefix
-                      + "messages.id)";
-              try (PreparedStatement ps =
-                  c.prepareStatement(sql.deleteByIds("messages", "id", ids.size(), notNamed))) {
+              try (PreparedStatement ps = c.prepareStatement(sql.deleteOrphanMessages(ids.size()))) {
                 bindAll(ps, ids);
                 ps.executeUpdate();
               }
@@ -1173,14 +1165,11 @@ public final class JdbcDeliveryStore implements DeliveryStore {
   }
 
   private int deleteDeliveries(Connection c, List<String> ids) throws SQLException {
-    try (PreparedStatement ps =
-        c.prepareStatement(sql.deleteByIds("attempts", "delivery_id", ids.size(), ""))) {
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteAttempts(ids.size()))) {
       bindAll(ps, ids);
       ps.executeUpdate();
     }
-    try (PreparedStatement ps =
-        c.prepareStatement(
-            sql.deleteByIds("deliveries", "id", ids.size(), " AND state = 'SUCCEEDED'"))) {
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteSucceeded(ids.size()))) {
       bindAll(ps, ids);
       return ps.executeUpdate();
     }

@@ -261,17 +261,29 @@ final class Sql {
             + ")");
   }
 
-  /** Deletes rows of a table by id, of attempts by delivery id. */
-  String deleteByIds(String table, String column, int ids, String andAlso) {
+  /** Deletes the attempts of deliveries; parameters: each delivery id. */
+  String deleteAttempts(int ids) {
+    return fill("DELETE FROM ${prefix}attempts WHERE delivery_id IN (" + marks(ids) + ")");
+  }
+
+  /** Deletes succeeded deliveries; parameters: each delivery id. */
+  String deleteSucceeded(int ids) {
     return fill(
-        "DELETE FROM ${prefix}"
-            + table
-            + " WHERE "
-            + column
-            + " IN ("
+        "DELETE FROM ${prefix}deliveries WHERE id IN ("
             + marks(ids)
-            + ")"
-            + andAlso);
+            + ") AND state = 'SUCCEEDED'");
+  }
+
+  /**
+   * Deletes messages that no delivery names, checked again: one may have been named since they
+   * were read. Parameters: each message id.
+   */
+  String deleteOrphanMessages(int ids) {
+    return fill(
+        "DELETE FROM ${prefix}messages WHERE id IN ("
+            + marks(ids)
+            + ") AND NOT EXISTS (SELECT 1 FROM ${prefix}deliveries d"
+            + " WHERE d.message_id = ${prefix}messages.id)");
   }
 
   /** Deliveries a query selects, newest first; the filters present, then the limit. */
