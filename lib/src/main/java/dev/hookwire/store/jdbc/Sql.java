@@ -192,8 +192,8 @@ final class Sql {
             "UPDATE ${prefix}deliveries d SET lease_owner = ?, lease_until = ?, claim_token = ?"
                 + " WHERE d.seq = ? AND d.claim_token = ? AND "
                 + DUE_AND_FREE);
-    // MariaDB: advance the counter by the number of rows claimed; LAST_INSERT_ID(expr) hands
-    // the new value back with the update's result, saving a round trip.
+    // MariaDB: advance the counter by the claim's limit, locking it until commit;
+    // LAST_INSERT_ID(expr) hands the new value back with the update's result, saving a round trip.
     nextTokensMariaDb =
         fill(
             "UPDATE ${prefix}claim_tokens SET last_token = LAST_INSERT_ID(last_token + ?)"

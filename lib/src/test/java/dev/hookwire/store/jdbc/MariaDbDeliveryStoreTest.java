@@ -19,14 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The JDBC store on MariaDB keeps the whole {@link DeliveryStore} contract. The tables are
- * created once for the class, under a prefix of its own, and emptied before each store.
+ * created by the first store of the class, under a prefix of their own, and emptied for each
+ * store after.
  */
 class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
   private static TestDataSource database;
   private static String prefix;
 
   @BeforeAll
-  static void createTables() {
+  static void openDatabase() {
     database = Databases.open(Databases.Kind.MARIADB);
     prefix = Databases.uniquePrefix();
   }
