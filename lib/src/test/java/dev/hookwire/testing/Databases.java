@@ -14,6 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The databases the JDBC tests run on: a fresh in-memory H2 database, and the PostgreSQL and
@@ -163,8 +166,48 @@ public final class Databases {
         "SHUTDOWN");
   }
 
+  /**
+   * Skips each test of a class marked {@link RequiresDatabase} whose server cannot be reached,
+   * before any of its set-up runs; with {@code CI=true}, fails it.
+   */
+  public static final class Reachable implements ExecutionCondition {
+    /** For JUnit. */
+    public Reachable() {}
+
+    @Override
+    public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+      if (context.getTestMethod().isEmpty()) {
+        return ConditionEvaluationResult.enabled("decided per test");
+      }
+      RequiresDatabase required =
+          context.getRequiredTestClass().getAnnotation(RequiresDatabase.class);
+      String problem;
+      synchronized (SHARED) {
+        problem = required == null ? null : problem(required.value());
+      }
+      if (problem == null) {
+        return ConditionEvaluationResult.enabled("reachable");
+      }
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(problem + " (required because CI=true)");
+      }
+      return ConditionEvaluationResult.disabled(problem);
+    }
+  }
+
   /** Checks once whether a server answers; skips or fails the caller if it does not. */
   private static void requireReachable(Kind kind) {
+    String problem = problem(kind);
+    if (problem != null) {
+      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+        Assertions.fail(problem + " (required because CI=true)");
+      }
+      Assumptions.assumeTrue(false, problem);
+    }
+  }
+
+  /** Checks once whether a server answers; returns why not, or null. */
+  private static String problem(Kind kind) {
     if (!UNREACHABLE.containsKey(kind)) {
       String url = kind.url();
       try (Connection c = DriverManager.getConnection(url, kind.properties())) {
@@ -184,13 +227,7 @@ public final class Databases {
                 + "://host:port/database?user=... to run these tests");
       }
     }
-    String problem = UNREACHABLE.get(kind);
-    if (problem != null) {
-      if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-        Assertions.fail(problem + " (required because CI=true)");
-      }
-      Assumptions.assumeTrue(false, problem);
-    }
+    return UNREACHABLE.get(kind);
   }
 
   /**

@@ -7,6 +7,7 @@ import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.testing.Databases;
+import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -14,7 +15,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,28 +22,25 @@ import org.junit.jupiter.api.Test;
  * created by the first store of the class, under a prefix of their own, and emptied for each
  * store after.
  */
+@RequiresDatabase(Databases.Kind.MARIADB)
 class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
   private static TestDataSource database;
-  private static String prefix;
 
-  @BeforeAll
-  static void openDatabase() {
-    database = Databases.open(Databases.Kind.MARIADB);
-    prefix = Databases.uniquePrefix();
-  }
+  private static final String PREFIX = Databases.uniquePrefix();
 
   @AfterAll
   static void dropTables() {
     if (database != null) {
-      Databases.drop(database, Databases.Kind.MARIADB, prefix);
+      Databases.drop(database, Databases.Kind.MARIADB, PREFIX);
     }
   }
 
   @Override
   protected DeliveryStore newStore() {
+    database = Databases.open(Databases.Kind.MARIADB);
     JdbcDeliveryStore store =
-        JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
-    Databases.clear(database, prefix);
+        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).clock(clock).build();
+    Databases.clear(database, PREFIX);
     return store;
   }
 
@@ -56,7 +53,7 @@ class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
       // The premise: with bulk statements, this driver answers a batch without per-row counts.
       try (Connection c = bulkDatabase.getConnection();
           PreparedStatement ps =
-              c.prepareStatement("UPDATE " + prefix + "endpoints SET config = ? WHERE id = ?")) {
+              c.prepareStatement("UPDATE " + PREFIX + "endpoints SET config = ? WHERE id = ?")) {
         for (int i = 0; i < 2; i++) {
           ps.setString(1, "{}");
           ps.setString(2, "nope" + i);
@@ -64,7 +61,7 @@ class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
         }
         assertThat(ps.executeBatch()).containsOnly(Statement.SUCCESS_NO_INFO);
       }
-      store = JdbcDeliveryStore.builder(bulkDatabase).tablePrefix(prefix).clock(clock).build();
+      store = JdbcDeliveryStore.builder(bulkDatabase).tablePrefix(PREFIX).clock(clock).build();
       enqueue("d1", A, T0);
       enqueue("d2", B, T0);
       enqueue("d3", C, T0);

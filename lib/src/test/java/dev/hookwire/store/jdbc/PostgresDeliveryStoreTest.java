@@ -3,37 +3,34 @@ package dev.hookwire.store.jdbc;
 import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.testing.Databases;
+import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The JDBC store on PostgreSQL keeps the whole {@link DeliveryStore} contract. The tables are
  * created by the first store of the class, under a prefix of their own, and emptied for each
  * store after.
  */
+@RequiresDatabase(Databases.Kind.POSTGRESQL)
 class PostgresDeliveryStoreTest extends DeliveryStoreContract {
   private static TestDataSource database;
-  private static String prefix;
 
-  @BeforeAll
-  static void openDatabase() {
-    database = Databases.open(Databases.Kind.POSTGRESQL);
-    prefix = Databases.uniquePrefix();
-  }
+  private static final String PREFIX = Databases.uniquePrefix();
 
   @AfterAll
   static void dropTables() {
     if (database != null) {
-      Databases.drop(database, Databases.Kind.POSTGRESQL, prefix);
+      Databases.drop(database, Databases.Kind.POSTGRESQL, PREFIX);
     }
   }
 
   @Override
   protected DeliveryStore newStore() {
+    database = Databases.open(Databases.Kind.POSTGRESQL);
     JdbcDeliveryStore store =
-        JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
-    Databases.clear(database, prefix);
+        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).clock(clock).build();
+    Databases.clear(database, PREFIX);
     return store;
   }
 }
