@@ -541,7 +541,10 @@ public final class JdbcDeliveryStore implements DeliveryStore {
     try (PreparedStatement ps =
         c.prepareStatement(sql.nextTokensMariaDb, Statement.RETURN_GENERATED_KEYS)) {
       ps.setInt(1, r.limit());
-      ps.executeUpdate();
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException(
+            "the claim token counter row is missing from " + sql.prefix + "claim_tokens");
+      }
       try (ResultSet keys = ps.getGeneratedKeys()) {
         if (!keys.next()) {
           throw new SQLException("no LAST_INSERT_ID from the claim token counter");
