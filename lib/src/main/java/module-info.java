@@ -5,14 +5,16 @@
  * <ul>
  *   <li>{@link dev.hookwire}: {@link dev.hookwire.HookwireException}, the root of all exceptions;</li>
  *   <li>{@link dev.hookwire.event}: the event envelope, typed event data and the JSON codec;</li>
- *   <li>{@link dev.hookwire.signature}: signers and verifiers for each supported scheme.</li>
+ *   <li>{@link dev.hookwire.signature}: signers and verifiers for each supported scheme;</li>
+ *   <li>{@link dev.hookwire.store.jdbc}: the delivery store in a database, through JDBC
+ *       ({@code java.sql} is required transitively, as its API names {@code DataSource}).</li>
  * </ul>
  * {@code dev.hookwire.internal} holds shared internals and is not exported.
  */
 module dev.hookwire {
   requires transitive com.fasterxml.jackson.databind;
   requires java.net.http;
-  requires java.sql;
+  requires transitive java.sql;
   requires okhttp3;
   requires org.slf4j;
 
@@ -20,6 +22,7 @@ module dev.hookwire {
   exports dev.hookwire.event;
   exports dev.hookwire.signature;
   exports dev.hookwire.store;
+  exports dev.hookwire.store.jdbc;
   exports dev.hookwire.transport;
   exports dev.hookwire.dispatch;
 

@@ -1,0 +1,1520 @@
+package dev.hookwire.store.jdbc;
+
+import dev.hookwire.store.AttemptOutcome;
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.ClaimRequest;
+import dev.hookwire.store.ClaimedDelivery;
+import dev.hookwire.store.Completion;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.store.NewDelivery;
+import dev.hookwire.store.NewMessage;
+import dev.hookwire.store.StoreException;
+import dev.hookwire.store.StoredEndpoint;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.sql.DataSource;
+
+/**
+ * A {@link DeliveryStore} in a relational database, through JDBC: deliveries survive restarts,
+ * and several nodes may share one database, each claiming its own deliveries.
+ *
+ * <pre>{@code
+ * DataSource dataSource = ...; // the host's connection pool
+ * JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).clock(clock).build();
+ * Dispatcher dispatcher = Dispatcher.builder().store(store).clock(clock).build();
+ * }</pre>
+ *
+ * <p><b>Tables.</b> Five tables named with a prefix ({@code hookwire_} by default): {@code
+ * endpoints}, {@code messages} (one body per event and payload), {@code deliveries} (one per
+ * message and endpoint; its {@code seq} is the enqueue order), {@code attempts} (the log) and
+ * {@code schema_version}; PostgreSQL and H2 add a sequence of claim tokens, MariaDB a counter
+ * table. {@link JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()}
+ * runs when the tables are missing, unless told not to. Times are kept as nanoseconds since the
+ * epoch: exact from 1677 to 2262, clamped beyond. Ids, event types, ordering keys and owners are
+ * at most {@value #MAX_ID_LENGTH} characters.
+ *
+ * <p><b>Claims</b> never hand a delivery to two nodes at once. PostgreSQL and MariaDB lock the
+ * rows they take with {@code FOR UPDATE SKIP LOCKED}, passing over rows that another claim or a
+ * completion holds (on MariaDB, claims also take turns on the counter row their tokens come
+ * from: see {@link JdbcDialect#MARIADB}); H2 takes each row with a compare-and-set. A claim costs
+ * a constant number of round trips (one statement on PostgreSQL), and reads each message's body
+ * once. Tokens come from one database sequence or counter, drawn while the row is locked, so a
+ * delivery claimed again always gets a greater token. Ordering keys hold across nodes; two
+ * deliveries with one key enqueued concurrently go in the order of their {@code seq}.
+ *
+ * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (a few of
+ * them for {@link #prune}), and gives the connection back: no lock or connection is held
+ * between calls. The store turns auto-commit off for its transactions and back on after. Claims
+ * and prunes run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE
+ * READ, would lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default,
+ * which the store expects the pool to keep. If a commit fails, the outcome is unknown, as always
+ * with a database: the call throws, though its work may have been committed. {@link
+ * #enqueue(Connection, List, List)} writes through the host's own transaction instead: a
+ * transactional outbox.
+ *
+ * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} that names the
+ * operation and keeps the cause.
+ *
+ * <p>Thread-safe: each call uses a connection of its own, and the store's only mutable state is
+ * a flag that remembers whether the driver reports batch counts.
+ */
+public final class JdbcDeliveryStore implements DeliveryStore {
+
+  /** The longest id, event type, ordering key or owner the tables hold. */
+  public static final int MAX_ID_LENGTH = 255;
+
+  /** The placeholder for the table prefix in the schema scripts. */
+  static final String PLACEHOLDER = "${prefix}";
+
+  /** Ids per {@code IN (...)} list, well under every database's limit on parameters. */
+  private static final int IN_CHUNK = 500;
+
+  /** Rows pruned per transaction. */
+  private static final int PRUNE_CHUNK = 500;
+
+  private static final byte[] EMPTY = new byte[0];
+
+  private final DataSource dataSource;
+  private final Sql sql;
+  private final Clock clock;
+
+  /**
+   * Whether the driver answers a batch with a count per row. Cleared the first time it does not
+   * (MariaDB's driver with {@code useBulkStmts}); from then on, updates whose counts matter run
+   * one by one.
+   */
+  private volatile boolean batchCounts = true;
+
+  private JdbcDeliveryStore(DataSource dataSource, Sql sql, Clock clock) {
+    this.dataSource = dataSource;
+    this.sql = sql;
+    this.clock = clock;
+  }
+
+  /**
+   * Starts building a store over a data source.
+   *
+   * @param dataSource where connections come from: the host's pool; the store never closes it
+   * @return a new builder
+   */
+  public static Builder builder(DataSource dataSource) {
+    return new Builder(Objects.requireNonNull(dataSource, "dataSource == null"));
+  }
+
+  /**
+   * Returns the dialect the store speaks: the one set, or the one detected.
+   *
+   * @return the dialect
+   */
+  public JdbcDialect dialect() {
+    return sql.dialect;
+  }
+
+  /**
+   * Returns the prefix of the store's table names.
+   *
+   * @return the prefix, possibly empty
+   */
+  public String tablePrefix() {
+    return sql.prefix;
+  }
+
+  // ---------------------------------------------------------------- endpoints
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A replaced endpoint keeps its place in {@link #endpoints()}.
+   *
+   * @param endpoint the endpoint
+   * @throws IllegalArgumentException if its id is longer than {@value #MAX_ID_LENGTH} characters
+   */
+  @Override
+  public void saveEndpoint(StoredEndpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    checkLength("endpoint id", endpoint.endpointId());
+    transaction(
+        "save endpoint",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.saveEndpoint)) {
+            ps.setString(1, endpoint.endpointId());
+            ps.setString(2, endpoint.config());
+            ps.setLong(3, Nanos.of(endpoint.updatedAt()));
+            ps.executeUpdate();
+          }
+          return null;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param endpointId the endpoint's id
+   * @return whether it existed
+   */
+  @Override
+  public boolean deleteEndpoint(String endpointId) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    return transaction(
+        "delete endpoint",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.deleteEndpoint)) {
+            ps.setString(1, endpointId);
+            return ps.executeUpdate() > 0;
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An endpoint deleted and saved again counts as first saved the second time.
+   *
+   * @return the endpoints, an immutable list
+   */
+  @Override
+  public List<StoredEndpoint> endpoints() {
+    return read(
+        "list endpoints",
+        c -> {
+          List<StoredEndpoint> endpoints = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.endpoints);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              endpoints.add(
+                  new StoredEndpoint(
+                      rs.getString(1), rs.getString(2), Nanos.instant(rs.getLong(3))));
+            }
+          }
+          return List.copyOf(endpoints);
+        });
+  }
+
+  // ---------------------------------------------------------------- enqueue
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Committed when it returns. Every argument is checked before anything is written.
+   *
+   * @param messages the messages
+   * @param deliveries the deliveries, each naming a message of this call or a stored one
+   * @throws IllegalArgumentException as the interface says, naming the id; also if an id, event
+   *     type or ordering key is longer than {@value #MAX_ID_LENGTH} characters, or if a
+   *     concurrent call stored the same id first
+   */
+  @Override
+  public void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries) {
+    Map<String, NewMessage> fresh = checkEnqueue(messages, deliveries);
+    if (messages.isEmpty() && deliveries.isEmpty()) {
+      return;
+    }
+    transaction(
+        "enqueue",
+        c -> {
+          insert(c, messages, deliveries, fresh);
+          return null;
+        });
+  }
+
+  /**
+   * Stores messages and their deliveries through the host's own connection, inside the host's
+   * transaction: a transactional outbox. They exist iff the host's transaction commits, together
+   * with whatever business change it makes. This method neither commits, rolls back nor closes
+   * the connection.
+   *
+   * <pre>{@code
+   * try (Connection c = dataSource.getConnection()) {
+   *   c.setAutoCommit(false);
+   *   // ... the host's own writes ...
+   *   store.enqueue(c, messages, deliveries);
+   *   c.commit();
+   * }
+   * }</pre>
+   *
+   * <p>The connection must reach the store's tables (same database, same prefix). The rules are
+   * those of {@link #enqueue(List, List)}: arguments are checked, and stored ids refused, before
+   * anything is written. If this method throws after writing (a constraint tripped by a
+   * concurrent call, a lost connection), the host must roll back. Deliveries stored this way
+   * wake no dispatcher: nodes find them when they next poll.
+   *
+   * @param connection the host's connection, with auto-commit off
+   * @param messages the messages
+   * @param deliveries the deliveries, each naming a message of this call or a stored one
+   * @throws IllegalArgumentException if the connection is in auto-commit mode, or as {@link
+   *     #enqueue(List, List)} says
+   * @throws StoreException if the statements fail
+   */
+  public void enqueue(
+      Connection connection, List<NewMessage> messages, List<NewDelivery> deliveries) {
+    Objects.requireNonNull(connection, "connection == null");
+    Map<String, NewMessage> fresh = checkEnqueue(messages, deliveries);
+    try {
+      if (connection.getAutoCommit()) {
+        throw new IllegalArgumentException(
+            "connection is in auto-commit mode: the outbox writes in the host's transaction");
+      }
+      if (!messages.isEmpty() || !deliveries.isEmpty()) {
+        insert(connection, messages, deliveries, fresh);
+      }
+    } catch (SQLException e) {
+      throw failure("enqueue", e);
+    }
+  }
+
+  /** Checks what the arguments alone can show; returns the messages by id. */
+  private static Map<String, NewMessage> checkEnqueue(
+      List<NewMessage> messages, List<NewDelivery> deliveries) {
+    Objects.requireNonNull(messages, "messages == null");
+    Objects.requireNonNull(deliveries, "deliveries == null");
+    Map<String, NewMessage> fresh = new LinkedHashMap<>();
+    for (NewMessage m : messages) {
+      Objects.requireNonNull(m, "messages contains null");
+      checkLength("message id", m.messageId());
+      checkLength("event id", m.eventId());
+      checkLength("event type", m.eventType());
+      if (m.orderingKey().isPresent()) {
+        checkLength("ordering key", m.orderingKey().get());
+      }
+      if (fresh.putIfAbsent(m.messageId(), m) != null) {
+        throw new IllegalArgumentException("message id used twice: " + m.messageId());
+      }
+    }
+    Set<String> deliveryIds = new HashSet<>();
+    for (NewDelivery d : deliveries) {
+      Objects.requireNonNull(d, "deliveries contains null");
+      checkLength("delivery id", d.deliveryId());
+      checkLength("endpoint id", d.endpointId());
+      if (!deliveryIds.add(d.deliveryId())) {
+        throw new IllegalArgumentException("delivery id used twice: " + d.deliveryId());
+      }
+    }
+    return fresh;
+  }
+
+  private void insert(
+      Connection c,
+      List<NewMessage> messages,
+      List<NewDelivery> deliveries,
+      Map<String, NewMessage> fresh)
+      throws SQLException {
+    Set<String> named = new LinkedHashSet<>(fresh.keySet());
+    for (NewDelivery d : deliveries) {
+      named.add(d.messageId());
+    }
+    Map<String, NewMessage> stored = storedMessages(c, named);
+    for (NewMessage m : messages) {
+      if (stored.containsKey(m.messageId())) {
+        throw new IllegalArgumentException("message id already stored: " + m.messageId());
+      }
+    }
+    Set<String> storedDeliveries = storedDeliveries(c, deliveries);
+    for (NewDelivery d : deliveries) {
+      if (storedDeliveries.contains(d.deliveryId())) {
+        throw new IllegalArgumentException("delivery id already stored: " + d.deliveryId());
+      }
+      if (!fresh.containsKey(d.messageId()) && !stored.containsKey(d.messageId())) {
+        throw unknownMessage(d);
+      }
+    }
+    // Checked: from here on only the database can refuse, if another call raced this one.
+    try {
+      if (!messages.isEmpty()) {
+        try (PreparedStatement ps = c.prepareStatement(sql.insertMessage)) {
+          for (NewMessage m : messages) {
+            ps.setString(1, m.messageId());
+            ps.setString(2, m.eventId());
+            ps.setString(3, m.eventType());
+            ps.setString(4, m.orderingKey().orElse(null));
+            ps.setLong(5, Nanos.of(m.createdAt()));
+            ps.setBytes(6, m.body());
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+      if (!deliveries.isEmpty()) {
+        // One batch, in order: the order of seq is the order of the list.
+        try (PreparedStatement ps = c.prepareStatement(sql.insertDelivery)) {
+          for (NewDelivery d : deliveries) {
+            NewMessage m = fresh.containsKey(d.messageId()) ? fresh.get(d.messageId())
+                : stored.get(d.messageId());
+            long createdAt = Nanos.of(m.createdAt());
+            ps.setString(1, d.deliveryId());
+            ps.setString(2, d.messageId());
+            ps.setString(3, d.endpointId());
+            ps.setString(4, m.orderingKey().orElse(null));
+            ps.setLong(5, createdAt);
+            ps.setLong(6, createdAt);
+            ps.setLong(7, createdAt);
+            ps.addBatch();
+          }
+          ps.executeBatch();
+        }
+      }
+    } catch (SQLException e) {
+      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+        throw new IllegalArgumentException(
+            "enqueue refused by the database: an id was stored, or a message pruned, by a"
+                + " concurrent call: "
+                + e.getMessage(),
+            e);
+      }
+      throw e;
+    }
+  }
+
+  private static IllegalArgumentException unknownMessage(NewDelivery d) {
+    return new IllegalArgumentException(
+        "delivery " + d.deliveryId() + " names an unknown message: " + d.messageId());
+  }
+
+  /**
+   * Returns the stored messages among some ids, with what a delivery copies of them: ordering
+   * key and creation time (the body is left empty).
+   */
+  private Map<String, NewMessage> storedMessages(Connection c, Collection<String> ids)
+      throws SQLException {
+    Map<String, NewMessage> stored = new HashMap<>();
+    List<String> all = new ArrayList<>(ids);
+    for (int from = 0; from < all.size(); from += IN_CHUNK) {
+      List<String> chunk = all.subList(from, Math.min(all.size(), from + IN_CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(sql.storedMessages(chunk.size()))) {
+        bindAll(ps, chunk);
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            String id = rs.getString(1);
+            stored.put(
+                id,
+                new NewMessage(
+                    id,
+                    id,
+                    "",
+                    Nanos.instant(rs.getLong(3)),
+                    EMPTY,
+                    Optional.ofNullable(rs.getString(2))));
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  /** Returns which of the deliveries' ids are stored. */
+  private Set<String> storedDeliveries(Connection c, List<NewDelivery> deliveries)
+      throws SQLException {
+    Set<String> stored = new HashSet<>();
+    for (int from = 0; from < deliveries.size(); from += IN_CHUNK) {
+      List<NewDelivery> chunk =
+          deliveries.subList(from, Math.min(deliveries.size(), from + IN_CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(sql.storedDeliveries(chunk.size()))) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i).deliveryId());
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            stored.add(rs.getString(1));
+          }
+        }
+      }
+    }
+    return stored;
+  }
+
+  // ---------------------------------------------------------------- claim
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A lease that expired at or before {@code request.now()} no longer holds. Deliveries a
+   * concurrent claim holds are skipped, so a claim may return fewer than are claimable.
+   *
+   * @param request who claims, when, for how long, how many, and which endpoints to skip
+   * @return the claimed deliveries, oldest due first, their tokens growing; an immutable list
+   * @throws IllegalArgumentException if the owner is longer than {@value #MAX_ID_LENGTH}
+   *     characters
+   * @throws java.time.DateTimeException if {@code now} plus the lease is beyond {@link
+   *     Instant#MAX}
+   */
+  @Override
+  public List<ClaimedDelivery> claim(ClaimRequest request) {
+    Objects.requireNonNull(request, "request == null");
+    checkLength("owner", request.owner());
+    Instant until = request.now().plus(request.lease());
+    if (request.limit() == 0) {
+      return List.of();
+    }
+    return transaction(
+        "claim",
+        true,
+        c -> {
+          switch (sql.dialect) {
+            case POSTGRESQL:
+              return claimPostgres(c, request, until);
+            case MARIADB:
+              return claimMariaDb(c, request, until);
+            default:
+              return claimH2(c, request, until);
+          }
+        });
+  }
+
+  private List<ClaimedDelivery> claimPostgres(Connection c, ClaimRequest r, Instant until)
+      throws SQLException {
+    long now = Nanos.of(r.now());
+    List<Candidate> rows = new ArrayList<>();
+    Map<String, byte[]> bodies = new HashMap<>();
+    Array excluded = c.createArrayOf("varchar", r.excludedEndpoints().toArray());
+    try (PreparedStatement ps = c.prepareStatement(sql.claimPostgres)) {
+      ps.setLong(1, now);
+      ps.setLong(2, now);
+      ps.setArray(3, excluded);
+      ps.setLong(4, now);
+      ps.setInt(5, r.limit());
+      ps.setString(6, r.owner());
+      ps.setLong(7, Nanos.of(until));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          Candidate row = new Candidate();
+          row.id = rs.getString(1);
+          row.endpointId = rs.getString(2);
+          row.messageId = rs.getString(3);
+          row.orderingKey = rs.getString(4);
+          row.attempts = rs.getInt(5);
+          row.createdAt = rs.getLong(6);
+          row.token = rs.getLong(7);
+          row.eventId = rs.getString(8);
+          row.eventType = rs.getString(9);
+          byte[] body = rs.getBytes(10);
+          if (body != null) {
+            bodies.put(row.messageId, body);
+          }
+          rows.add(row);
+        }
+      }
+    } finally {
+      excluded.free();
+    }
+    List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
+    for (Candidate row : rows) {
+      row.body = bodies.get(row.messageId);
+      claimed.add(row.claimed(r.owner(), until, row.token));
+    }
+    return List.copyOf(claimed);
+  }
+
+  /**
+   * MariaDB: first a block of tokens, as many as the limit, from the counter row, whose lock is
+   * then held until commit, so claims take turns; then the due rows, locked, skipping those a
+   * completion holds; then the lease. Taking the counter first orders every claim's locks the
+   * same way: with the counter taken last, two claims deadlocked in testing, each holding index
+   * records the other's update needed (InnoDB locks index records, not just rows). Tokens left
+   * over are never used; 2^63 of them last.
+   */
+  private List<ClaimedDelivery> claimMariaDb(Connection c, ClaimRequest r, Instant until)
+      throws SQLException {
+    long last;
+    try (PreparedStatement ps =
+        c.prepareStatement(sql.nextTokensMariaDb, Statement.RETURN_GENERATED_KEYS)) {
+      ps.setInt(1, r.limit());
+      if (ps.executeUpdate() != 1) {
+        throw new SQLException(
+            "the claim token counter row is missing from " + sql.prefix + "claim_tokens");
+      }
+      try (ResultSet keys = ps.getGeneratedKeys()) {
+        if (!keys.next()) {
+          throw new SQLException("no LAST_INSERT_ID from the claim token counter");
+        }
+        last = keys.getLong(1);
+      }
+    }
+    long first = last - r.limit() + 1;
+    List<Candidate> rows = candidates(c, r);
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Candidate> messages = new LinkedHashMap<>();
+    for (Candidate row : rows) {
+      messages.putIfAbsent(row.messageId, row);
+    }
+    readMessages(c, rows, messages.keySet());
+    try (PreparedStatement ps = c.prepareStatement(sql.leaseMariaDb(rows.size()))) {
+      int p = 1;
+      ps.setString(p++, r.owner());
+      ps.setLong(p++, Nanos.of(until));
+      for (int i = 0; i < rows.size(); i++) {
+        ps.setLong(p++, rows.get(i).seq);
+        ps.setLong(p++, first + i);
+      }
+      for (Candidate row : rows) {
+        ps.setLong(p++, row.seq);
+      }
+      ps.executeUpdate();
+    }
+    List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      claimed.add(rows.get(i).claimed(r.owner(), until, first + i));
+    }
+    return List.copyOf(claimed);
+  }
+
+  /** Reads the messages of claimed rows, each once, and shares each body among its rows. */
+  private void readMessages(Connection c, List<Candidate> rows, Set<String> messageIds)
+      throws SQLException {
+    Map<String, Candidate> byMessage = new HashMap<>();
+    List<String> ids = new ArrayList<>(messageIds);
+    for (int from = 0; from < ids.size(); from += IN_CHUNK) {
+      List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_CHUNK));
+      try (PreparedStatement ps = c.prepareStatement(sql.messagesById(chunk.size()))) {
+        for (int i = 0; i < chunk.size(); i++) {
+          ps.setString(i + 1, chunk.get(i));
+        }
+        try (ResultSet rs = ps.executeQuery()) {
+          while (rs.next()) {
+            Candidate m = new Candidate();
+            m.eventId = rs.getString(2);
+            m.eventType = rs.getString(3);
+            m.body = rs.getBytes(4);
+            byMessage.put(rs.getString(1), m);
+          }
+        }
+      }
+    }
+    for (Candidate row : rows) {
+      Candidate m = byMessage.get(row.messageId);
+      if (m == null) {
+        throw new SQLException("message " + row.messageId + " of a pending delivery is missing");
+      }
+      row.eventId = m.eventId;
+      row.eventType = m.eventType;
+      row.body = m.body;
+    }
+  }
+
+  private List<ClaimedDelivery> claimH2(Connection c, ClaimRequest r, Instant until)
+      throws SQLException {
+    List<Candidate> rows = candidates(c, r);
+    if (rows.isEmpty()) {
+      return List.of();
+    }
+    long[] tokens = new long[rows.size()];
+    try (PreparedStatement ps = c.prepareStatement(sql.claimTokensH2)) {
+      ps.setInt(1, rows.size());
+      try (ResultSet rs = ps.executeQuery()) {
+        for (int i = 0; i < tokens.length && rs.next(); i++) {
+          tokens[i] = rs.getLong(1);
+        }
+      }
+    }
+    Arrays.sort(tokens);
+    long now = Nanos.of(r.now());
+    long leaseUntil = Nanos.of(until);
+    int[] counts =
+        counted(
+            c,
+            sql.claimCasH2,
+            rows.size(),
+            (ps, i) -> {
+              Candidate row = rows.get(i);
+              ps.setString(1, r.owner());
+              ps.setLong(2, leaseUntil);
+              ps.setLong(3, tokens[i]);
+              ps.setLong(4, row.seq);
+              ps.setLong(5, row.token);
+              ps.setLong(6, now);
+              ps.setLong(7, now);
+            });
+    Map<String, byte[]> bodies = new HashMap<>();
+    List<ClaimedDelivery> claimed = new ArrayList<>(rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      if (counts[i] > 0) {
+        Candidate row = rows.get(i);
+        row.body = bodies.computeIfAbsent(row.messageId, k -> row.body);
+        claimed.add(row.claimed(r.owner(), until, tokens[i]));
+      }
+    }
+    return List.copyOf(claimed);
+  }
+
+  /** H2 and MariaDB: the claimable deliveries, oldest due first (locked, on MariaDB). */
+  private List<Candidate> candidates(Connection c, ClaimRequest r) throws SQLException {
+    List<String> excluded = new ArrayList<>(r.excludedEndpoints());
+    long now = Nanos.of(r.now());
+    List<Candidate> rows = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(sql.claimCandidates(excluded.size()))) {
+      int p = 1;
+      ps.setLong(p++, now);
+      ps.setLong(p++, now);
+      for (String endpointId : excluded) {
+        ps.setString(p++, endpointId);
+      }
+      ps.setLong(p++, now);
+      ps.setInt(p, r.limit());
+      try (ResultSet rs = ps.executeQuery()) {
+        boolean h2 = sql.dialect == JdbcDialect.H2;
+        while (rs.next()) {
+          Candidate row = new Candidate();
+          row.seq = rs.getLong(1);
+          row.id = rs.getString(2);
+          row.endpointId = rs.getString(3);
+          row.messageId = rs.getString(4);
+          row.orderingKey = rs.getString(5);
+          row.attempts = rs.getInt(6);
+          row.createdAt = rs.getLong(7);
+          row.token = rs.getLong(8);
+          if (h2) {
+            row.eventId = rs.getString(9);
+            row.eventType = rs.getString(10);
+            row.body = rs.getBytes(11);
+          }
+          rows.add(row);
+        }
+      }
+    }
+    return rows;
+  }
+
+  // ---------------------------------------------------------------- complete and release
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A claim is current while its delivery is pending with the claim's owner and token: until
+   * it is completed or released, or claimed again after its lease expired. A completion with an
+   * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes the store
+   * clock's time. All completions of one call commit together, in one transaction of two
+   * batched statements.
+   *
+   * @param completions the results, in any order
+   * @return for each completion, in order, whether it was applied; an immutable list
+   * @throws IllegalArgumentException if an attempt names another delivery than its claim; then
+   *     none is applied
+   */
+  @Override
+  public List<Boolean> complete(List<Completion> completions) {
+    Objects.requireNonNull(completions, "completions == null");
+    for (Completion x : completions) {
+      Objects.requireNonNull(x, "completions contains null");
+      if (x.attempt().isPresent()
+          && !x.attempt().get().deliveryId().equals(x.claim().deliveryId())) {
+        throw new IllegalArgumentException(
+            "attempt of delivery "
+                + x.attempt().get().deliveryId()
+                + " completes the claim of "
+                + x.claim().deliveryId());
+      }
+    }
+    if (completions.isEmpty()) {
+      return List.of();
+    }
+    long at = Nanos.of(clock.instant());
+    int[] order = byDeliveryId(completions.size(), i -> completions.get(i).claim().deliveryId());
+    return transaction(
+        "complete",
+        c -> {
+          int[] counts =
+              counted(
+                  c,
+                  sql.complete,
+                  order.length,
+                  (ps, k) -> {
+                    Completion x = completions.get(order[k]);
+                    ps.setString(1, x.state().name());
+                    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
+                    ps.setLong(3, at);
+                    ps.setInt(4, x.attempt().isPresent() ? 1 : 0);
+                    bindClaim(ps, 5, x.claim());
+                  });
+          Boolean[] applied = new Boolean[order.length];
+          List<AttemptRecord> log = new ArrayList<>();
+          for (int k = 0; k < order.length; k++) {
+            Completion x = completions.get(order[k]);
+            applied[order[k]] = counts[k] > 0;
+            if (counts[k] > 0 && x.attempt().isPresent()) {
+              log.add(x.attempt().get());
+            }
+          }
+          if (!log.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(sql.insertAttempt)) {
+              for (AttemptRecord a : log) {
+                ps.setString(1, a.deliveryId());
+                ps.setString(2, a.endpointId());
+                ps.setString(3, a.eventId());
+                ps.setInt(4, a.attemptNumber());
+                ps.setLong(5, Nanos.of(a.startedAt()));
+                ps.setLong(6, Nanos.of(a.latency()));
+                ps.setString(7, a.outcome().name());
+                ps.setInt(8, a.status());
+                if (a.error().isPresent()) {
+                  ps.setString(9, text(a.error().get()));
+                } else {
+                  ps.setNull(9, Types.VARCHAR);
+                }
+                ps.setString(10, text(a.responseSnippet()));
+                ps.addBatch();
+              }
+              ps.executeBatch();
+            }
+          }
+          return List.of(applied);
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>A claim is current as for {@link #complete}. The attempt count is unchanged; {@code
+   * updatedAt} becomes the store clock's time.
+   *
+   * @param claims the claims to give back
+   * @param dueAt when they are due again
+   * @return for each claim, in order, whether it was released; an immutable list
+   */
+  @Override
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
+    Objects.requireNonNull(claims, "claims == null");
+    Objects.requireNonNull(dueAt, "dueAt == null");
+    for (ClaimedDelivery claim : claims) {
+      Objects.requireNonNull(claim, "claims contains null");
+    }
+    if (claims.isEmpty()) {
+      return List.of();
+    }
+    long at = Nanos.of(clock.instant());
+    long due = Nanos.of(dueAt);
+    int[] order = byDeliveryId(claims.size(), i -> claims.get(i).deliveryId());
+    return transaction(
+        "release",
+        c -> {
+          int[] counts =
+              counted(
+                  c,
+                  sql.release,
+                  order.length,
+                  (ps, k) -> {
+                    ps.setLong(1, due);
+                    ps.setLong(2, at);
+                    bindClaim(ps, 3, claims.get(order[k]));
+                  });
+          Boolean[] released = new Boolean[order.length];
+          for (int k = 0; k < order.length; k++) {
+            released[order[k]] = counts[k] > 0;
+          }
+          return List.of(released);
+        });
+  }
+
+  private static void bindClaim(PreparedStatement ps, int from, ClaimedDelivery claim)
+      throws SQLException {
+    ps.setString(from, claim.deliveryId());
+    ps.setString(from + 1, claim.leaseOwner());
+    ps.setLong(from + 2, claim.claimToken());
+  }
+
+  /**
+   * Returns the positions {@code 0..n-1} ordered by delivery id, keeping the given order among
+   * equal ids. Rows are locked in that order, so that two calls never wait on each other in a
+   * circle; and the outcome is that of the given order, as only rows of one delivery interact.
+   */
+  private static int[] byDeliveryId(int n, java.util.function.IntFunction<String> id) {
+    Integer[] order = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    Arrays.sort(order, Comparator.comparing(id::apply)); // stable
+    int[] result = new int[n];
+    for (int i = 0; i < n; i++) {
+      result[i] = order[i];
+    }
+    return result;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Here that is the earlier of the earliest expiry of a lease that has not expired by the
+   * store's clock, and the earliest due time of a delivery a claim could take (the first of its
+   * ordering group, none of which is leased); two index lookups.
+   *
+   * @return the earliest due time, or empty if nothing is pending
+   */
+  @Override
+  public Optional<Instant> nextDueAt() {
+    long now = Nanos.of(clock.instant());
+    return read(
+        "find the next due time",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
+            ps.setLong(1, now);
+            ps.setLong(2, now);
+            ps.setLong(3, now);
+            try (ResultSet rs = ps.executeQuery()) {
+              if (!rs.next()) {
+                return Optional.empty();
+              }
+              long lease = rs.getLong(1);
+              boolean noLease = rs.wasNull();
+              long due = rs.getLong(2);
+              boolean noDue = rs.wasNull();
+              if (noLease && noDue) {
+                return Optional.empty();
+              }
+              long earliest = noLease ? due : noDue ? lease : Math.min(lease, due);
+              return Optional.of(Nanos.instant(earliest));
+            }
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param deliveryId the delivery's id
+   * @return the delivery, or empty if unknown
+   */
+  @Override
+  public Optional<DeliveryRecord> delivery(String deliveryId) {
+    Objects.requireNonNull(deliveryId, "deliveryId == null");
+    return read(
+        "read delivery",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.delivery)) {
+            ps.setString(1, deliveryId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(record(rs)) : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Newest by {@code createdAt}; among deliveries created at the same time, the later
+   * enqueued first.
+   *
+   * @param query the selection
+   * @return the deliveries, an immutable list
+   */
+  @Override
+  public List<DeliveryRecord> deliveries(DeliveryQuery query) {
+    Objects.requireNonNull(query, "query == null");
+    String statement =
+        sql.deliveries(
+            query.endpointId().isPresent(), query.eventId().isPresent(), query.state().isPresent());
+    return read(
+        "query deliveries",
+        c -> {
+          List<DeliveryRecord> records = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(statement)) {
+            int p = 1;
+            ps.setLong(p++, Nanos.of(query.createdSince()));
+            if (query.endpointId().isPresent()) {
+              ps.setString(p++, query.endpointId().get());
+            }
+            if (query.eventId().isPresent()) {
+              ps.setString(p++, query.eventId().get());
+            }
+            if (query.state().isPresent()) {
+              ps.setString(p++, query.state().get().name());
+            }
+            ps.setInt(p, query.limit());
+            try (ResultSet rs = ps.executeQuery()) {
+              while (rs.next()) {
+                records.add(record(rs));
+              }
+            }
+          }
+          return List.copyOf(records);
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Attempts that started at the same time are listed by delivery, in enqueue order.
+   *
+   * @param eventId the event's id
+   * @return the attempts, an immutable list
+   */
+  @Override
+  public List<AttemptRecord> attemptsForEvent(String eventId) {
+    Objects.requireNonNull(eventId, "eventId == null");
+    return read(
+        "read attempts",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.attemptsForEvent)) {
+            ps.setString(1, eventId);
+            return attempts(ps);
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Attempts that started at the same time are listed by delivery, in enqueue order.
+   *
+   * @param endpointId the endpoint
+   * @param since the earliest start time
+   * @param limit the most to return
+   * @return the attempts, an immutable list
+   * @throws IllegalArgumentException if {@code limit} is negative
+   */
+  @Override
+  public List<AttemptRecord> attemptsForEndpoint(String endpointId, Instant since, int limit) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(since, "since == null");
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit < 0: " + limit);
+    }
+    if (limit == 0) {
+      return List.of();
+    }
+    return read(
+        "read attempts",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.attemptsForEndpoint)) {
+            ps.setString(1, endpointId);
+            ps.setLong(2, Nanos.of(since));
+            ps.setInt(3, limit);
+            return attempts(ps);
+          }
+        });
+  }
+
+  private static List<AttemptRecord> attempts(PreparedStatement ps) throws SQLException {
+    List<AttemptRecord> attempts = new ArrayList<>();
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        attempts.add(attempt(rs, 1));
+      }
+    }
+    return List.copyOf(attempts);
+  }
+
+  /** Reads a delivery record from the columns of {@code Sql.RECORD_COLUMNS}. */
+  private static DeliveryRecord record(ResultSet rs) throws SQLException {
+    String id = rs.getString(1);
+    String endpointId = rs.getString(2);
+    String eventId = rs.getString(3);
+    String eventType = rs.getString(4);
+    DeliveryState state = DeliveryState.valueOf(rs.getString(5));
+    int attempts = rs.getInt(6);
+    Instant createdAt = Nanos.instant(rs.getLong(7));
+    Instant dueAt = Nanos.instant(rs.getLong(8));
+    Instant updatedAt = Nanos.instant(rs.getLong(9));
+    rs.getLong(10);
+    Optional<AttemptRecord> last = rs.wasNull() ? Optional.empty() : Optional.of(attempt(rs, 11));
+    return new DeliveryRecord(
+        id, endpointId, eventId, eventType, state, attempts, createdAt, dueAt, updatedAt, last);
+  }
+
+  /** Reads an attempt from ten columns, starting at {@code from}. */
+  private static AttemptRecord attempt(ResultSet rs, int from) throws SQLException {
+    return new AttemptRecord(
+        rs.getString(from),
+        rs.getString(from + 1),
+        rs.getString(from + 2),
+        rs.getInt(from + 3),
+        Nanos.instant(rs.getLong(from + 4)),
+        Duration.ofNanos(rs.getLong(from + 5)),
+        AttemptOutcome.valueOf(rs.getString(from + 6)),
+        rs.getInt(from + 7),
+        Optional.ofNullable(rs.getString(from + 8)),
+        rs.getString(from + 9));
+  }
+
+  // ---------------------------------------------------------------- replay, count, prune
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The revived deliveries keep their last attempt in {@link DeliveryRecord#lastAttempt()},
+   * and their place (their {@code seq}) among the deliveries with their ordering key; their
+   * {@code updatedAt} becomes {@code now}.
+   *
+   * @param deliveryIds the deliveries; those not dead (or unknown) are left alone
+   * @param now when they are due
+   * @return how many were revived
+   */
+  @Override
+  public int replay(List<String> deliveryIds, Instant now) {
+    Objects.requireNonNull(deliveryIds, "deliveryIds == null");
+    Objects.requireNonNull(now, "now == null");
+    for (String id : deliveryIds) {
+      Objects.requireNonNull(id, "deliveryIds contains null");
+    }
+    if (deliveryIds.isEmpty()) {
+      return 0;
+    }
+    long at = Nanos.of(now);
+    int[] order = byDeliveryId(deliveryIds.size(), deliveryIds::get);
+    return transaction(
+        "replay",
+        c -> {
+          int[] counts =
+              counted(
+                  c,
+                  sql.replay,
+                  order.length,
+                  (ps, k) -> {
+                    ps.setLong(1, at);
+                    ps.setLong(2, at);
+                    ps.setString(3, deliveryIds.get(order[k]));
+                  });
+          int revived = 0;
+          for (int count : counts) {
+            revived += count > 0 ? 1 : 0;
+          }
+          return revived;
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * @param state the state
+   * @return the count
+   */
+  @Override
+  public long count(DeliveryState state) {
+    Objects.requireNonNull(state, "state == null");
+    return read(
+        "count deliveries",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.count)) {
+            ps.setString(1, state.name());
+            try (ResultSet rs = ps.executeQuery()) {
+              rs.next();
+              return rs.getLong(1);
+            }
+          }
+        });
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>"Last updated" is the store clock's time at completion. Messages are deleted once no
+   * delivery names them and their {@code createdAt} is before the cut-off. The work is done
+   * in transactions of 500 deliveries, oldest first, so that it never holds
+   * many locks for long; if one fails, those before it stay done.
+   *
+   * @param updatedBefore the cut-off
+   * @return how many deliveries were deleted
+   */
+  @Override
+  public int prune(Instant updatedBefore) {
+    Objects.requireNonNull(updatedBefore, "updatedBefore == null");
+    long cutOff = Nanos.of(updatedBefore);
+    int pruned = 0;
+    int[] round = new int[2];
+    do {
+      transaction(
+          "prune",
+          true,
+          c -> {
+            List<String> ids = ids(c, sql.succeededBefore, cutOff);
+            round[0] = ids.size();
+            round[1] = ids.isEmpty() ? 0 : deleteDeliveries(c, ids);
+            return null;
+          });
+      pruned += round[1];
+    } while (round[0] == PRUNE_CHUNK);
+    do {
+      transaction(
+          "prune",
+          true,
+          c -> {
+            List<String> ids = ids(c, sql.orphanMessages, cutOff);
+            round[0] = ids.size();
+            if (!ids.isEmpty()) {
+              try (PreparedStatement ps = c.prepareStatement(sql.deleteOrphanMessages(ids.size()))) {
+                bindAll(ps, ids);
+                ps.executeUpdate();
+              }
+            }
+            return null;
+          });
+    } while (round[0] == PRUNE_CHUNK);
+    return pruned;
+  }
+
+  private int deleteDeliveries(Connection c, List<String> ids) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteAttempts(ids.size()))) {
+      bindAll(ps, ids);
+      ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.deleteSucceeded(ids.size()))) {
+      bindAll(ps, ids);
+      return ps.executeUpdate();
+    }
+  }
+
+  /** Runs a query for ids with two parameters: a time and {@link #PRUNE_CHUNK}. */
+  private static List<String> ids(Connection c, String query, long time) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement ps = c.prepareStatement(query)) {
+      ps.setLong(1, time);
+      ps.setInt(2, PRUNE_CHUNK);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  private static void bindAll(PreparedStatement ps, List<String> values) throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      ps.setString(i + 1, values.get(i));
+    }
+  }
+
+  /**
+   * Does nothing: the data source belongs to the host, and the store holds nothing else.
+   */
+  @Override
+  public void close() {}
+
+  /**
+   * Describes the store by its dialect and table prefix.
+   *
+   * @return a short description
+   */
+  @Override
+  public String toString() {
+    return "JdbcDeliveryStore[" + sql.dialect + ", prefix=" + sql.prefix + "]";
+  }
+
+  // ---------------------------------------------------------------- connections
+
+  /** Work on a connection. */
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  /** Binds the parameters of one row of a batch. */
+  @FunctionalInterface
+  private interface RowBinder {
+    void bind(PreparedStatement ps, int row) throws SQLException;
+  }
+
+  /**
+   * Runs work in a transaction of its own: commits if it returns, rolls back if it throws. The
+   * connection's auto-commit mode is restored before it goes back to the pool.
+   */
+  private <T> T transaction(String operation, Work<T> work) {
+    return transaction(operation, false, work);
+  }
+
+  /**
+   * Runs work in a transaction of its own, READ COMMITTED on MariaDB if asked (InnoDB's default,
+   * REPEATABLE READ, would lock the gaps between the rows a locking read scans).
+   */
+  private <T> T transaction(String operation, boolean readCommitted, Work<T> work) {
+    try {
+      try {
+        return inTransaction(readCommitted, work);
+      } catch (BatchWithoutCounts e) {
+        // Rolled back; batchCounts is now false, so the rows run one by one.
+        return inTransaction(readCommitted, work);
+      }
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  private <T> T inTransaction(boolean readCommitted, Work<T> work) throws SQLException {
+    Connection c = dataSource.getConnection();
+    boolean committed = false;
+    try {
+      boolean autoCommit = c.getAutoCommit();
+      if (autoCommit) {
+        c.setAutoCommit(false);
+      }
+      try {
+        if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
+          // For the next transaction only: nothing to restore afterwards.
+          try (Statement s = c.createStatement()) {
+            s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+          }
+        }
+        T result = work.run(c);
+        c.commit();
+        committed = true;
+        return result;
+      } catch (SQLException | RuntimeException | Error e) {
+        try {
+          c.rollback();
+        } catch (SQLException r) {
+          e.addSuppressed(r);
+        }
+        throw e;
+      } finally {
+        if (autoCommit) {
+          restoreAutoCommit(c, committed);
+        }
+      }
+    } finally {
+      close(c, committed);
+    }
+  }
+
+  /**
+   * Turns auto-commit back on. After a commit, a failure here must not report the committed work
+   * as failed: the connection is left to the pool, which discards broken ones.
+   */
+  private static void restoreAutoCommit(Connection c, boolean committed) throws SQLException {
+    try {
+      c.setAutoCommit(true);
+    } catch (SQLException e) {
+      if (!committed) {
+        throw e;
+      }
+    }
+  }
+
+  private static void close(Connection c, boolean committed) throws SQLException {
+    try {
+      c.close();
+    } catch (SQLException e) {
+      if (!committed) {
+        throw e;
+      }
+    }
+  }
+
+  /** Runs reads on a connection; ends any transaction the pool's settings began. */
+  private <T> T read(String operation, Work<T> work) {
+    try (Connection c = dataSource.getConnection()) {
+      T result = work.run(c);
+      if (!c.getAutoCommit()) {
+        c.rollback();
+      }
+      return result;
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  /**
+   * Runs an update for many rows, as one batch where the driver tells each row's count, and
+   * returns the counts.
+   */
+  private int[] counted(Connection c, String statement, int rows, RowBinder binder)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(statement)) {
+      if (rows == 1 || !batchCounts) {
+        int[] counts = new int[rows];
+        for (int i = 0; i < rows; i++) {
+          binder.bind(ps, i);
+          counts[i] = ps.executeUpdate();
+        }
+        return counts;
+      }
+      for (int i = 0; i < rows; i++) {
+        binder.bind(ps, i);
+        ps.addBatch();
+      }
+      int[] counts = ps.executeBatch();
+      for (int count : counts) {
+        if (count == Statement.SUCCESS_NO_INFO) {
+          batchCounts = false;
+          throw new BatchWithoutCounts();
+        }
+      }
+      return counts;
+    }
+  }
+
+  /** The driver ran a batch without telling which rows it changed; the work runs again. */
+  private static final class BatchWithoutCounts extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BatchWithoutCounts() {
+      super(null, null, false, false);
+    }
+  }
+
+  private StoreException failure(String operation, SQLException e) {
+    return new StoreException(
+        operation + " failed (" + sql.dialect + ", " + sql.prefix + "* tables): " + e.getMessage(),
+        e);
+  }
+
+  private static void checkLength(String what, String value) {
+    if (value.length() > MAX_ID_LENGTH) {
+      throw new IllegalArgumentException(
+          what + " longer than " + MAX_ID_LENGTH + " characters: " + value.substring(0, 40) + "...");
+    }
+  }
+
+  /** Text as every database keeps it: PostgreSQL refuses NUL characters, so they are replaced. */
+  private static String text(String s) {
+    return s.indexOf('\u0000') < 0 ? s : s.replace('\u0000', '\uFFFD');
+  }
+
+  /** A delivery row read for a claim, with its message once known. */
+  private static final class Candidate {
+    long seq;
+    String id;
+    String endpointId;
+    String messageId;
+    String orderingKey;
+    int attempts;
+    long createdAt;
+    long token;
+    String eventId;
+    String eventType;
+    byte[] body;
+
+    ClaimedDelivery claimed(String owner, Instant until, long claimToken) {
+      return new ClaimedDelivery(
+          id,
+          endpointId,
+          eventId,
+          eventType,
+          body,
+          Optional.ofNullable(orderingKey),
+          attempts,
+          Nanos.instant(createdAt),
+          owner,
+          until,
+          claimToken);
+    }
+  }
+
+  // ---------------------------------------------------------------- builder
+
+  /**
+   * Builds a {@link JdbcDeliveryStore}. Mutable and not thread-safe.
+   */
+  public static final class Builder {
+    private final DataSource dataSource;
+    private JdbcDialect dialect;
+    private String tablePrefix = "hookwire_";
+    private boolean createSchema = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder(DataSource dataSource) {
+      this.dataSource = dataSource;
+    }
+
+    /**
+     * Sets the SQL dialect. Default: detected from the database's product name (H2,
+     * PostgreSQL, MariaDB; MySQL gets {@link JdbcDialect#MARIADB}).
+     *
+     * @param dialect the dialect
+     * @return this builder
+     */
+    public Builder dialect(JdbcDialect dialect) {
+      this.dialect = Objects.requireNonNull(dialect, "dialect == null");
+      return this;
+    }
+
+    /**
+     * Sets the prefix of the table names, so that several stores (or other applications) can
+     * share a schema. Default: {@code hookwire_}.
+     *
+     * @param tablePrefix lower-case letters, digits and underscores, starting with a letter, at
+     *     most 32 characters; or empty
+     * @return this builder
+     * @throws IllegalArgumentException if the prefix is not of that form
+     */
+    public Builder tablePrefix(String tablePrefix) {
+      this.tablePrefix = Sql.checkPrefix(tablePrefix);
+      return this;
+    }
+
+    /**
+     * Sets whether {@link #build()} creates the tables when they are missing (and, in later
+     * versions, upgrades them). Default: true. Turn it off where the schema is managed by
+     * migrations copied from {@link JdbcDialect#schemaScript(String)}; {@link #build()} then
+     * only checks that the tables are there, at the right version.
+     *
+     * @param createSchema whether to create the tables
+     * @return this builder
+     */
+    public Builder createSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+      return this;
+    }
+
+    /**
+     * Sets the clock the store reads for a delivery's {@code updatedAt} on completion and
+     * release, and for the lease expiry {@link JdbcDeliveryStore#nextDueAt()} compares with.
+     * Default: the system clock. Pass the dispatcher's.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Builds the store. Connects once: to detect the dialect if none was set, and to check the
+     * tables, creating them if they are missing and {@link #createSchema(boolean)} allows.
+     *
+     * @return the store, thread-safe
+     * @throws IllegalStateException if the dialect cannot be detected, or the tables are
+     *     missing or at another schema version and may not be created or upgraded
+     * @throws StoreException if the database cannot be reached or the tables cannot be created
+     */
+    public JdbcDeliveryStore build() {
+      try (Connection c = dataSource.getConnection()) {
+        JdbcDialect d =
+            dialect != null
+                ? dialect
+                : JdbcDialect.forProductName(c.getMetaData().getDatabaseProductName());
+        Sql sql = new Sql(d, tablePrefix);
+        boolean autoCommit = c.getAutoCommit();
+        if (!autoCommit) {
+          c.setAutoCommit(true);
+        }
+        try {
+          Schema.ensure(c, sql, createSchema);
+        } finally {
+          if (!autoCommit) {
+            c.setAutoCommit(false);
+          }
+        }
+        return new JdbcDeliveryStore(dataSource, sql, clock);
+      } catch (SQLException e) {
+        throw new StoreException(
+            "create schema failed (" + tablePrefix + "* tables): " + e.getMessage(), e);
+      }
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package dev.hookwire.store.jdbc;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The SQL dialects {@link JdbcDeliveryStore} speaks. Each has its own schema script, a resource
+ * that hosts managing their schema with Flyway or Liquibase can copy ({@link #schemaResource()},
+ * {@link #schemaScript(String)}), and its own way of claiming deliveries.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public enum JdbcDialect {
+
+  /**
+   * H2 2.x. Claims read the claimable deliveries, then take each with a compare-and-set on its
+   * claim token (an {@code UPDATE} that re-checks the row); H2 has no {@code SKIP LOCKED}.
+   * Claim tokens come from a sequence. Meant for tests and single-node use.
+   */
+  H2("h2"),
+
+  /**
+   * PostgreSQL 11 or later. A claim is one statement: it selects due deliveries {@code FOR UPDATE
+   * SKIP LOCKED}, gives each a token from a sequence in claim order, and updates and returns
+   * them with their messages' bodies.
+   */
+  POSTGRESQL("postgresql"),
+
+  /**
+   * MariaDB 10.6 or later, with InnoDB. A claim runs READ COMMITTED: it advances a counter row by
+   * its limit, drawing a block of tokens and holding the row's lock until it commits, so that
+   * claims take turns (which keeps their locks in one order: InnoDB locks index records, and
+   * claims that did not take turns deadlocked); then selects due deliveries {@code FOR UPDATE
+   * SKIP LOCKED}, passing over rows that completions hold; then updates them. The schema and
+   * statements are written to suit MySQL 8.0.16 or later too (the counter stands in for
+   * sequences, which MySQL lacks), but only MariaDB is tested.
+   */
+  MARIADB("mariadb");
+
+  private final String id;
+
+  JdbcDialect(String id) {
+    this.id = id;
+  }
+
+  /**
+   * Returns the class-path name of this dialect's schema script, such as {@code
+   * dev/hookwire/store/jdbc/schema-postgresql.sql}. The script names tables with a {@code
+   * ${prefix}} placeholder, Flyway's placeholder syntax.
+   *
+   * @return the resource name, without a leading slash
+   */
+  public String schemaResource() {
+    return "dev/hookwire/store/jdbc/" + fileName("schema");
+  }
+
+  /**
+   * Returns this dialect's schema script with the table prefix filled in: the statements {@link
+   * JdbcDeliveryStore} runs when it creates its tables. Every statement may run again without
+   * harm; the last one records the schema version.
+   *
+   * @param tablePrefix the table prefix, as given to {@link
+   *     JdbcDeliveryStore.Builder#tablePrefix(String)}
+   * @return the script: statements end with a semicolon at the end of a line, and lines starting
+   *     with {@code --} are comments
+   * @throws IllegalArgumentException if the prefix is not a valid table prefix
+   */
+  public String schemaScript(String tablePrefix) {
+    return resource("schema").replace(JdbcDeliveryStore.PLACEHOLDER, Sql.checkPrefix(tablePrefix));
+  }
+
+  /** Reads one of this dialect's scripts, {@code <kind>-<dialect>.sql}, unfilled. */
+  String resource(String kind) {
+    String name = fileName(kind);
+    try (InputStream in = JdbcDialect.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + name + " in dev.hookwire.store.jdbc");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read resource " + name, e);
+    }
+  }
+
+  private String fileName(String kind) {
+    return kind + "-" + id + ".sql";
+  }
+
+  /**
+   * Returns the dialect for a database product name, as {@link
+   * java.sql.DatabaseMetaData#getDatabaseProductName()} reports it.
+   *
+   * @throws IllegalStateException if no dialect fits
+   */
+  static JdbcDialect forProductName(String productName) {
+    Objects.requireNonNull(productName, "productName == null");
+    String name = productName.toLowerCase(Locale.ROOT);
+    if (name.contains("postgresql")) {
+      return POSTGRESQL;
+    }
+    if (name.contains("mariadb") || name.contains("mysql")) {
+      return MARIADB;
+    }
+    if (name.equals("h2")) {
+      return H2;
+    }
+    throw new IllegalStateException(
+        "no JdbcDialect for database \"" + productName + "\"; set one with dialect(...)");
+  }
+}

@@ -1,0 +1,166 @@
+package dev.hookwire.store.jdbc;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Creates and checks the store's tables from the dialect's schema script: the script hosts copy
+ * is the one the store runs. Versions: {@code schema_version} holds one row per version
+ * applied; the script creates the latest, and each later version will ship an {@code
+ * upgrade-<dialect>-<version>.sql} that takes the tables there from the version before.
+ */
+final class Schema {
+  /** The version this code reads and writes. */
+  static final int VERSION = 1;
+
+  private Schema() {}
+
+  /**
+   * Makes sure the tables exist at {@link #VERSION}: creates or upgrades them if allowed.
+   * Runs statements one by one in auto-commit mode (DDL commits on its own on MariaDB and H2).
+   *
+   * @throws IllegalStateException if the tables are missing or at another version and may not be
+   *     created or upgraded, or are newer than this code
+   */
+  static void ensure(Connection c, Sql sql, boolean create) throws SQLException {
+    int version = version(c, sql);
+    if (version == VERSION) {
+      return;
+    }
+    if (version > VERSION) {
+      throw new IllegalStateException(
+          "the "
+              + sql.prefix
+              + "* tables are at schema version "
+              + version
+              + ", newer than this Hookwire supports ("
+              + VERSION
+              + "); upgrade Hookwire");
+    }
+    if (!create) {
+      throw new IllegalStateException(
+          version == 0
+              ? "no "
+                  + sql.prefix
+                  + "* tables found: run "
+                  + sql.dialect.schemaResource()
+                  + " (see JdbcDialect.schemaScript) or build the store with createSchema(true)"
+              : "the "
+                  + sql.prefix
+                  + "* tables are at schema version "
+                  + version
+                  + "; build the store with createSchema(true) to upgrade them to "
+                  + VERSION);
+    }
+    if (version == 0) {
+      create(c, sql);
+    } else {
+      upgrade(c, sql, version);
+    }
+    int now = version(c, sql);
+    if (now != VERSION) {
+      throw new IllegalStateException(
+          "schema script left the " + sql.prefix + "* tables at version " + now);
+    }
+  }
+
+  /**
+   * Runs the schema script. When several nodes start at once they run it side by side, and one
+   * trips over an object another is creating (PostgreSQL and H2 check {@code IF NOT EXISTS}
+   * before the other's creation commits). Every statement may run again, so the one that tripped
+   * runs the script again, unless the other has finished meanwhile. Each failure means another
+   * node has just created the object in question, so one retry per statement is enough.
+   */
+  private static void create(Connection c, Sql sql) throws SQLException {
+    List<String> statements = statements(sql.dialect.schemaScript(sql.prefix));
+    for (int attempt = 0; ; attempt++) {
+      try {
+        run(c, statements);
+        return;
+      } catch (SQLException e) {
+        if (attempt >= statements.size()) {
+          throw e;
+        }
+        if (version(c, sql) == VERSION) {
+          return;
+        }
+      }
+    }
+  }
+
+  /** Takes the tables from {@code from} to {@link #VERSION}, one version at a time. */
+  private static void upgrade(Connection c, Sql sql, int from) throws SQLException {
+    for (int v = from + 1; v <= VERSION; v++) {
+      // Each script ends by recording its version, like the schema script.
+      run(c, statements(sql.dialect.resource("upgrade-" + v).replace(
+          JdbcDeliveryStore.PLACEHOLDER, sql.prefix)));
+    }
+  }
+
+  private static void run(Connection c, List<String> statements) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      for (String statement : statements) {
+        s.execute(statement);
+      }
+    }
+  }
+
+  /**
+   * Returns the schema version of the tables: 0 if there are none.
+   *
+   * @throws SQLException if the database cannot be asked
+   */
+  static int version(Connection c, Sql sql) throws SQLException {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql.schemaVersion)) {
+      return rs.next() ? rs.getInt(1) : 0;
+    } catch (SQLException e) {
+      if (isMissingTable(e)) {
+        return 0;
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Whether a statement failed for want of a table: SQLSTATE 42P01 (PostgreSQL), 42S02, or
+   * 42S04 (H2, when the database has no tables at all).
+   */
+  private static boolean isMissingTable(SQLException e) {
+    String state = e.getSQLState();
+    return "42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state);
+  }
+
+  /**
+   * Splits a script into statements: each ends with a semicolon at the end of a line; lines
+   * starting with {@code --} are comments.
+   */
+  static List<String> statements(String script) {
+    List<String> statements = new ArrayList<>();
+    StringBuilder current = new StringBuilder();
+    for (String line : script.split("\r?\n")) {
+      String trimmed = line.strip();
+      if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+        continue;
+      }
+      if (current.length() > 0) {
+        current.append('\n');
+      }
+      if (trimmed.endsWith(";")) {
+        current.append(line, 0, line.lastIndexOf(';'));
+        statements.add(current.toString());
+        current.setLength(0);
+      } else {
+        current.append(line);
+      }
+    }
+    if (!current.toString().isBlank()) {
+      statements.add(current.toString());
+    }
+    return statements;
+  }
+}

@@ -1,0 +1,330 @@
+package dev.hookwire.store.jdbc;
+
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The statements of one store: its dialect's SQL with its table prefix filled in, built once.
+ * Statements whose shape depends on an argument (lists of ids) are built per call from the
+ * pieces here.
+ *
+ * <p>Immutable and thread-safe.
+ */
+final class Sql {
+  private static final Pattern PREFIX = Pattern.compile("([a-z][a-z0-9_]{0,31})?");
+
+  /**
+   * A pending delivery {@code d} that is the earliest pending one of its ordering group (same
+   * endpoint and key), with no other of the group leased at {@code ?} (now). True for
+   * deliveries without a key.
+   */
+  private static final String HEAD_OF_GROUP =
+      "(d.ordering_key IS NULL OR NOT EXISTS (SELECT 1 FROM ${prefix}deliveries g"
+          + " WHERE g.endpoint_id = d.endpoint_id AND g.ordering_key = d.ordering_key"
+          + " AND g.state = 'PENDING' AND g.seq <> d.seq"
+          + " AND (g.seq < d.seq OR g.lease_until > ?)))";
+
+  /** Due at or before {@code ?}, not leased at {@code ?}; both are now. */
+  private static final String DUE_AND_FREE =
+      "d.state = 'PENDING' AND d.due_at <= ? AND (d.lease_until IS NULL OR d.lease_until <= ?)";
+
+  /** The columns a {@link dev.hookwire.store.DeliveryRecord} is read from, 19 of them. */
+  private static final String RECORD_COLUMNS =
+      "SELECT d.id, d.endpoint_id, m.event_id, m.event_type, d.state, d.attempts, d.created_at,"
+          + " d.due_at, d.updated_at, a.seq, a.delivery_id, a.endpoint_id, a.event_id,"
+          + " a.attempt_number, a.started_at, a.latency_ns, a.outcome, a.status, a.error,"
+          + " a.response_snippet"
+          + " FROM ${prefix}deliveries d JOIN ${prefix}messages m ON m.id = d.message_id"
+          + " LEFT JOIN ${prefix}attempts a ON a.delivery_id = d.id AND a.seq ="
+          + " (SELECT MAX(x.seq) FROM ${prefix}attempts x WHERE x.delivery_id = d.id)";
+
+  private static final String ATTEMPT_COLUMNS =
+      "SELECT a.delivery_id, a.endpoint_id, a.event_id, a.attempt_number, a.started_at,"
+          + " a.latency_ns, a.outcome, a.status, a.error, a.response_snippet"
+          + " FROM ${prefix}attempts a JOIN ${prefix}deliveries d ON d.id = a.delivery_id";
+
+  final JdbcDialect dialect;
+  final String prefix;
+
+  final String schemaVersion;
+  final String saveEndpoint;
+  final String deleteEndpoint;
+  final String endpoints;
+  final String insertMessage;
+  final String insertDelivery;
+  final String complete;
+  final String insertAttempt;
+  final String release;
+  final String replay;
+  final String nextDue;
+  final String delivery;
+  final String count;
+  final String attemptsForEvent;
+  final String attemptsForEndpoint;
+  final String succeededBefore;
+  final String orphanMessages;
+
+  // Claims, by dialect.
+  final String claimPostgres;
+  final String claimTokensH2;
+  final String claimCasH2;
+  final String nextTokensMariaDb;
+
+  Sql(JdbcDialect dialect, String prefix) {
+    this.dialect = Objects.requireNonNull(dialect, "dialect == null");
+    this.prefix = checkPrefix(prefix);
+    schemaVersion = fill("SELECT MAX(version) FROM ${prefix}schema_version");
+    switch (dialect) {
+      case POSTGRESQL:
+        saveEndpoint =
+            fill(
+                "INSERT INTO ${prefix}endpoints (id, config, updated_at) VALUES (?, ?, ?)"
+                    + " ON CONFLICT (id) DO UPDATE"
+                    + " SET config = EXCLUDED.config, updated_at = EXCLUDED.updated_at");
+        break;
+      case MARIADB:
+        saveEndpoint =
+            fill(
+                "INSERT INTO ${prefix}endpoints (id, config, updated_at) VALUES (?, ?, ?)"
+                    + " ON DUPLICATE KEY UPDATE"
+                    + " config = VALUES(config), updated_at = VALUES(updated_at)");
+        break;
+      default:
+        saveEndpoint =
+            fill("MERGE INTO ${prefix}endpoints (id, config, updated_at) KEY (id) VALUES (?, ?, ?)");
+        break;
+    }
+    deleteEndpoint = fill("DELETE FROM ${prefix}endpoints WHERE id = ?");
+    endpoints = fill("SELECT id, config, updated_at FROM ${prefix}endpoints ORDER BY created_seq");
+    insertMessage =
+        fill(
+            "INSERT INTO ${prefix}messages (id, event_id, event_type, ordering_key, created_at,"
+                + " body) VALUES (?, ?, ?, ?, ?, ?)");
+    // Due and last updated when created. The ordering key is the message's, copied.
+    insertDelivery =
+        fill(
+            "INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key, state,"
+                + " attempts, due_at, claim_token, created_at, updated_at)"
+                + " VALUES (?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?)");
+    String current =
+        " WHERE id = ? AND lease_owner = ? AND claim_token = ? AND state = 'PENDING'";
+    complete =
+        fill(
+            "UPDATE ${prefix}deliveries SET state = ?, due_at = ?, updated_at = ?,"
+                + " attempts = attempts + ?, lease_owner = NULL, lease_until = NULL"
+                + current);
+    insertAttempt =
+        fill(
+            "INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id, attempt_number,"
+                + " started_at, latency_ns, outcome, status, error, response_snippet)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    release =
+        fill(
+            "UPDATE ${prefix}deliveries SET due_at = ?, updated_at = ?,"
+                + " lease_owner = NULL, lease_until = NULL"
+                + current);
+    replay =
+        fill(
+            "UPDATE ${prefix}deliveries SET state = 'PENDING', attempts = 0, due_at = ?,"
+                + " updated_at = ?, lease_owner = NULL, lease_until = NULL"
+                + " WHERE id = ? AND state = 'DEAD'");
+    // The earliest lease to expire after now, and the earliest due time of a delivery that a
+    // claim would take were it due: two index probes, not a scan of everything pending.
+    nextDue =
+        fill(
+            "SELECT (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
+                + " WHERE l.state = 'PENDING' AND l.lease_until > ?),"
+                + " (SELECT d.due_at FROM ${prefix}deliveries d"
+                + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+                + " AND "
+                + HEAD_OF_GROUP
+                + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)");
+    delivery = fill(RECORD_COLUMNS + " WHERE d.id = ?");
+    count = fill("SELECT COUNT(*) FROM ${prefix}deliveries WHERE state = ?");
+    // Ties in start time: by delivery in enqueue order, then in the order attempts were logged.
+    attemptsForEvent =
+        fill(ATTEMPT_COLUMNS + " WHERE a.event_id = ? ORDER BY a.started_at, d.seq, a.seq");
+    attemptsForEndpoint =
+        fill(
+            ATTEMPT_COLUMNS
+                + " WHERE a.endpoint_id = ? AND a.started_at >= ?"
+                + " ORDER BY a.started_at, d.seq, a.seq LIMIT ?");
+    succeededBefore =
+        fill(
+            "SELECT id FROM ${prefix}deliveries WHERE state = 'SUCCEEDED' AND updated_at < ?"
+                + " ORDER BY updated_at LIMIT ?");
+    orphanMessages =
+        fill(
+            "SELECT m.id FROM ${prefix}messages m WHERE m.created_at < ? AND NOT EXISTS"
+                + " (SELECT 1 FROM ${prefix}deliveries d WHERE d.message_id = m.id) LIMIT ?");
+
+    // PostgreSQL: lock the claimable rows, skipping those another claim holds; number them in
+    // claim order; draw as many tokens and pair them in ascending order, so that tokens follow
+    // claim order whatever order nextval() runs in; update; return each row with its message,
+    // the body only on the first row of each message so that it crosses the wire once.
+    claimPostgres =
+        fill(
+            "WITH picked AS ("
+                + "SELECT d.seq, d.due_at FROM ${prefix}deliveries d WHERE "
+                + DUE_AND_FREE
+                + " AND NOT (d.endpoint_id = ANY (?)) AND "
+                + HEAD_OF_GROUP
+                + " ORDER BY d.due_at, d.seq LIMIT ? FOR UPDATE SKIP LOCKED),"
+                + " ranked AS (SELECT seq, row_number() OVER (ORDER BY due_at, seq) AS rn"
+                + " FROM picked),"
+                + " tokens AS (SELECT token, row_number() OVER (ORDER BY token) AS rn"
+                + " FROM (SELECT nextval('${prefix}claim_tokens') AS token FROM picked) s),"
+                + " claimed AS (UPDATE ${prefix}deliveries d"
+                + " SET lease_owner = ?, lease_until = ?, claim_token = tokens.token"
+                + " FROM ranked JOIN tokens ON tokens.rn = ranked.rn WHERE d.seq = ranked.seq"
+                + " RETURNING d.seq, d.id, d.endpoint_id, d.message_id, d.ordering_key,"
+                + " d.attempts, d.created_at, d.claim_token)"
+                + " SELECT c.id, c.endpoint_id, c.message_id, c.ordering_key, c.attempts,"
+                + " c.created_at, c.claim_token, m.event_id, m.event_type,"
+                + " CASE WHEN row_number() OVER (PARTITION BY c.message_id ORDER BY c.seq) = 1"
+                + " THEN m.body END AS body"
+                + " FROM claimed c JOIN ${prefix}messages m ON m.id = c.message_id"
+                + " ORDER BY c.claim_token");
+    claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
+    // H2: take a row only if nobody changed it since it was read, and it is still claimable.
+    claimCasH2 =
+        fill(
+            "UPDATE ${prefix}deliveries d SET lease_owner = ?, lease_until = ?, claim_token = ?"
+                + " WHERE d.seq = ? AND d.claim_token = ? AND "
+                + DUE_AND_FREE);
+    // MariaDB: advance the counter by the claim's limit, locking it until commit;
+    // LAST_INSERT_ID(expr) hands the new value back with the update's result, saving a round trip.
+    nextTokensMariaDb =
+        fill(
+            "UPDATE ${prefix}claim_tokens SET last_token = LAST_INSERT_ID(last_token + ?)"
+                + " WHERE id = 1");
+  }
+
+  /**
+   * Returns the claim query of H2 or MariaDB: claimable deliveries, oldest due first. Its
+   * parameters: now, now, each excluded endpoint, now, the limit.
+   */
+  String claimCandidates(int excluded) {
+    StringBuilder sql = new StringBuilder("SELECT d.seq, d.id, d.endpoint_id, d.message_id,");
+    sql.append(" d.ordering_key, d.attempts, d.created_at, d.claim_token");
+    if (dialect == JdbcDialect.H2) {
+      // H2 runs in process, so a body read per row costs no network.
+      sql.append(", m.event_id, m.event_type, m.body FROM ${prefix}deliveries d");
+      sql.append(" JOIN ${prefix}messages m ON m.id = d.message_id");
+    } else {
+      // Locking a join would lock the messages too; bodies are read apart, once each.
+      sql.append(" FROM ${prefix}deliveries d");
+    }
+    sql.append(" WHERE ").append(DUE_AND_FREE);
+    if (excluded > 0) {
+      sql.append(" AND d.endpoint_id NOT IN (").append(marks(excluded)).append(')');
+    }
+    sql.append(" AND ").append(HEAD_OF_GROUP);
+    // The constant state leads, so that H2 and MariaDB walk the claim index in order and stop.
+    sql.append(" ORDER BY d.state, d.due_at, d.seq LIMIT ?");
+    if (dialect == JdbcDialect.MARIADB) {
+      sql.append(" FOR UPDATE SKIP LOCKED");
+    }
+    return fill(sql.toString());
+  }
+
+  /** MariaDB: leases the locked rows, each with its token; parameters: owner, until, then
+   *  (seq, token) per row, then each seq. */
+  String leaseMariaDb(int rows) {
+    StringBuilder sql = new StringBuilder("UPDATE ${prefix}deliveries");
+    sql.append(" SET lease_owner = ?, lease_until = ?, claim_token = CASE seq");
+    for (int i = 0; i < rows; i++) {
+      sql.append(" WHEN ? THEN ?");
+    }
+    sql.append(" END WHERE seq IN (").append(marks(rows)).append(')');
+    return fill(sql.toString());
+  }
+
+  /** The messages of claimed deliveries; parameters: each message id. */
+  String messagesById(int ids) {
+    return fill(
+        "SELECT id, event_id, event_type, body FROM ${prefix}messages WHERE id IN ("
+            + marks(ids)
+            + ")");
+  }
+
+  /** Which of some ids name stored deliveries. */
+  String storedDeliveries(int ids) {
+    return fill("SELECT id FROM ${prefix}deliveries WHERE id IN (" + marks(ids) + ")");
+  }
+
+  /** Which of some ids name stored messages, with their ordering keys and creation times. */
+  String storedMessages(int ids) {
+    return fill(
+        "SELECT id, ordering_key, created_at FROM ${prefix}messages WHERE id IN ("
+            + marks(ids)
+            + ")");
+  }
+
+  /** Deletes the attempts of deliveries; parameters: each delivery id. */
+  String deleteAttempts(int ids) {
+    return fill("DELETE FROM ${prefix}attempts WHERE delivery_id IN (" + marks(ids) + ")");
+  }
+
+  /** Deletes succeeded deliveries; parameters: each delivery id. */
+  String deleteSucceeded(int ids) {
+    return fill(
+        "DELETE FROM ${prefix}deliveries WHERE id IN ("
+            + marks(ids)
+            + ") AND state = 'SUCCEEDED'");
+  }
+
+  /**
+   * Deletes messages that no delivery names, checked again: one may have been named since they
+   * were read. Parameters: each message id.
+   */
+  String deleteOrphanMessages(int ids) {
+    return fill(
+        "DELETE FROM ${prefix}messages WHERE id IN ("
+            + marks(ids)
+            + ") AND NOT EXISTS (SELECT 1 FROM ${prefix}deliveries d"
+            + " WHERE d.message_id = ${prefix}messages.id)");
+  }
+
+  /** Deliveries a query selects, newest first; the filters present, then the limit. */
+  String deliveries(boolean endpoint, boolean event, boolean state) {
+    StringBuilder sql = new StringBuilder(RECORD_COLUMNS).append(" WHERE d.created_at >= ?");
+    if (endpoint) {
+      sql.append(" AND d.endpoint_id = ?");
+    }
+    if (event) {
+      sql.append(" AND m.event_id = ?");
+    }
+    if (state) {
+      sql.append(" AND d.state = ?");
+    }
+    sql.append(" ORDER BY d.created_at DESC, d.seq DESC LIMIT ?");
+    return fill(sql.toString());
+  }
+
+  private String fill(String template) {
+    return template.replace(JdbcDeliveryStore.PLACEHOLDER, prefix);
+  }
+
+  private static String marks(int n) {
+    StringBuilder s = new StringBuilder(n * 3);
+    for (int i = 0; i < n; i++) {
+      s.append(i == 0 ? "?" : ", ?");
+    }
+    return s.toString();
+  }
+
+  /**
+   * Checks a table prefix: lower-case letters, digits and underscores, starting with a letter
+   * (an unquoted identifier everywhere), at most 32 characters (so that index names stay within
+   * PostgreSQL's 63), or empty.
+   */
+  static String checkPrefix(String prefix) {
+    Objects.requireNonNull(prefix, "tablePrefix == null");
+    if (!PREFIX.matcher(prefix).matches()) {
+      throw new IllegalArgumentException(
+          "tablePrefix must be empty or match [a-z][a-z0-9_]{0,31}: \"" + prefix + "\"");
+    }
+    return prefix;
+  }
+}
