@@ -13,7 +13,12 @@ import java.util.Objects;
  */
 public record Ed25519KeyPair(String secretKey, String publicKey) {
 
-  /** Checks that both keys are present. */
+  /**
+   * Checks that both keys are present.
+   *
+   * @param secretKey {@code whsk_...}, for the signer
+   * @param publicKey {@code whpk_...}, for receivers
+   */
   public Ed25519KeyPair {
     Objects.requireNonNull(secretKey, "secretKey == null");
     Objects.requireNonNull(publicKey, "publicKey == null");

@@ -29,6 +29,7 @@ public final class SignatureVerificationException extends HookwireException {
     BODY_TOO_LARGE
   }
 
+  /** Which check failed; part of the serialised form. */
   private final Reason reason;
 
   /**

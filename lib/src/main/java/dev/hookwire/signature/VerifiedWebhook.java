@@ -22,6 +22,10 @@ public record VerifiedWebhook(
   /**
    * Validates the components.
    *
+   * @param scheme the scheme whose signature matched
+   * @param webhookId the sender's message id, or empty
+   * @param timestamp the signed send time, or empty
+   * @param keyIndex the position of the key that matched
    * @throws IllegalArgumentException if {@code keyIndex} is negative
    */
   public VerifiedWebhook {
