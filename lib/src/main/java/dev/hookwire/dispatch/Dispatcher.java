@@ -123,6 +123,42 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * Stores an event through the host's own JDBC connection, inside the host's transaction (the
+   * transactional outbox): the event is delivered if and only if that transaction commits. The
+   * dispatcher finds the deliveries on its next poll after the commit ({@link
+   * Builder#pollInterval}); call {@link #wake()} after committing to start them at once.
+   *
+   * <pre>{@code
+   * connection.setAutoCommit(false);
+   * orders.save(connection, order);                       // the host's business change
+   * dispatcher.send(connection, event);                   // same transaction
+   * connection.commit();
+   * dispatcher.wake();
+   * }</pre>
+   *
+   * @param connection the host's connection, with auto-commit off; not committed or closed here
+   * @param event the event
+   * @return the event's id and one delivery id per endpoint
+   * @throws IllegalStateException if the dispatcher is closed, or its store cannot write through
+   *     a connection (only {@link dev.hookwire.store.TransactionalDeliveryStore}s can)
+   * @throws IllegalArgumentException if the connection is in auto-commit mode
+   * @throws dev.hookwire.store.StoreException if the statements fail; the host should roll back
+   */
+  public SendReceipt send(java.sql.Connection connection, WebhookEvent<?> event) {
+    Objects.requireNonNull(connection, "connection == null");
+    return engine.send(connection, event, Optional.empty());
+  }
+
+  /**
+   * Looks for due work now instead of at the next poll: after committing a transaction that
+   * {@link #send(java.sql.Connection, WebhookEvent)} wrote to, or after another node enqueued.
+   * Does nothing unless the dispatcher is running.
+   */
+  public void wake() {
+    engine.wake();
+  }
+
+  /**
    * Registers a new endpoint after checking it: the network policy (no private or loopback
    * destination unless allowed), and, if {@link Endpoint#verifyOnRegistration()} is on (by
    * default for https), a HEAD request that must answer 2xx over a valid certificate.

@@ -13,6 +13,7 @@ import dev.hookwire.store.NewDelivery;
 import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
 import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.store.TransactionalDeliveryStore;
 import dev.hookwire.transport.DestinationRefusedException;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.Transport;
@@ -197,8 +198,18 @@ final class Engine {
   // Sending
 
   SendReceipt send(WebhookEvent<?> event, Optional<String> orderingKey) {
+    return send(null, event, orderingKey);
+  }
+
+  /** Fans out and stores an event; through the host's connection if one is given. */
+  SendReceipt send(java.sql.Connection connection, WebhookEvent<?> event, Optional<String> orderingKey) {
     java.util.Objects.requireNonNull(event, "event == null");
     checkOpen();
+    if (connection != null && !(store instanceof TransactionalDeliveryStore)) {
+      throw new IllegalStateException(
+          "send(connection, event) needs a store that writes through the host's transaction,"
+              + " such as JdbcDeliveryStore; this dispatcher's store is " + store.getClass().getSimpleName());
+    }
     Instant now = clock.instant();
     Map<String, NewMessage> messages = new LinkedHashMap<>();
     List<NewDelivery> deliveries = new ArrayList<>();
@@ -220,8 +231,13 @@ final class Engine {
       deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
     }
     if (!deliveries.isEmpty()) {
-      store.enqueue(new ArrayList<>(messages.values()), deliveries);
-      wake();
+      if (connection != null) {
+        // Not woken here: the host has not committed yet. The next poll finds the work.
+        ((TransactionalDeliveryStore) store).enqueue(connection, new ArrayList<>(messages.values()), deliveries);
+      } else {
+        store.enqueue(new ArrayList<>(messages.values()), deliveries);
+        wake();
+      }
     }
     List<String> ids = new ArrayList<>(deliveries.size());
     deliveries.forEach(d -> ids.add(d.deliveryId()));

@@ -13,6 +13,7 @@ import dev.hookwire.store.NewDelivery;
 import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
 import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.store.TransactionalDeliveryStore;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -82,7 +83,7 @@ import javax.sql.DataSource;
  * <p>Thread-safe: each call uses a connection of its own, and the store's only mutable state is
  * a flag that remembers whether the driver reports batch counts.
  */
-public final class JdbcDeliveryStore implements DeliveryStore {
+public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** The longest id, event type, ordering key or owner the tables hold. */
   public static final int MAX_ID_LENGTH = 255;
@@ -269,6 +270,7 @@ public final class JdbcDeliveryStore implements DeliveryStore {
    *     #enqueue(List, List)} says
    * @throws StoreException if the statements fail
    */
+  @Override
   public void enqueue(
       Connection connection, List<NewMessage> messages, List<NewDelivery> deliveries) {
     Objects.requireNonNull(connection, "connection == null");

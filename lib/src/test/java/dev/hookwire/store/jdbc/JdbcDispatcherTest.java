@@ -50,8 +50,11 @@ class JdbcDispatcherTest {
     transport.close();
   }
 
+  private TestDataSource lastDatabase;
+
   private JdbcDeliveryStore store(Kind kind) {
     TestDataSource database = Databases.open(kind);
+    lastDatabase = database;
     String prefix = Databases.uniquePrefix();
     if (kind == Kind.H2) {
       cleanUp.add(database::close);
@@ -139,5 +142,63 @@ class JdbcDispatcherTest {
 
     assertThat(take().getHeaders().get("webhook-id")).isEqualTo(receipt.eventId());
     assertThat(second.attempts(receipt.eventId())).extracting(a -> a.status()).containsExactly(503, 204);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void transactionalOutbox_rolledBackIsNeverDelivered_committedAlwaysIs(Kind kind) throws Exception {
+    JdbcDeliveryStore store = store(kind);
+    Dispatcher dispatcher = dispatcher(store, "node-1");
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    dispatcher.register(
+        Endpoint.builder(server.url("/hook").toString())
+            .signing(SignatureScheme.standardWebhooks(), Secrets.newStandardSecret())
+            .build());
+    dispatcher.start();
+
+    SendReceipt rolledBack;
+    try (java.sql.Connection connection = lastDatabase.getConnection()) {
+      connection.setAutoCommit(false);
+      rolledBack = dispatcher.send(connection, TestEvents.experienceStarted().toEvent(clock));
+      connection.rollback();
+    }
+    SendReceipt committed;
+    try (java.sql.Connection connection = lastDatabase.getConnection()) {
+      connection.setAutoCommit(false);
+      committed = dispatcher.send(connection, TestEvents.experienceStarted().toEvent(clock));
+      // Not yet committed: the dispatcher cannot see it.
+      dispatcher.wake();
+      scheduler.runDue();
+      assertThat(server.getRequestCount()).isZero();
+      connection.commit();
+    }
+    dispatcher.wake();
+    scheduler.runUntil(
+        () -> store.delivery(committed.deliveryIds().get(0)).map(d -> d.state() == DeliveryState.SUCCEEDED).orElse(false)
+            && dispatcher.inFlight() == 0,
+        WAIT);
+
+    assertThat(take().getHeaders().get("webhook-id")).isEqualTo(committed.eventId());
+    assertThat(store.delivery(rolledBack.deliveryIds().get(0))).isEmpty();
+    assertThat(dispatcher.attempts(rolledBack.eventId())).isEmpty();
+    clock.advance(Duration.ofMinutes(1));
+    scheduler.runDue();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @org.junit.jupiter.api.Test
+  void outboxSend_onAStoreWithoutTransactions_failsClearly() throws Exception {
+    Dispatcher dispatcher =
+        Dispatcher.builder().transport(transport).scheduler(scheduler).networkPolicy(loopback).build();
+    cleanUp.add(0, () -> dispatcher.close(Duration.ZERO));
+    TestDataSource h2 = Databases.h2();
+    cleanUp.add(h2::close);
+    try (java.sql.Connection connection = h2.getConnection()) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> dispatcher.send(connection, TestEvents.experienceEvent()))
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("JdbcDeliveryStore");
+    }
   }
 }
