@@ -76,6 +76,35 @@ final class Bench {
     return last;
   }
 
+  /**
+   * CPU time the whole machine has spent busy (every state of /proc/stat but idle and iowait),
+   * in nanoseconds; -1 where there is no /proc/stat. Compared with our own processes' CPU time
+   * over a run, it tells whether something else ran at the same time.
+   */
+  static long machineBusyNanos() {
+    try {
+      String first = java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/stat")).get(0);
+      String[] f = first.trim().split("\\s+");
+      long busy = 0;
+      for (int i = 1; i < f.length && i <= 8; i++) {
+        if (i != 4 && i != 5) { // idle, iowait
+          busy += Long.parseLong(f[i]);
+        }
+      }
+      return busy * 10_000_000L; // USER_HZ is 100 on Linux
+    } catch (java.io.IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** Share of the machine's CPU over {@code wallNanos} used by processes other than ours. */
+  static double foreignShare(long machineBusy, long ownCpu, long wallNanos) {
+    if (machineBusy < 0) {
+      return Double.NaN;
+    }
+    return Math.max(0, machineBusy - ownCpu) / (double) (wallNanos * Runtime.getRuntime().availableProcessors());
+  }
+
   static String machine() {
     return String.format(Locale.ROOT, "%d cores, %s %s (%s), %s %s, max heap %d MiB",
         Runtime.getRuntime().availableProcessors(),
