@@ -18,8 +18,9 @@ import jdk.jfr.consumer.RecordingFile;
  * sample's top frame) and total (anywhere on the stack, once per sample), and by thread name.
  *
  * <p>Usage: {@code java -cp benchmarks.jar dev.hookwire.bench.HotFrames rec.jfr [top=40]
- * [filter=dev.hookwire]}. The filter limits the "total" table to methods whose class starts with
- * it.
+ * [filter=dev.hookwire] [method-suffix]}. The filter limits the "total" table to methods whose class starts with
+ * it. With a method suffix (say {@code DeliveryHeap.siftUp}), it also lists the call paths
+ * leading to that method.
  */
 public final class HotFrames {
   private HotFrames() {}
@@ -31,6 +32,9 @@ public final class HotFrames {
     Map<String, Integer> self = new HashMap<>();
     Map<String, Integer> total = new HashMap<>();
     Map<String, Integer> threads = new HashMap<>();
+    String focus = args.length > 3 ? args[3] : null;
+    Map<String, Integer> focusStacks = new HashMap<>();
+    Map<String, Integer> focusCallees = new HashMap<>();
     int samples = 0;
     for (RecordedEvent e : RecordingFile.readAllEvents(file)) {
       if (!e.getEventType().getName().equals("jdk.ExecutionSample")) {
@@ -45,6 +49,19 @@ public final class HotFrames {
       threads.merge(thread == null ? "?" : thread.replaceAll("\\d+$", "N"), 1, Integer::sum);
       List<RecordedFrame> frames = stack.getFrames();
       self.merge(name(frames.get(0).getMethod()), 1, Integer::sum);
+      if (focus != null) {
+        for (int i = 0; i < frames.size(); i++) {
+          if (name(frames.get(i).getMethod()).endsWith(focus)) {
+            StringBuilder path = new StringBuilder();
+            for (int j = i; j < Math.min(frames.size(), i + 6); j++) {
+              path.append(j == i ? "" : " <- ").append(shortName(frames.get(j).getMethod()));
+            }
+            focusStacks.merge(path.toString(), 1, Integer::sum);
+            focusCallees.merge(i == 0 ? "(self)" : name(frames.get(i - 1).getMethod()), 1, Integer::sum);
+            break;
+          }
+        }
+      }
       Set<String> seen = new HashSet<>();
       for (RecordedFrame f : frames) {
         String n = name(f.getMethod());
@@ -63,6 +80,10 @@ public final class HotFrames {
       }
     });
     print("total (on stack), " + filter + " only", filtered, samples, top);
+    if (focus != null) {
+      print("callers of " + focus + " (samples with it anywhere on the stack)", focusStacks, samples, top);
+      print("what " + focus + " calls", focusCallees, samples, top);
+    }
   }
 
   private static String stackTruncatedNote() {
@@ -71,6 +92,11 @@ public final class HotFrames {
 
   private static String name(RecordedMethod m) {
     return m.getType().getName() + "." + m.getName();
+  }
+
+  private static String shortName(RecordedMethod m) {
+    String type = m.getType().getName();
+    return type.substring(type.lastIndexOf('.') + 1) + "." + m.getName();
   }
 
   private static void print(String title, Map<String, Integer> counts, int samples, int top) {

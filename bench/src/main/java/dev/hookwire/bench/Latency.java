@@ -35,7 +35,7 @@ public final class Latency {
     int warm = rate * warmupSeconds;
     int total = warm + rate * seconds;
     System.out.println("# Latency  " + Instant.now());
-    System.out.println("# " + Bench.machine());
+    System.out.println("# " + Bench.machine() + ", " + GcPauses.collectors());
     System.out.println(Bench.f("# rate=%d/s measured=%d s warmup=%d s body=%d B, receiver in-process",
         rate, seconds, warmupSeconds, bodyBytes));
 
@@ -62,6 +62,7 @@ public final class Latency {
           .verifyOnRegistration(false)
           .build());
       dispatcher.start();
+      GcPauses gc = new GcPauses();
       long period = 1_000_000_000L / rate;
       long maxLag = 0;
       long start = System.nanoTime() + 10_000_000L;
@@ -73,9 +74,13 @@ public final class Latency {
         }
         maxLag = Math.max(maxLag, now - at);
         scheduled[i] = at;
+        if (i == warm) {
+          gc.arm();
+        }
         dispatcher.send(events.get(i));
       }
       Bench.await(all, 60, "every event to arrive");
+      gc.disarm();
       dispatcher.close(Duration.ofSeconds(5));
       if (receiver.badSignatures() != 0) {
         throw new IllegalStateException("bad signatures: " + receiver.badSignatures());
@@ -92,6 +97,21 @@ public final class Latency {
           ms(Bench.quantile(latency, 0.99)), ms(Bench.quantile(latency, 0.999)),
           ms(latency[latency.length - 1]), over10, ms(maxLag)));
       System.out.println(Bench.f("p99 %.3f ms (target <= 10 ms)", ms(Bench.quantile(latency, 0.99))));
+      System.out.println("GC while measuring: " + gc.summary());
+      if (a.flag("timeline")) {
+        // Per second of the measured part: how many over 10 ms, and the worst.
+        System.out.println("second  over-10ms  max-ms");
+        for (int sec = 0; sec < seconds; sec++) {
+          long worst = 0;
+          int over = 0;
+          for (int i = warm + sec * rate; i < warm + (sec + 1) * rate; i++) {
+            long l = received[i] - scheduled[i];
+            worst = Math.max(worst, l);
+            over += l > 10_000_000L ? 1 : 0;
+          }
+          System.out.println(Bench.f("%6d  %9d  %6.1f", sec, over, ms(worst)));
+        }
+      }
     }
   }
 

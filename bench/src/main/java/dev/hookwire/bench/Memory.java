@@ -50,7 +50,7 @@ public final class Memory {
     int bigBody = a.integer("big-body", 10_240);
     int bigEvents = a.integer("big-events", 20);
     System.out.println("# Memory  " + Instant.now());
-    System.out.println("# " + Bench.machine() + ", " + gcName());
+    System.out.println("# " + Bench.machine() + ", " + GcPauses.collectors());
     String secret = Secrets.newStandardSecret();
     EventCodec codec = EventCodec.ofDefaults();
     String pad = "x".repeat(Math.max(0, bigBody - codec.encode(Bench.event(0, "")).length));
@@ -166,13 +166,5 @@ public final class Memory {
       System.out.println(Bench.f("  %18.2f  %14.1f  %s", d[0] / (double) deliveries,
           d[1] / (double) deliveries, deltas.get(i).getKey()));
     }
-  }
-
-  private static String gcName() {
-    StringBuilder names = new StringBuilder();
-    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
-      names.append(names.length() == 0 ? "" : "/").append(gc.getName());
-    }
-    return names.toString();
   }
 }

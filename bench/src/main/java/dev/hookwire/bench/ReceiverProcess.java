@@ -37,6 +37,7 @@ final class ReceiverProcess implements AutoCloseable {
   static ReceiverProcess start(Receiver.Mode mode, String secret, String... extra) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xms512m");
     command.add("-Xmx512m");
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
