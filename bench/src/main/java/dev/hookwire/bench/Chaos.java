@@ -69,6 +69,7 @@ public final class Chaos {
       dispatcher.start();
       List<WebhookEvent<Map<String, Object>>> events = Bench.events(n, bodyBytes);
       CountDownLatch done = tally.expect(n);
+      CpuWatch watch = new CpuWatch(receiver).start();
       long start = System.nanoTime();
       for (WebhookEvent<?> e : events) {
         dispatcher.send(e);
@@ -76,6 +77,7 @@ public final class Chaos {
       // Every delivery either succeeds or dies; a dead one would leave this waiting, so bound it.
       boolean all = done.await(600, java.util.concurrent.TimeUnit.SECONDS);
       double wall = ((all ? tally.reachedAt() : System.nanoTime()) - start) / 1e9;
+      double notOurs = watch.notOurs();
       dispatcher.close(Duration.ofSeconds(5));
 
       Map<String, Integer> accepted = receiver.acceptedById();
@@ -117,7 +119,8 @@ public final class Chaos {
           tally.outcome(AttemptOutcome.TIMEOUT), tally.outcome(AttemptOutcome.NETWORK_ERROR)));
       System.out.println(Bench.f("receiver: %d requests, answered 500: %d, late 200: %d, closed without answer: %d",
           stats.get("requests"), stats.get("answered500"), stats.get("answeredLate"), stats.get("aborted")));
-      System.out.println(Bench.f("throughput: %.0f events/s, %.0f attempts/s", n / wall, attempts / wall));
+      System.out.println(Bench.f("throughput: %.0f events/s, %.0f attempts/s; CPU not ours %.1f%%",
+          n / wall, attempts / wall, 100 * notOurs));
     }
   }
 }

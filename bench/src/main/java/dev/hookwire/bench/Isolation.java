@@ -25,7 +25,9 @@ import java.util.concurrent.CountDownLatch;
  * <p>Each run builds a fresh dispatcher; a warm-up round of both phases comes first and is not
  * counted; the phases then alternate.
  *
- * <p>Arguments: {@code --events 5000 --runs 3 --body 512 --timeout-s 10}.
+ * <p>Arguments: {@code --events 5000 --runs 3 --body 512 --timeout-s 10 --receiver-max-idle
+ * 4096} (idle keep-alive connections the always-200 receiver keeps; the JDK server's own
+ * default, 200, closes some of the dispatcher's pooled connections, which then fail an attempt).
  */
 public final class Isolation {
   private Isolation() {}
@@ -41,15 +43,17 @@ public final class Isolation {
     System.out.println(Bench.f("# events=%d (x10 endpoints) runs=%d body=%d B timeout=%s", m, runs,
         bodyBytes, timeout));
     String secret = Secrets.newStandardSecret();
-    try (ReceiverProcess ok = ReceiverProcess.start(Receiver.Mode.OK, secret);
+    String maxIdle = Integer.toString(a.integer("receiver-max-idle", 4096));
+    try (ReceiverProcess ok = ReceiverProcess.start(Receiver.Mode.OK, secret, "--max-idle", maxIdle);
         ReceiverProcess never = ReceiverProcess.start(Receiver.Mode.NEVER, secret)) {
       double[] healthy = new double[runs];
       double[] stuck = new double[runs];
-      System.out.println("run  phase    healthy-9 deliveries/s  in-flight-at-end  failed-attempts");
+      System.out.println("run  phase    healthy-9 deliveries/s  in-flight-at-end  failed-attempts  cpu-not-ours");
       for (int r = -1; r < runs; r++) {
         for (boolean withStuck : new boolean[] {false, true}) {
           String target = withStuck ? never.url() + "/stuck" : ok.url() + "/iso/9";
-          double rate = run(ok.url(), target, secret, m, bodyBytes, timeout, withStuck, r + 1);
+          double rate = run(ok.url(), target, secret, m, bodyBytes, timeout, withStuck, r + 1,
+              new CpuWatch(ok, never));
           if (r >= 0) {
             (withStuck ? stuck : healthy)[r] = rate;
           }
@@ -69,7 +73,8 @@ public final class Isolation {
   }
 
   private static double run(String okUrl, String tenthUrl, String secret, int m, int bodyBytes,
-      Duration timeout, boolean withStuck, int run) throws InterruptedException {
+      Duration timeout, boolean withStuck, int run, CpuWatch watch)
+      throws InterruptedException {
     Set<String> healthyIds = new HashSet<>();
     for (int i = 0; i < 9; i++) {
       healthyIds.add("healthy-" + i);
@@ -97,16 +102,21 @@ public final class Isolation {
       List<WebhookEvent<Map<String, Object>>> events = Bench.events(m, bodyBytes);
       System.gc();
       CountDownLatch done = tally.expect(9 * m);
+      watch.start();
       long start = System.nanoTime();
       for (WebhookEvent<?> e : events) {
         dispatcher.send(e);
       }
       Bench.await(done, 300, "healthy deliveries");
       double rate = 9.0 * m / ((tally.reachedAt() - start) / 1e9);
+      double notOurs = watch.notOurs();
       long failed = tally.outcome(AttemptOutcome.HTTP_ERROR) + tally.outcome(AttemptOutcome.NETWORK_ERROR)
           + tally.outcome(AttemptOutcome.TIMEOUT);
-      System.out.println(Bench.f("%3s  %-7s  %22.0f  %16d  %15d", run == 0 ? "w" : Integer.toString(run),
-          withStuck ? "stuck" : "healthy", rate, dispatcher.inFlight(), failed));
+      System.out.println(Bench.f("%3s  %-7s  %22.0f  %16d  %15d  %11.1f%%", run == 0 ? "w" : Integer.toString(run),
+          withStuck ? "stuck" : "healthy", rate, dispatcher.inFlight(), failed, 100 * notOurs));
+      if (failed > 0) {
+        System.out.println("       failed attempts: " + tally.errors());
+      }
       return rate;
     } finally {
       dispatcher.close(Duration.ZERO);

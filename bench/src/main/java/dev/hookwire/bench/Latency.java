@@ -63,6 +63,7 @@ public final class Latency {
           .build());
       dispatcher.start();
       GcPauses gc = new GcPauses();
+      CpuWatch watch = new CpuWatch();
       long period = 1_000_000_000L / rate;
       long maxLag = 0;
       long start = System.nanoTime() + 10_000_000L;
@@ -76,11 +77,13 @@ public final class Latency {
         scheduled[i] = at;
         if (i == warm) {
           gc.arm();
+          watch.start();
         }
         dispatcher.send(events.get(i));
       }
       Bench.await(all, 60, "every event to arrive");
       gc.disarm();
+      double notOurs = watch.notOurs();
       dispatcher.close(Duration.ofSeconds(5));
       if (receiver.badSignatures() != 0) {
         throw new IllegalStateException("bad signatures: " + receiver.badSignatures());
@@ -98,6 +101,7 @@ public final class Latency {
           ms(latency[latency.length - 1]), over10, ms(maxLag)));
       System.out.println(Bench.f("p99 %.3f ms (target <= 10 ms)", ms(Bench.quantile(latency, 0.99))));
       System.out.println("GC while measuring: " + gc.summary());
+      System.out.println(Bench.f("CPU not ours while measuring: %.1f%%", 100 * notOurs));
       if (a.flag("timeline")) {
         // Per second of the measured part: how many over 10 ms, and the worst.
         System.out.println("second  over-10ms  max-ms");

@@ -93,6 +93,12 @@ public final class Receiver implements AutoCloseable {
     this.hook = b.hook;
     // Small responses are written in one go; without this the JDK server leaves Nagle on.
     System.setProperty("sun.net.httpserver.nodelay", "true");
+    // The JDK server keeps at most 200 idle keep-alive connections by default and closes the
+    // rest after their response; with hundreds of client connections that turns into stale
+    // pooled connections on the client side. A receiver that keeps them measures the sender.
+    if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+      System.setProperty("sun.net.httpserver.maxIdleConnections", Integer.toString(b.maxIdle));
+    }
     this.handlers = Executors.newFixedThreadPool(b.threads, daemon("receiver-"));
     this.timer = Executors.newSingleThreadScheduledExecutor(daemon("receiver-late-"));
     this.server =
@@ -307,6 +313,7 @@ public final class Receiver implements AutoCloseable {
     private int threads = 4;
     private long lateMillis = 700;
     private boolean referenceCheck;
+    private int maxIdle = 4096;
     private AcceptHook hook;
 
     private Builder(Mode mode, String secret) {
@@ -332,6 +339,15 @@ public final class Receiver implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Idle keep-alive connections the JDK server keeps (its own default is 200); effective for the
+     * first receiver of a JVM only, as the JDK reads it once.
+     */
+    public Builder maxIdleConnections(int maxIdle) {
+      this.maxIdle = maxIdle;
+      return this;
+    }
+
     /** Also verify every request with the reference Standard Webhooks library. */
     public Builder referenceCheck(boolean on) {
       this.referenceCheck = on;
@@ -353,7 +369,8 @@ public final class Receiver implements AutoCloseable {
    * Runs a receiver until the process is killed or stdin closes.
    *
    * <p>Arguments: {@code --mode ok|never|chaos}, {@code --secret whsec_...} (required), {@code
-   * --port N}, {@code --threads N}, {@code --late-ms N}, {@code --reference-check}.
+   * --port N}, {@code --threads N}, {@code --late-ms N}, {@code --reference-check}, {@code
+   * --max-idle N} (idle keep-alive connections kept; 4096, the JDK's default is 200).
    */
   public static void main(String[] args) throws Exception {
     Args a = new Args(args);
@@ -364,6 +381,7 @@ public final class Receiver implements AutoCloseable {
             .threads(a.integer("threads", 4))
             .lateMillis(a.integer("late-ms", 700))
             .referenceCheck(a.flag("reference-check"))
+            .maxIdleConnections(a.integer("max-idle", 4096))
             .start();
     System.out.println("PORT " + receiver.port());
     System.out.flush();

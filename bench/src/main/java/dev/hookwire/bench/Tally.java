@@ -20,6 +20,7 @@ final class Tally implements DeliveryListener {
   private final Map<AttemptOutcome, LongAdder> outcomes = new EnumMap<>(AttemptOutcome.class);
   private final Map<Integer, LongAdder> statuses = new ConcurrentHashMap<>();
   private final LongAdder dead = new LongAdder();
+  private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final AtomicInteger successes = new AtomicInteger();
   private volatile Set<String> counted; // null: every endpoint
   private volatile int target = Integer.MAX_VALUE;
@@ -65,7 +66,13 @@ final class Tally implements DeliveryListener {
     return dead.sum();
   }
 
+  /** Failed attempts by error text (digits masked), e.g. to tell resets from timeouts. */
+  Map<String, LongAdder> errors() {
+    return errors;
+  }
+
   void clearOutcomes() {
+    errors.clear();
     outcomes.values().forEach(LongAdder::reset);
     statuses.clear();
     dead.reset();
@@ -96,6 +103,10 @@ final class Tally implements DeliveryListener {
 
   private void record(AttemptRecord attempt) {
     outcomes.get(attempt.outcome()).increment();
+    attempt.error().ifPresent(e -> {
+      String key = e.replaceAll("[0-9]+", "N");
+      errors.computeIfAbsent(key.length() > 120 ? key.substring(0, 120) : key, k -> new LongAdder()).increment();
+    });
     if (attempt.status() != 0) {
       statuses.computeIfAbsent(attempt.status(), k -> new LongAdder()).increment();
     }
