@@ -25,7 +25,7 @@ import java.util.concurrent.CountDownLatch;
  * last {@code attemptSucceeded}. Sending is a burst: {@code send} only stores, the dispatcher
  * paces the requests.
  *
- * <p>Arguments: {@code --events 50000 --concurrency 64 --body 512 --runs 5 --warmup 30000 --warmup-rounds 3
+ * <p>Arguments: {@code --events 40000 --concurrency 64 --body 512 --runs 7 --warmup 30000 --warmup-rounds 3
  * --side both|ours|raw} (one side only is for profiling).
  */
 public final class DispatchThroughput {
@@ -33,10 +33,10 @@ public final class DispatchThroughput {
 
   public static void main(String[] args) throws Exception {
     Args a = new Args(args);
-    int n = a.integer("events", 50_000);
+    int n = a.integer("events", 40_000);
     int c = a.integer("concurrency", 64);
     int bodyBytes = a.integer("body", 512);
-    int runs = a.integer("runs", 5);
+    int runs = a.integer("runs", 7);
     int warmup = a.integer("warmup", 30_000);
     int warmupRounds = a.integer("warmup-rounds", 3);
     String side = a.string("side", "both");
