@@ -64,11 +64,13 @@ public final class DispatchThroughput {
       receiver.reset();
       double[] oursRates = new double[runs];
       double[] rawRates = new double[runs];
+      double[] oursCpu = new double[runs];
+      double[] rawCpu = new double[runs];
       System.out.println("run  side  deliveries/s  client-cpu-us/delivery  receiver-cpu-us/delivery  cpu-not-ours  failures");
       for (int r = 0; r < runs; r++) {
         if (doOurs) {
           List<WebhookEvent<Map<String, Object>>> events = Bench.events(n, bodyBytes);
-          oursRates[r] = measure("ours", r, n, receiver, () -> {
+          oursRates[r] = measure("ours", r, n, receiver, oursCpu, () -> {
             Ours.Result res = ours.run(events);
             Map<String, Long> stats = receiver.stats();
             if (stats.get("distinctAccepted") != n || stats.get("badSignatures") != 0) {
@@ -78,7 +80,7 @@ public final class DispatchThroughput {
           });
         }
         if (doRaw) {
-          rawRates[r] = measure("raw", r, n, receiver, () -> {
+          rawRates[r] = measure("raw", r, n, receiver, rawCpu, () -> {
             RawClient.Run res = raw.run(n);
             return new long[] {res.startNanos(), res.endNanos(), res.failures()};
           });
@@ -93,6 +95,10 @@ public final class DispatchThroughput {
         }
         System.out.println(Bench.f("median ours %.0f/s, raw %.0f/s, ratio ours/raw %.3f (target >= 0.9);"
             + " median of the per-run ratios %.3f", mo, mr, mo / mr, Bench.median(pairs)));
+        double co = Bench.median(oursCpu);
+        double cr = Bench.median(rawCpu);
+        System.out.println(Bench.f("median CPU per delivery, client + receiver: ours %.1f us, raw %.1f us;"
+            + " raw/ours %.3f (the throughput ratio a CPU-bound machine would show)", co, cr, cr / co));
       }
     }
   }
@@ -102,8 +108,8 @@ public final class DispatchThroughput {
     long[] run() throws Exception;
   }
 
-  private static double measure(String name, int r, int n, ReceiverProcess receiver, Side side)
-      throws Exception {
+  private static double measure(String name, int r, int n, ReceiverProcess receiver,
+      double[] cpuPerDelivery, Side side) throws Exception {
     System.gc();
     long cpu0 = Bench.cpuNanos();
     long rx0 = receiver.cpuNanos();
@@ -116,6 +122,7 @@ public final class DispatchThroughput {
     long rx = receiver.cpuNanos() - rx0;
     receiver.reset();
     double rate = n / ((res[1] - res[0]) / 1e9);
+    cpuPerDelivery[r] = (cpu + rx) / 1e3 / n;
     System.out.println(Bench.f("%3d  %-4s  %12.0f  %22.1f  %24.1f  %11.1f%%  %8d", r + 1, name, rate,
         cpu / 1e3 / n, rx / 1e3 / n, 100 * Bench.foreignShare(busy0 < 0 ? -1 : busy, cpu + rx, wall),
         res[2]));
