@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
  * timeout, the default per-endpoint cap of 32 in flight). Both receivers are separate JVMs. The
  * dispatcher keeps its defaults (256 in flight overall, 32 per endpoint, standard retries).
  *
+ * <p>For reference, phase "alone": the nine without a tenth endpoint.
+ *
  * <p>Each run builds a fresh dispatcher; a warm-up round of both phases comes first and is not
  * counted; the phases then alternate.
  *
@@ -48,14 +50,15 @@ public final class Isolation {
         ReceiverProcess never = ReceiverProcess.start(Receiver.Mode.NEVER, secret)) {
       double[] healthy = new double[runs];
       double[] stuck = new double[runs];
+      double[] nine = new double[runs];
       System.out.println("run  phase    healthy-9 deliveries/s  in-flight-at-end  failed-attempts  cpu-not-ours");
       for (int r = -1; r < runs; r++) {
-        for (boolean withStuck : new boolean[] {false, true}) {
-          String target = withStuck ? never.url() + "/stuck" : ok.url() + "/iso/9";
-          double rate = run(ok.url(), target, secret, m, bodyBytes, timeout, withStuck, r + 1,
+        for (Phase phase : Phase.values()) {
+          String target = phase == Phase.STUCK ? never.url() + "/stuck" : ok.url() + "/iso/9";
+          double rate = run(ok.url(), target, secret, m, bodyBytes, timeout, phase, r + 1,
               new CpuWatch(ok, never));
           if (r >= 0) {
-            (withStuck ? stuck : healthy)[r] = rate;
+            (phase == Phase.STUCK ? stuck : phase == Phase.HEALTHY ? healthy : nine)[r] = rate;
           }
         }
       }
@@ -65,15 +68,21 @@ public final class Isolation {
       }
       double mh = Bench.median(healthy);
       double ms = Bench.median(stuck);
+      double mn = Bench.median(nine);
       System.out.println(Bench.f(
           "median healthy-9 throughput: all healthy %.0f/s, 10th stuck %.0f/s, ratio stuck/healthy %.3f (target >= 0.9)",
           mh, ms, ms / mh));
+      System.out.println(Bench.f(
+          "reference: the 9 alone (no 10th endpoint) %.0f/s; ratio stuck/alone %.3f", mn, ms / mn));
       System.out.println("never-answering receiver: " + never.stats().get("held") + " requests held");
     }
   }
 
+  /** What the tenth endpoint is. */
+  enum Phase { HEALTHY, STUCK, ALONE }
+
   private static double run(String okUrl, String tenthUrl, String secret, int m, int bodyBytes,
-      Duration timeout, boolean withStuck, int run, CpuWatch watch)
+      Duration timeout, Phase phase, int run, CpuWatch watch)
       throws InterruptedException {
     Set<String> healthyIds = new HashSet<>();
     for (int i = 0; i < 9; i++) {
@@ -93,11 +102,13 @@ public final class Isolation {
             .verifyOnRegistration(false)
             .build());
       }
-      dispatcher.register(Endpoint.builder(tenthUrl)
-          .id("tenth")
-          .signing(SignatureScheme.standardWebhooks(), secret)
-          .verifyOnRegistration(false)
-          .build());
+      if (phase != Phase.ALONE) {
+        dispatcher.register(Endpoint.builder(tenthUrl)
+            .id("tenth")
+            .signing(SignatureScheme.standardWebhooks(), secret)
+            .verifyOnRegistration(false)
+            .build());
+      }
       dispatcher.start();
       List<WebhookEvent<Map<String, Object>>> events = Bench.events(m, bodyBytes);
       System.gc();
@@ -113,7 +124,7 @@ public final class Isolation {
       long failed = tally.outcome(AttemptOutcome.HTTP_ERROR) + tally.outcome(AttemptOutcome.NETWORK_ERROR)
           + tally.outcome(AttemptOutcome.TIMEOUT);
       System.out.println(Bench.f("%3s  %-7s  %22.0f  %16d  %15d  %11.1f%%", run == 0 ? "w" : Integer.toString(run),
-          withStuck ? "stuck" : "healthy", rate, dispatcher.inFlight(), failed, 100 * notOurs));
+          phase.name().toLowerCase(java.util.Locale.ROOT), rate, dispatcher.inFlight(), failed, 100 * notOurs));
       if (failed > 0) {
         System.out.println("       failed attempts: " + tally.errors());
       }
