@@ -1,0 +1,36 @@
+#!/bin/sh
+# Builds the bench jar and runs the dispatch load harness, one measurement at a time.
+# Results go to bench/target/dispatch-results/. About 6 minutes on 2 cores.
+# Usage: bench/run-dispatch-benchmarks.sh [throughput|isolation|latency|memory|chaos]...
+set -eu
+cd "$(dirname "$0")/.."
+# package, not install: nothing of this worktree lands in ~/.m2 for other builds to pick up.
+mvn -B -q -o package -DskipTests -Dmaven.javadoc.skip=true -pl bench -am
+JAR=bench/target/benchmarks.jar
+OUT=bench/target/dispatch-results
+mkdir -p "$OUT"
+# These runs measure CPU-bound throughput on a small machine: wait until nothing else runs.
+wait_idle() {
+  while :; do
+    idle=$(vmstat 1 4 | tail -3 | awk '{s += $15} END {print int(s / 3)}')
+    [ "$idle" -ge 90 ] && return
+    echo "   (machine busy, ${idle}% idle; waiting)" >&2
+    sleep 10
+  done
+}
+run() {
+  name=$1; shift
+  wait_idle
+  echo "== $name"
+  java "$@" 2>"$OUT/$name.log" | tee "$OUT/$name.txt"
+}
+for what in ${*:-throughput isolation latency memory chaos}; do
+  case $what in
+    throughput) run throughput -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.DispatchThroughput ;;
+    isolation)  run isolation -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.Isolation ;;
+    latency)    run latency -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp $JAR dev.hookwire.bench.Latency ;;
+    memory)     run memory -Xms2g -Xmx2g -cp $JAR dev.hookwire.bench.Memory ;;
+    chaos)      run chaos -Xms2g -Xmx2g -cp $JAR dev.hookwire.bench.Chaos ;;
+    *) echo "unknown: $what" >&2; exit 2 ;;
+  esac
+done

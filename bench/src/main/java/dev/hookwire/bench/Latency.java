@@ -1,0 +1,125 @@
+package dev.hookwire.bench;
+
+import dev.hookwire.dispatch.Dispatcher;
+import dev.hookwire.dispatch.Endpoint;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.Secrets;
+import dev.hookwire.signature.SignatureScheme;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Emit-to-receipt latency at a steady rate. The receiver runs in this JVM so that both ends read
+ * the same {@link System#nanoTime()}: an event's time starts at its scheduled send time (not the
+ * moment {@code send} was actually called, so a sender that falls behind shows up as latency
+ * instead of hiding it) and ends when the receiver has read the request and verified its
+ * signature. The dispatcher keeps its defaults (one scheduler thread, 256/32 in flight).
+ *
+ * <p>Arguments: {@code --rate 1000 --seconds 30 --warmup-seconds 5 --body 512}.
+ */
+public final class Latency {
+  private Latency() {}
+
+  public static void main(String[] args) throws Exception {
+    Args a = new Args(args);
+    int rate = a.integer("rate", 1000);
+    int seconds = a.integer("seconds", 30);
+    int warmupSeconds = a.integer("warmup-seconds", 5);
+    int bodyBytes = a.integer("body", 512);
+    int warm = rate * warmupSeconds;
+    int total = warm + rate * seconds;
+    System.out.println("# Latency  " + Instant.now());
+    System.out.println("# " + Bench.machine() + ", " + GcPauses.collectors());
+    System.out.println(Bench.f("# rate=%d/s measured=%d s warmup=%d s body=%d B, receiver in-process",
+        rate, seconds, warmupSeconds, bodyBytes));
+
+    List<WebhookEvent<Map<String, Object>>> events = Bench.events(total, bodyBytes);
+    Map<String, Integer> seqOf = new ConcurrentHashMap<>(total * 2);
+    for (int i = 0; i < total; i++) {
+      seqOf.put(events.get(i).id(), i);
+    }
+    long[] scheduled = new long[total];
+    long[] received = new long[total];
+    CountDownLatch all = new CountDownLatch(total);
+    String secret = Secrets.newStandardSecret();
+    Receiver.AcceptHook hook = (id, nanos) -> {
+      Integer seq = seqOf.get(id);
+      if (seq != null && received[seq] == 0) {
+        received[seq] = nanos;
+        all.countDown();
+      }
+    };
+    try (Receiver receiver = Receiver.builder(Receiver.Mode.OK, secret).hook(hook).start()) {
+      Dispatcher dispatcher = Dispatcher.builder().networkPolicy(Bench.LOOPBACK).build();
+      dispatcher.register(Endpoint.builder(receiver.url() + "/latency")
+          .signing(SignatureScheme.standardWebhooks(), secret)
+          .verifyOnRegistration(false)
+          .build());
+      dispatcher.start();
+      GcPauses gc = new GcPauses();
+      CpuWatch watch = new CpuWatch();
+      long period = 1_000_000_000L / rate;
+      long maxLag = 0;
+      long start = System.nanoTime() + 10_000_000L;
+      for (int i = 0; i < total; i++) {
+        long at = start + i * period;
+        long now;
+        while ((now = System.nanoTime()) < at) {
+          LockSupport.parkNanos(at - now);
+        }
+        maxLag = Math.max(maxLag, now - at);
+        scheduled[i] = at;
+        if (i == warm) {
+          gc.arm();
+          watch.start();
+        }
+        dispatcher.send(events.get(i));
+      }
+      Bench.await(all, 60, "every event to arrive");
+      gc.disarm();
+      double notOurs = watch.notOurs();
+      dispatcher.close(Duration.ofSeconds(5));
+      if (receiver.badSignatures() != 0) {
+        throw new IllegalStateException("bad signatures: " + receiver.badSignatures());
+      }
+      long[] latency = new long[total - warm];
+      for (int i = warm; i < total; i++) {
+        latency[i - warm] = received[i] - scheduled[i];
+      }
+      Arrays.sort(latency);
+      long over10 = Arrays.stream(latency).filter(l -> l > 10_000_000L).count();
+      System.out.println("events  p50-ms  p90-ms  p99-ms  p99.9-ms  max-ms  over-10ms  sender-max-lag-ms");
+      System.out.println(Bench.f("%6d  %6.3f  %6.3f  %6.3f  %8.3f  %6.3f  %9d  %17.3f", latency.length,
+          ms(Bench.quantile(latency, 0.50)), ms(Bench.quantile(latency, 0.90)),
+          ms(Bench.quantile(latency, 0.99)), ms(Bench.quantile(latency, 0.999)),
+          ms(latency[latency.length - 1]), over10, ms(maxLag)));
+      System.out.println(Bench.f("p99 %.3f ms (target <= 10 ms)", ms(Bench.quantile(latency, 0.99))));
+      System.out.println("GC while measuring: " + gc.summary());
+      System.out.println(Bench.f("CPU not ours while measuring: %.1f%%", 100 * notOurs));
+      if (a.flag("timeline")) {
+        // Per second of the measured part: how many over 10 ms, and the worst.
+        System.out.println("second  over-10ms  max-ms");
+        for (int sec = 0; sec < seconds; sec++) {
+          long worst = 0;
+          int over = 0;
+          for (int i = warm + sec * rate; i < warm + (sec + 1) * rate; i++) {
+            long l = received[i] - scheduled[i];
+            worst = Math.max(worst, l);
+            over += l > 10_000_000L ? 1 : 0;
+          }
+          System.out.println(Bench.f("%6d  %9d  %6.1f", sec, over, ms(worst)));
+        }
+      }
+    }
+  }
+
+  private static double ms(long nanos) {
+    return nanos / 1e6;
+  }
+}
