@@ -87,6 +87,15 @@ public final class OkHttpTransport implements Transport {
   private final ExecutorService executor;
   private final ConnectionPool connectionPool;
   private final OkHttpClient client;
+  /**
+   * URLs that passed the policy's static checks, parsed for OkHttp. The checks depend only on the
+   * URL and the immutable policy, and endpoints send to the same few URLs again and again, so
+   * each is checked and parsed once. DNS answers are still checked at every connection.
+   */
+  private final java.util.concurrent.ConcurrentHashMap<java.net.URI, HttpUrl> vetted =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static final int MAX_VETTED = 4096;
   private volatile boolean closed;
 
   private OkHttpTransport(Builder builder) {
@@ -178,14 +187,20 @@ public final class OkHttpTransport implements Transport {
       result.completeExceptionally(new IOException("OkHttpTransport is closed"));
       return result;
     }
-    HttpUrl url;
+    HttpUrl url = vetted.get(request.url());
     try {
-      networkPolicy.checkUrl(request.url());
-      url = HttpUrl.get(request.url().toString());
-      // OkHttp parses hosts its own way; an IP literal it sees never reaches the Dns hook.
-      InetAddress literal = NetworkChecks.literal(url.host());
-      if (literal != null) {
-        networkPolicy.checkAddresses(url.host(), List.of(literal));
+      if (url == null) {
+        networkPolicy.checkUrl(request.url());
+        url = HttpUrl.get(request.url().toString());
+        // OkHttp parses hosts its own way; an IP literal it sees never reaches the Dns hook.
+        InetAddress literal = NetworkChecks.literal(url.host());
+        if (literal != null) {
+          networkPolicy.checkAddresses(url.host(), List.of(literal));
+        }
+        if (vetted.size() >= MAX_VETTED) {
+          vetted.clear();
+        }
+        vetted.put(request.url(), url);
       }
     } catch (DestinationRefusedException e) {
       result.completeExceptionally(e);
