@@ -4,7 +4,7 @@
 # Usage: bench/run-dispatch-benchmarks.sh [throughput|isolation|latency|memory|chaos]...
 set -eu
 cd "$(dirname "$0")/.."
-# package, not install: nothing of this worktree lands in ~/.m2 for other builds to pick up.
+# package, not install: running the benchmarks leaves the local Maven repository as it was.
 mvn -B -q -o package -DskipTests -Dmaven.javadoc.skip=true -pl bench -am
 JAR=bench/target/benchmarks.jar
 OUT=bench/target/dispatch-results
