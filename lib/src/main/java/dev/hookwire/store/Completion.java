@@ -27,11 +27,19 @@ public record Completion(
    * @param attempt the attempt made, if any
    * @param state the new state
    * @param nextAttemptAt when it is due next
+   * @throws IllegalArgumentException if the attempt names another delivery than the claim
    */
   public Completion {
     Objects.requireNonNull(claim, "claim == null");
     Objects.requireNonNull(attempt, "attempt == null");
     Objects.requireNonNull(state, "state == null");
     Objects.requireNonNull(nextAttemptAt, "nextAttemptAt == null");
+    if (attempt.isPresent() && !attempt.get().deliveryId().equals(claim.deliveryId())) {
+      throw new IllegalArgumentException(
+          "attempt of delivery "
+              + attempt.get().deliveryId()
+              + " completes the claim of "
+              + claim.deliveryId());
+    }
   }
 }

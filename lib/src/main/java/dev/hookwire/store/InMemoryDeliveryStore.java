@@ -392,14 +392,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Objects.requireNonNull(completions, "completions == null");
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completions contains null");
-      if (c.attempt().isPresent()
-          && !c.attempt().get().deliveryId().equals(c.claim().deliveryId())) {
-        throw new IllegalArgumentException(
-            "attempt of delivery "
-                + c.attempt().get().deliveryId()
-                + " completes the claim of "
-                + c.claim().deliveryId());
-      }
     }
     Instant at = clock.instant();
     Boolean[] applied = new Boolean[completions.size()];

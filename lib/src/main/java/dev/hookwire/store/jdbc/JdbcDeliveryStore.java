@@ -721,14 +721,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Objects.requireNonNull(completions, "completions == null");
     for (Completion x : completions) {
       Objects.requireNonNull(x, "completions contains null");
-      if (x.attempt().isPresent()
-          && !x.attempt().get().deliveryId().equals(x.claim().deliveryId())) {
-        throw new IllegalArgumentException(
-            "attempt of delivery "
-                + x.attempt().get().deliveryId()
-                + " completes the claim of "
-                + x.claim().deliveryId());
-      }
     }
     if (completions.isEmpty()) {
       return List.of();
