@@ -17,6 +17,11 @@ final class StandardWebhooksFormat {
   static final String ID = "webhook-id";
   static final String TIMESTAMP = "webhook-timestamp";
   static final String SIGNATURE = "webhook-signature";
+  /**
+   * The most signatures one request may carry. A rotation needs two or three; the cap stops a
+   * request with thousands of entries from costing an Ed25519 check each.
+   */
+  static final int MAX_SIGNATURES = 16;
 
   private StandardWebhooksFormat() {}
 
@@ -67,9 +72,19 @@ final class StandardWebhooksFormat {
     checks.header(headers, SIGNATURE);
     long seconds = checks.timestamp(timestamp, TIMESTAMP);
 
-    byte[] idBytes = id.getBytes(StandardCharsets.UTF_8);
-    byte[] tsBytes = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
+    for (int i = 0; i < id.length(); i++) {
+      char c = id.charAt(i);
+      if (c < 0x21 || c > 0x7e) {
+        throw Checks.malformed(
+            ID + " may hold only visible ASCII characters, but has U+"
+                + String.format("%04X", (int) c) + " at index " + i);
+      }
+    }
+    byte[] idBytes = id.getBytes(StandardCharsets.US_ASCII);
+    // The timestamp is signed as sent (digits only, checked above), not as re-formatted.
+    byte[] tsBytes = timestamp.trim().getBytes(StandardCharsets.US_ASCII);
     int candidates = 0;
+    int entries = 0;
     int malformed = 0;
     List<String> otherVersions = null;
     // A request may carry its signature list on one line (the standard) or several.
@@ -85,6 +100,10 @@ final class StandardWebhooksFormat {
           end++;
         }
         if (end > start) {
+          if (++entries > MAX_SIGNATURES) {
+            throw Checks.malformed(
+                SIGNATURE + " holds more than " + MAX_SIGNATURES + " signatures");
+          }
           int comma = line.indexOf(',', start);
           if (comma <= start || comma >= end) {
             malformed++;

@@ -385,6 +385,42 @@ class StandardWebhooksTest {
     assertThat(SCHEME.verifier(secret).toString()).doesNotContain(encoded).contains("1 key");
   }
 
+  @Test
+  void moreThanSixteenSignatures_isMalformed_beforeAnyIsChecked() {
+    String many = String.join(" ", java.util.Collections.nCopies(17, "v1a,AAAA")) + " " + SIGNATURE;
+
+    assertThatThrownBy(() -> verifierAt(TS).verify(headers(ID, Long.toString(TS), many), BODY))
+        .isInstanceOfSatisfying(
+            SignatureVerificationException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.MALFORMED_HEADER))
+        .hasMessageContaining("more than 16");
+  }
+
+  @Test
+  void idWithCharactersAHeaderCannotCarry_isMalformed() {
+    // U+D800 would be signed as "?" by a UTF-8 encoder, so it must not reach the MAC.
+    assertReason(
+        () -> verifierAt(TS).verify(headers("msg_\uD800", Long.toString(TS), SIGNATURE), BODY),
+        Reason.MALFORMED_HEADER);
+    assertReason(
+        () -> verifierAt(TS).verify(headers("msg é", Long.toString(TS), SIGNATURE), BODY),
+        Reason.MALFORMED_HEADER);
+  }
+
+  @Test
+  void timestampIsVerifiedAsSent_notAsReformatted() throws Exception {
+    javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+    mac.init(new javax.crypto.spec.SecretKeySpec(Base64.getDecoder().decode(SECRET.substring(6)), "HmacSHA256"));
+    String padded = "0" + TS;
+    String signature =
+        "v1," + Base64.getEncoder().encodeToString(mac.doFinal((ID + "." + padded + "." + new String(BODY, UTF_8)).getBytes(UTF_8)));
+
+    assertThat(verifierAt(TS).verify(headers(ID, padded, signature), BODY)).isNotNull();
+    assertReason(
+        () -> verifierAt(TS).verify(headers(ID, padded, SIGNATURE), BODY),
+        Reason.NO_MATCHING_SIGNATURE);
+  }
+
   static void assertReason(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, Reason reason) {
     assertThatThrownBy(call)
         .isInstanceOfSatisfying(
