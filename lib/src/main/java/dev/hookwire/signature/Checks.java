@@ -176,4 +176,25 @@ final class Checks {
     }
     return seconds;
   }
+
+  /**
+   * Compares a candidate signature with every key's expected MAC, computing each MAC once per
+   * request ({@code expected} caches them). Every key is compared, so timing does not tell which
+   * one matched.
+   *
+   * @return the index of the first matching key, or -1
+   */
+  static int matchingKey(
+      byte[][] expected, java.util.function.IntFunction<byte[]> macOfKey, byte[] signature) {
+    int match = -1;
+    for (int i = 0; i < expected.length; i++) {
+      if (expected[i] == null) {
+        expected[i] = macOfKey.apply(i);
+      }
+      if (java.security.MessageDigest.isEqual(expected[i], signature) && match < 0) {
+        match = i;
+      }
+    }
+    return match;
+  }
 }

@@ -3,7 +3,6 @@ package dev.hookwire.signature;
 import dev.hookwire.internal.Encoding;
 import dev.hookwire.internal.HmacKey;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -190,15 +189,7 @@ final class HmacHeaderScheme extends SignatureScheme {
           continue;
         }
         candidates++;
-        int match = -1;
-        for (int i = 0; i < keys.length; i++) {
-          if (expected[i] == null) {
-            expected[i] = mac(keys[i], body, url);
-          }
-          if (MessageDigest.isEqual(expected[i], signature) && match < 0) {
-            match = i;
-          }
-        }
+        int match = Checks.matchingKey(expected, i -> mac(keys[i], body, url), signature);
         if (match >= 0) {
           return new VerifiedWebhook(HmacHeaderScheme.this, Optional.empty(), Optional.empty(), match);
         }

@@ -2,7 +2,6 @@ package dev.hookwire.signature;
 
 import dev.hookwire.internal.Encoding;
 import dev.hookwire.internal.HmacKey;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,19 +121,8 @@ final class StandardWebhooksScheme extends SignatureScheme {
           keys.length,
           headers,
           body,
-          (id, ts, b, signature) -> {
-            int match = -1;
-            for (int i = 0; i < keys.length; i++) {
-              if (expected[i] == null) {
-                expected[i] = mac(keys[i], id, ts, b);
-              }
-              // Every key is compared, so timing does not tell which one matched.
-              if (MessageDigest.isEqual(expected[i], signature) && match < 0) {
-                match = i;
-              }
-            }
-            return match;
-          });
+          (id, ts, b, signature) ->
+              Checks.matchingKey(expected, i -> mac(keys[i], id, ts, b), signature));
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.hookwire.signature;
 import dev.hookwire.internal.Encoding;
 import dev.hookwire.internal.HmacKey;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
@@ -140,15 +139,7 @@ final class StripeScheme extends SignatureScheme {
           continue;
         }
         valid++;
-        int match = -1;
-        for (int i = 0; i < keys.length; i++) {
-          if (expected[i] == null) {
-            expected[i] = mac(keys[i], ts, body);
-          }
-          if (MessageDigest.isEqual(expected[i], signature) && match < 0) {
-            match = i;
-          }
-        }
+        int match = Checks.matchingKey(expected, i -> mac(keys[i], ts, body), signature);
         if (match >= 0) {
           return new VerifiedWebhook(
               INSTANCE, Optional.empty(), Optional.of(Instant.ofEpochSecond(seconds)), match);
