@@ -65,7 +65,7 @@ import org.slf4j.LoggerFactory;
 public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
-  private final Engine engine;
+  final Engine engine;
 
   private Dispatcher(Engine engine) {
     this.engine = engine;
@@ -369,6 +369,18 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * Counts the store's deliveries in a state, across every node sharing the store: the backlog
+   * ({@link DeliveryState#PENDING}) or the dead letters ({@link DeliveryState#DEAD}), for metrics.
+   *
+   * @param state the state
+   * @return the count
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
+   */
+  public long count(DeliveryState state) {
+    return engine.store.count(Objects.requireNonNull(state, "state == null"));
+  }
+
+  /**
    * Returns how many requests are in flight now.
    *
    * @return the count
@@ -423,6 +435,7 @@ public final class Dispatcher implements AutoCloseable {
     Duration autoDisableAfter = Duration.ofDays(5);
     Duration pollInterval = Duration.ofSeconds(1);
     Duration drainTimeout = Duration.ofSeconds(30);
+    Duration retainSucceeded = Duration.ofDays(7);
     Duration lease;
     String nodeId;
     final List<DeliveryListener> listeners = new ArrayList<>();
@@ -593,6 +606,23 @@ public final class Dispatcher implements AutoCloseable {
      */
     public Builder pollInterval(Duration interval) {
       this.pollInterval = Limits.positive("pollInterval", interval);
+      return this;
+    }
+
+    /**
+     * Sets how long succeeded deliveries and their attempts are kept, counted from their success.
+     * The dispatcher prunes older ones from the store in small steps, about every tenth of this
+     * age (at least a minute apart, at most an hour), so the store does not grow without bound.
+     * Dead and pending deliveries are never pruned. Default 7 days. With several nodes on one
+     * store, each prunes; the steps are short and idempotent.
+     *
+     * @param age how long to keep succeeded deliveries, positive; a century or more keeps them
+     *     for good
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder retainSucceeded(Duration age) {
+      this.retainSucceeded = Limits.positive("retainSucceeded", age);
       return this;
     }
 

@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -41,6 +42,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,12 +60,15 @@ import org.slf4j.LoggerFactory;
  * them within the caps, and the handling of each attempt's result.
  *
  * <p>The pump runs on the scheduler, one run at a time (a run asked for while one is queued is
- * folded into it). Attempt results arrive on transport threads and are handed to the scheduler.
+ * folded into it). Attempt results are judged on transport threads and queued; the scheduler
+ * writes what has queued in one store call (a batch that grows with the load), then acts on each.
  */
 final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 256;
   private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(30);
+  private static final int PRUNE_STEP = 1_000;
+  private static final Duration KEEP_FOR_GOOD = ChronoUnit.CENTURIES.getDuration();
 
   enum State { NEW, RUNNING, CLOSING, CLOSED }
 
@@ -90,6 +95,7 @@ final class Engine {
   private final Duration autoDisableAfter;
   private final Duration pollInterval;
   private final Duration configuredLease;
+  private final Duration retainSucceeded;
   private final List<DeliveryListener> listeners;
   private final Map<String, PayloadMapper> mappers;
   private final EndpointCodec endpointCodec;
@@ -99,6 +105,9 @@ final class Engine {
   private ScheduledFuture<?> timer; // guarded by timerLock
   private Instant timerAt; // guarded by timerLock
   private Duration storeBackoff = Duration.ZERO; // pump thread only
+  private final ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
+  private final AtomicBoolean flushQueued = new AtomicBoolean();
+  private volatile Duration flushBackoff = Duration.ZERO;
   private final Object drained = new Object();
 
   Engine(
@@ -128,6 +137,7 @@ final class Engine {
     this.pollInterval = b.pollInterval;
     this.drainTimeout = b.drainTimeout;
     this.configuredLease = b.lease;
+    this.retainSucceeded = b.retainSucceeded;
     this.listeners = List.copyOf(b.listeners);
     this.mappers = new ConcurrentHashMap<>(b.mappers);
     this.endpointCodec = new EndpointCodec(mappers, new HashMap<>(b.schemes));
@@ -146,6 +156,53 @@ final class Engine {
     state = State.RUNNING;
     log.info("dispatcher {} started with {} endpoint(s)", nodeId, endpoints.size());
     wake();
+    schedulePrune(pruneInterval());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Retention
+
+  /** A tenth of the retention age, between a minute and an hour. */
+  Duration pruneInterval() {
+    Duration tenth = retainSucceeded.dividedBy(10);
+    if (tenth.compareTo(Duration.ofMinutes(1)) < 0) {
+      return Duration.ofMinutes(1);
+    }
+    return min(tenth, Duration.ofHours(1));
+  }
+
+  private void schedulePrune(Duration delay) {
+    if (retainSucceeded.compareTo(KEEP_FOR_GOOD) >= 0 || state != State.RUNNING) {
+      return;
+    }
+    try {
+      scheduler.schedule(this::prune, delay.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      log.debug("scheduler stopped; no more pruning");
+    }
+  }
+
+  /**
+   * Deletes one step of succeeded deliveries older than the retention age. A full step is
+   * followed at once by another, queued behind the work already waiting on the scheduler.
+   */
+  private void prune() {
+    if (state != State.RUNNING) {
+      return;
+    }
+    Duration next = pruneInterval();
+    try {
+      int pruned = store.prune(clock.instant().minus(retainSucceeded), PRUNE_STEP);
+      if (pruned > 0) {
+        log.debug("pruned {} succeeded deliveries older than {}", pruned, retainSucceeded);
+      }
+      if (pruned >= PRUNE_STEP) {
+        next = Duration.ZERO;
+      }
+    } catch (RuntimeException e) {
+      log.warn("cannot prune succeeded deliveries; trying again in {}", next, e);
+    }
+    schedulePrune(next);
   }
 
   void close(Duration wait) {
@@ -483,7 +540,7 @@ final class Engine {
     Instant now = clock.instant();
     EndpointRuntime runtime = endpoints.get(delivery.endpointId());
     if (runtime == null) {
-      complete(delivery, Optional.empty(), DeliveryState.DEAD, now, "endpoint deleted");
+      completeWithoutAttempt(delivery, now, "endpoint deleted");
       return;
     }
     if (!runtime.tryAcquire(now, maxInFlightPerEndpoint)) {
@@ -499,8 +556,7 @@ final class Engine {
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
-    response.whenComplete(
-        (r, error) -> runOnScheduler(() -> finish(delivery, runtime, endpoint, now, t0, r, error)));
+    response.whenComplete((r, error) -> finish(delivery, runtime, endpoint, now, t0, r, error));
   }
 
   private CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -531,6 +587,10 @@ final class Engine {
   // ---------------------------------------------------------------------------------------------
   // Results
 
+  /**
+   * Turns an attempt's response into its result, on the transport's thread, and queues it for the
+   * next batched write. Nothing here touches the store.
+   */
   private void finish(
       ClaimedDelivery delivery,
       EndpointRuntime runtime,
@@ -539,103 +599,206 @@ final class Engine {
       long t0,
       TransportResponse response,
       Throwable error) {
+    Result result;
     try {
-      Instant now = clock.instant();
-      AttemptRecord attempt =
-          attempt(
-              delivery.deliveryId(),
-              delivery.endpointId(),
-              delivery.eventId(),
-              delivery.attempts() + 1,
-              startedAt,
-              t0,
-              response,
-              error);
-      RetryPolicy policy = endpoint.retryPolicy().orElse(retryPolicy);
-      DeliveryState next;
-      Instant nextAt = now;
-      String deadReason = null;
-      boolean gone = false;
-      if (attempt.succeeded()) {
-        next = DeliveryState.SUCCEEDED;
-      } else if (attempt.status() == 410) {
-        next = DeliveryState.DEAD;
-        gone = true;
-        deadReason = "endpoint answered 410 Gone";
+      result = result(delivery, runtime, endpoint, startedAt, t0, response, error);
+    } catch (RuntimeException e) {
+      // The delivery stays leased; when the lease expires it is attempted again.
+      log.error("cannot judge the attempt of delivery {}; it will be retried after its lease",
+          delivery.deliveryId(), e);
+      released(runtime);
+      return;
+    }
+    results.add(result);
+    requestFlush();
+  }
+
+  private Result result(
+      ClaimedDelivery delivery,
+      EndpointRuntime runtime,
+      Endpoint endpoint,
+      Instant startedAt,
+      long t0,
+      TransportResponse response,
+      Throwable error) {
+    Instant now = clock.instant();
+    AttemptRecord attempt =
+        attempt(
+            delivery.deliveryId(),
+            delivery.endpointId(),
+            delivery.eventId(),
+            delivery.attempts() + 1,
+            startedAt,
+            t0,
+            response,
+            error);
+    RetryPolicy policy = endpoint.retryPolicy().orElse(retryPolicy);
+    if (attempt.succeeded()) {
+      return new Result(delivery, runtime, attempt, DeliveryState.SUCCEEDED, now, null, false, now);
+    }
+    if (attempt.status() == 410) {
+      return new Result(
+          delivery, runtime, attempt, DeliveryState.DEAD, now, "endpoint answered 410 Gone", true, now);
+    }
+    Optional<Duration> delay = policy.delayBefore(attempt.attemptNumber() + 1);
+    if (delay.isEmpty()) {
+      String reason =
+          "all " + policy.maxAttempts() + " attempts failed; last: " + attempt.error().orElse("?");
+      return new Result(delivery, runtime, attempt, DeliveryState.DEAD, now, reason, false, now);
+    }
+    Duration wait = delay.get();
+    Optional<Duration> retryAfter = retryAfter(response, now);
+    if (retryAfter.isPresent()) {
+      wait = min(retryAfter.get(), policy.maxRetryAfter());
+    }
+    return new Result(
+        delivery, runtime, attempt, DeliveryState.PENDING, now.plus(wait), null, false, now);
+  }
+
+  /** An attempt's judged result, waiting to be written with others in one store call. */
+  private record Result(
+      ClaimedDelivery delivery,
+      EndpointRuntime runtime,
+      AttemptRecord attempt,
+      DeliveryState next,
+      Instant nextAt,
+      String deadReason,
+      boolean gone,
+      Instant judgedAt) {
+
+    Completion completion() {
+      return new Completion(delivery, Optional.of(attempt), next, nextAt);
+    }
+  }
+
+  private void requestFlush() {
+    if (flushQueued.compareAndSet(false, true)) {
+      runOnScheduler(this::flush);
+    }
+  }
+
+  /**
+   * Writes every queued result in one store call, then acts on each. Results that arrive while
+   * a write is under way wait for the next one, so the batch grows with the load and a quiet
+   * dispatcher writes each result at once.
+   */
+  private void flush() {
+    flushQueued.set(false);
+    List<Result> batch = new ArrayList<>();
+    for (Result r; batch.size() < BATCH && (r = results.poll()) != null; ) {
+      batch.add(r);
+    }
+    if (batch.isEmpty()) {
+      return;
+    }
+    if (!results.isEmpty()) {
+      requestFlush();
+    }
+    List<Boolean> applied;
+    try {
+      applied = store.complete(batch.stream().map(Result::completion).toList());
+      flushBackoff = Duration.ZERO;
+    } catch (RuntimeException e) {
+      retryFlush(batch, e);
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      settle(batch.get(i), applied.get(i));
+    }
+  }
+
+  /**
+   * Keeps results the store could not take and writes them again after a back-off, while their
+   * leases last. A result whose lease has run out is dropped: its delivery is claimable again and
+   * will be attempted once more, which is a duplicate but never a loss.
+   */
+  private void retryFlush(List<Result> batch, RuntimeException e) {
+    Instant now = clock.instant();
+    flushBackoff =
+        flushBackoff.isZero() ? Duration.ofMillis(250) : min(flushBackoff.multipliedBy(2), STORE_RETRY_MAX);
+    int kept = 0;
+    for (Result r : batch) {
+      if (state == State.RUNNING && r.delivery().leaseUntil().isAfter(now.plus(flushBackoff))) {
+        results.add(r);
+        kept++;
       } else {
-        Optional<Duration> delay = policy.delayBefore(attempt.attemptNumber() + 1);
-        if (delay.isEmpty()) {
-          next = DeliveryState.DEAD;
-          deadReason =
-              "all " + policy.maxAttempts() + " attempts failed; last: " + attempt.error().orElse("?");
-        } else {
-          Duration wait = delay.get();
-          Optional<Duration> retryAfter = retryAfter(response, now);
-          if (retryAfter.isPresent()) {
-            wait = min(retryAfter.get(), policy.maxRetryAfter());
-          }
-          next = DeliveryState.PENDING;
-          nextAt = now.plus(wait);
-        }
+        released(r.runtime());
       }
-      boolean applied = complete(delivery, Optional.of(attempt), next, nextAt, deadReason);
-      if (applied) {
-        if (next == DeliveryState.SUCCEEDED) {
-          notify(l -> l.attemptSucceeded(attempt));
-        } else if (next == DeliveryState.PENDING) {
-          Instant at = nextAt;
-          notify(l -> l.attemptFailed(attempt, at));
-        }
+    }
+    log.warn("cannot record {} attempt results ({} kept for another try in {} ms): {}",
+        batch.size(), kept, flushBackoff.toMillis(), e.getMessage(), e);
+    if (kept > 0) {
+      try {
+        scheduler.schedule(this::requestFlush, flushBackoff.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException rejected) {
+        log.debug("scheduler stopped; results left to their leases");
       }
+    }
+  }
+
+  /** Acts on one written result: listeners, the endpoint's health, the next wake-up. */
+  private void settle(Result r, boolean applied) {
+    ClaimedDelivery delivery = r.delivery();
+    AttemptRecord attempt = r.attempt();
+    try {
+      if (!applied) {
+        log.info("delivery {}: lease lost to another node; its result was not recorded",
+            delivery.deliveryId());
+      } else if (r.next() == DeliveryState.SUCCEEDED) {
+        notify(l -> l.attemptSucceeded(attempt));
+      } else if (r.next() == DeliveryState.PENDING) {
+        notify(l -> l.attemptFailed(attempt, r.nextAt()));
+      } else {
+        dead(delivery, r.deadReason());
+      }
+      EndpointRuntime runtime = r.runtime();
       if (attempt.succeeded()) {
         runtime.succeeded();
       } else {
-        Duration failing = runtime.failed(now, breakerThreshold, breakerOpenFor);
-        if (gone) {
+        Duration failing = runtime.failed(r.judgedAt(), breakerThreshold, breakerOpenFor);
+        if (r.gone()) {
           autoDisable(runtime, "answered 410 Gone");
         } else if (failing.compareTo(autoDisableAfter) >= 0) {
           autoDisable(runtime, "failed without a success for " + failing);
         }
         runtime.openUntil().ifPresent(this::scheduleWake);
       }
-      if (next == DeliveryState.PENDING) {
-        scheduleWake(nextAt);
+      if (r.next() == DeliveryState.PENDING) {
+        scheduleWake(r.nextAt());
       }
       log.debug("attempt {} of {} to {}: {} {}", attempt.attemptNumber(), delivery.deliveryId(),
           delivery.endpointId(), attempt.outcome(), attempt.status());
     } catch (RuntimeException e) {
-      // The delivery stays leased; when the lease expires it is attempted again.
-      log.error("cannot record the attempt of delivery {}; it will be retried after its lease",
-          delivery.deliveryId(), e);
+      log.error("failure after recording the attempt of delivery {}", delivery.deliveryId(), e);
     } finally {
-      runtime.released();
-      if (inFlight.decrementAndGet() == 0) {
-        synchronized (drained) {
-          drained.notifyAll();
-        }
-      }
-      wake();
+      released(r.runtime());
     }
   }
 
-  private boolean complete(
-      ClaimedDelivery delivery,
-      Optional<AttemptRecord> attempt,
-      DeliveryState state,
-      Instant nextAt,
-      String deadReason) {
+  /** Gives back the slots an attempt held, and looks for more work. */
+  private void released(EndpointRuntime runtime) {
+    runtime.released();
+    if (inFlight.decrementAndGet() == 0) {
+      synchronized (drained) {
+        drained.notifyAll();
+      }
+    }
+    wake();
+  }
+
+  /** Marks a delivery dead without an attempt, such as one whose endpoint was deleted. */
+  private void completeWithoutAttempt(ClaimedDelivery delivery, Instant now, String reason) {
     boolean applied =
-        store.complete(List.of(new Completion(delivery, attempt, state, nextAt))).get(0);
-    if (!applied) {
-      log.info("delivery {}: lease lost to another node; its result was not recorded",
-          delivery.deliveryId());
-      return false;
+        store.complete(List.of(new Completion(delivery, Optional.empty(), DeliveryState.DEAD, now)))
+            .get(0);
+    if (applied) {
+      dead(delivery, reason);
     }
-    if (state == DeliveryState.DEAD) {
-      log.warn("delivery {} to {} is dead: {}", delivery.deliveryId(), delivery.endpointId(), deadReason);
-      notify(l -> l.deliveryDead(delivery.deliveryId(), delivery.endpointId(), deadReason));
-    }
-    return true;
+  }
+
+  private void dead(ClaimedDelivery delivery, String reason) {
+    log.warn("delivery {} to {} is dead: {}", delivery.deliveryId(), delivery.endpointId(), reason);
+    notify(l -> l.deliveryDead(delivery.deliveryId(), delivery.endpointId(), reason));
   }
 
   private void autoDisable(EndpointRuntime runtime, String reason) {

@@ -174,11 +174,34 @@ public interface DeliveryStore extends AutoCloseable {
    * Deletes succeeded deliveries, their attempts, and messages no delivery needs any more, last
    * updated before a time. Dead and pending deliveries are kept.
    *
+   * <p>The default calls {@link #prune(Instant, int)} until a call deletes less than it may.
+   *
    * @param updatedBefore the cut-off
    * @return how many deliveries were deleted
    * @throws StoreException if the store cannot be written
    */
-  int prune(Instant updatedBefore);
+  default int prune(Instant updatedBefore) {
+    int total = 0;
+    int round;
+    do {
+      round = prune(updatedBefore, 1_000);
+      total += round;
+    } while (round == 1_000);
+    return total;
+  }
+
+  /**
+   * Deletes at most {@code limit} succeeded deliveries last updated before a time, oldest first,
+   * with their attempts and the messages no delivery needs any more. The dispatcher prunes in such
+   * steps so that a large backlog never holds up delivery for long.
+   *
+   * @param updatedBefore the cut-off
+   * @param limit the most deliveries to delete, at least 1
+   * @return how many deliveries were deleted; less than {@code limit} when no more are due
+   * @throws IllegalArgumentException if {@code limit} is less than 1
+   * @throws StoreException if the store cannot be written
+   */
+  int prune(Instant updatedBefore, int limit);
 
   /** Releases the store's resources; the default does nothing. */
   @Override

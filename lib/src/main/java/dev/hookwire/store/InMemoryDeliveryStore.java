@@ -860,14 +860,19 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * @return how many deliveries were deleted
    */
   @Override
-  public int prune(Instant updatedBefore) {
+  public int prune(Instant updatedBefore, int limit) {
     Objects.requireNonNull(updatedBefore, "updatedBefore == null");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
     lock.lock();
     try {
       int pruned = 0;
       Set<Message> touched = new HashSet<>();
       Delivery d;
-      while ((d = succeeded.peek()) != null && d.updatedAt.isBefore(updatedBefore)) {
+      while (pruned < limit
+          && (d = succeeded.peek()) != null
+          && d.updatedAt.isBefore(updatedBefore)) {
         succeeded.poll();
         deliveries.remove(d.id);
         Lane lane = d.lane;

@@ -1111,6 +1111,52 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
+  public void pruneWithLimit_deletesTheOldestFirst_andNoMoreThanTheLimit() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    enqueue("d3", A, T0);
+    List<ClaimedDelivery> c = claim(T0);
+    for (int i = 0; i < 3; i++) {
+      clock.set(at(3 - i)); // d1 finishes last, d3 first
+      complete(succeeded(c.get(i), T0));
+    }
+
+    assertThat(store.prune(at(10), 2)).isEqualTo(2);
+    assertThat(store.delivery("d3")).isEmpty();
+    assertThat(store.delivery("d2")).isEmpty();
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(store.prune(at(10), 2)).isEqualTo(1);
+    assertThat(store.prune(at(10), 2)).isZero();
+    assertThatThrownBy(() -> store.prune(at(10), 0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("limit");
+  }
+
+  @Test
+  public void prune_manyMoreThanOneStep_deletesThemAll() {
+    int n = 1_234;
+    List<NewMessage> messages = new ArrayList<>();
+    List<NewDelivery> deliveries = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      messages.add(message("m" + i, T0));
+      deliveries.add(new NewDelivery("d" + i, "m" + i, A));
+    }
+    store.enqueue(messages, deliveries);
+    List<Completion> done = new ArrayList<>();
+    for (ClaimedDelivery c : store.claim(new ClaimRequest("n", T0, LEASE, n, Set.of()))) {
+      done.add(succeeded(c, T0));
+    }
+    assertThat(done).hasSize(n);
+    assertThat(store.complete(done)).containsOnly(true);
+    clock.set(at(10));
+
+    assertThat(store.prune(at(10), 700)).isEqualTo(700);
+    assertThat(store.prune(at(10))).isEqualTo(n - 700);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isZero();
+    assertThat(store.deliveries(DeliveryQuery.forEvent("evt_m1"))).isEmpty();
+  }
+
+  @Test
   public void prune_keepsPendingAndDeadDeliveries_howeverOld() {
     enqueue("dead", A, T0);
     enqueue("pending", A, T0);

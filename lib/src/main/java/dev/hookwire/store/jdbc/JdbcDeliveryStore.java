@@ -1125,29 +1125,33 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * @return how many deliveries were deleted
    */
   @Override
-  public int prune(Instant updatedBefore) {
+  public int prune(Instant updatedBefore, int limit) {
     Objects.requireNonNull(updatedBefore, "updatedBefore == null");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1: " + limit);
+    }
     long cutOff = Nanos.of(updatedBefore);
     int pruned = 0;
     int[] round = new int[2];
     do {
+      int chunk = Math.min(PRUNE_CHUNK, limit - pruned);
       transaction(
           "prune",
           true,
           c -> {
-            List<String> ids = ids(c, sql.succeededBefore, cutOff);
-            round[0] = ids.size();
+            List<String> ids = ids(c, sql.succeededBefore, cutOff, chunk);
+            round[0] = ids.size() == chunk ? 1 : 0;
             round[1] = ids.isEmpty() ? 0 : deleteDeliveries(c, ids);
             return null;
           });
       pruned += round[1];
-    } while (round[0] == PRUNE_CHUNK);
+    } while (round[0] == 1 && pruned < limit);
     do {
       transaction(
           "prune",
           true,
           c -> {
-            List<String> ids = ids(c, sql.orphanMessages, cutOff);
+            List<String> ids = ids(c, sql.orphanMessages, cutOff, PRUNE_CHUNK);
             round[0] = ids.size();
             if (!ids.isEmpty()) {
               try (PreparedStatement ps = c.prepareStatement(sql.deleteOrphanMessages(ids.size()))) {
@@ -1172,12 +1176,13 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
   }
 
-  /** Runs a query for ids with two parameters: a time and {@link #PRUNE_CHUNK}. */
-  private static List<String> ids(Connection c, String query, long time) throws SQLException {
+  /** Runs a query for ids with two parameters: a time and how many rows at most. */
+  private static List<String> ids(Connection c, String query, long time, int max)
+      throws SQLException {
     List<String> ids = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(query)) {
       ps.setLong(1, time);
-      ps.setInt(2, PRUNE_CHUNK);
+      ps.setInt(2, max);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           ids.add(rs.getString(1));
