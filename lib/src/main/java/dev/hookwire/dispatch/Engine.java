@@ -502,12 +502,12 @@ final class Engine {
       }
       storeBackoff = Duration.ZERO;
     } catch (StoreException e) {
-      storeBackoff =
-          storeBackoff.isZero()
-              ? Duration.ofMillis(250)
-              : min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
+      boolean first = storeBackoff.isZero();
+      storeBackoff = first ? Duration.ofMillis(250) : min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
       wakeAt = now.plus(storeBackoff);
-      log.warn("store unavailable, retrying in {} ms: {}", storeBackoff.toMillis(), e.getMessage(), e);
+      // The whole trace once per outage; after that one line per try.
+      log.warn("store unavailable, retrying in {} ms: {}", storeBackoff.toMillis(), e.getMessage(),
+          first ? e : null);
     } catch (RuntimeException e) {
       wakeAt = now.plusSeconds(1);
       log.error("unexpected failure in the dispatcher; continuing", e);
@@ -714,8 +714,8 @@ final class Engine {
    */
   private void retryFlush(List<Result> batch, RuntimeException e) {
     Instant now = clock.instant();
-    flushBackoff =
-        flushBackoff.isZero() ? Duration.ofMillis(250) : min(flushBackoff.multipliedBy(2), STORE_RETRY_MAX);
+    boolean first = flushBackoff.isZero();
+    flushBackoff = first ? Duration.ofMillis(250) : min(flushBackoff.multipliedBy(2), STORE_RETRY_MAX);
     int kept = 0;
     for (Result r : batch) {
       if (state == State.RUNNING && r.delivery().leaseUntil().isAfter(now.plus(flushBackoff))) {
@@ -726,7 +726,7 @@ final class Engine {
       }
     }
     log.warn("cannot record {} attempt results ({} kept for another try in {} ms): {}",
-        batch.size(), kept, flushBackoff.toMillis(), e.getMessage(), e);
+        batch.size(), kept, flushBackoff.toMillis(), e.getMessage(), first ? e : null);
     if (kept > 0) {
       try {
         scheduler.schedule(this::requestFlush, flushBackoff.toMillis(), TimeUnit.MILLISECONDS);

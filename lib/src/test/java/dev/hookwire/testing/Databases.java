@@ -1,6 +1,7 @@
 package dev.hookwire.testing;
 
 import dev.hookwire.store.jdbc.JdbcDialect;
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -11,6 +12,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
@@ -153,6 +156,44 @@ public final class Databases {
     properties.putAll(extra);
     return new TestDataSource(kind.url(), properties, null);
   }
+
+  /**
+   * Starts a {@link TcpProxy} in front of a server, to cut the database away from a test without
+   * stopping it. Skips or fails like {@link #open(Kind)}.
+   *
+   * @param kind a server kind, not H2
+   * @return the proxy; the caller closes it
+   * @throws IOException if the proxy cannot listen
+   */
+  public static TcpProxy proxy(Kind kind) throws IOException {
+    if (kind == Kind.H2) {
+      throw new IllegalArgumentException("H2 runs in this process; there is nothing to proxy");
+    }
+    synchronized (SHARED) {
+      requireReachable(kind);
+    }
+    Matcher m = HOST_PORT.matcher(kind.url());
+    if (!m.find()) {
+      throw new IllegalStateException("no host:port in " + kind.url());
+    }
+    return new TcpProxy(m.group(1), Integer.parseInt(m.group(2)));
+  }
+
+  /**
+   * Returns a data source of its own that reaches a server through a proxy from {@link
+   * #proxy(Kind)}.
+   *
+   * @param kind the server kind
+   * @param proxy the proxy in front of it
+   * @return a new data source
+   */
+  public static TestDataSource openThrough(Kind kind, TcpProxy proxy) {
+    String url =
+        HOST_PORT.matcher(kind.url()).replaceFirst("//127.0.0.1:" + proxy.port() + "/");
+    return new TestDataSource(url, kind.properties(), null);
+  }
+
+  private static final Pattern HOST_PORT = Pattern.compile("//([^/:]+):(\\d+)/");
 
   /**
    * Returns a data source on a new, empty in-memory H2 database; closing it drops the database.
