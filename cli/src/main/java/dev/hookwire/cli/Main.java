@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Main {
   static final List<Command> COMMANDS =
-      List.of(new SignCommand(), new VerifyCommand());
+      List.of(new SignCommand(), new VerifyCommand(), new ListenCommand());
 
   private Main() {}
 

@@ -58,7 +58,15 @@ class UsageErrorsTest {
         bad("cannot read header file",
             "verify", "--scheme", "standard", "--secret", SECRET, "-H", "@/no/such/file"),
         bad("no headers: give the request's headers with -H",
-            "verify", "--scheme", "standard", "--secret", SECRET));
+            "verify", "--scheme", "standard", "--secret", SECRET),
+        bad("--port must be from 0 to 65535, not 70000",
+            "listen", "--scheme", "standard", "--secret", SECRET, "--port", "70000"),
+        bad("--port: \"http\" is not a whole number",
+            "listen", "--scheme", "standard", "--secret", SECRET, "--port", "http"),
+        bad("--status-on-success must be from 200 to 599, not 100",
+            "listen", "--scheme", "standard", "--secret", SECRET, "--status-on-success", "100"),
+        bad("--host: cannot resolve",
+            "listen", "--scheme", "standard", "--secret", SECRET, "--host", "no-such-host.invalid"));
   }
 
   @ParameterizedTest
