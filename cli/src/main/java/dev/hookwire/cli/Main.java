@@ -15,7 +15,7 @@ import java.util.Map;
  */
 public final class Main {
   static final List<Command> COMMANDS =
-      List.of(new SignCommand(), new VerifyCommand(), new ListenCommand());
+      List.of(new SignCommand(), new VerifyCommand(), new ListenCommand(), new SendCommand());
 
   private Main() {}
 

@@ -19,12 +19,12 @@ class MainTest {
     assertThat(exit).isZero();
     assertThat(out.text())
         .startsWith("usage: hookwire <command> [options]")
-        .contains("  sign ", "  verify ", "  listen ", "  schemes ", "  version ");
+        .contains("  sign ", "  verify ", "  listen ", "  send ", "  schemes ", "  version ");
     assertThat(err.text()).isEmpty();
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"sign", "verify", "listen"})
+  @ValueSource(strings = {"sign", "verify", "listen", "send"})
   void everyCommandHasHelp(String command) {
     Cli.Result help = cli.run(command, "--help");
     Cli.Result viaHelp = cli.run("help", command);
@@ -70,6 +70,6 @@ class MainTest {
     Cli.Result result = cli.run("frobnicate");
     assertThat(result.exit()).isEqualTo(2);
     assertThat(result.out()).isEmpty();
-    assertThat(result.err()).startsWith("hookwire: unknown command \"frobnicate\"\n").contains("  listen ");
+    assertThat(result.err()).startsWith("hookwire: unknown command \"frobnicate\"\n").contains("  send ");
   }
 }
