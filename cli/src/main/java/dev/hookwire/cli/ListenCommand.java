@@ -32,7 +32,9 @@ final class ListenCommand implements Command {
       Option.value("--port", "P", "the port to listen on; 0 picks a free one (default 8080)");
   static final Option HOST =
       Option.value(
-          "--host", "H", "the address to listen on (default the loopback address, this machine only)");
+          "--host",
+          "ADDRESS",
+          "the address to listen on (default the loopback address: this machine only)");
   static final Option STATUS =
       Option.value(
           "--status-on-success",
@@ -53,7 +55,7 @@ final class ListenCommand implements Command {
 
   @Override
   public String usage() {
-    return "--scheme S (--secret K | --secret-env NAME)... [--port P] [--host H] [--url U]"
+    return "--scheme S (--secret K | --secret-env NAME)... [--port P] [--host ADDRESS] [--url U]"
         + " [--tolerance D] [--status-on-success N]";
   }
 

@@ -203,9 +203,13 @@ final class SendCommand implements Command {
     }
     try {
       builder.method(args.value(METHOD.name()).orElse("POST"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(METHOD.name() + ": " + e.getMessage(), e);
+    }
+    try {
       builder.timeout(timeout);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage(), e);
+      throw new UsageException(TIMEOUT.name() + ": " + e.getMessage(), e);
     }
     for (String line : args.values(HEADER.name())) {
       Map.Entry<String, String> header = Values.header(HEADER.name(), line);
