@@ -70,15 +70,7 @@ final class ListenCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(
-        Schemes.SCHEME,
-        Schemes.SECRET,
-        Schemes.SECRET_ENV,
-        PORT,
-        HOST,
-        Schemes.URL,
-        Schemes.TOLERANCE,
-        STATUS);
+    return Schemes.withKeys(PORT, HOST, Schemes.URL, Schemes.TOLERANCE, STATUS);
   }
 
   @Override

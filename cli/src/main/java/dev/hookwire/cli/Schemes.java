@@ -83,6 +83,13 @@ final class Schemes {
 
   private Schemes() {}
 
+  /** The options that choose the scheme and its keys, followed by a command's own. */
+  static List<Option> withKeys(Option... more) {
+    List<Option> options = new ArrayList<>(List.of(SCHEME, SECRET, SECRET_ENV));
+    options.addAll(List.of(more));
+    return List.copyOf(options);
+  }
+
   static String names() {
     List<String> names = new ArrayList<>();
     ALL.forEach(i -> names.add(i.name()));

@@ -105,11 +105,8 @@ final class SendCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(
+    return Schemes.withKeys(
         URL_OPTION,
-        Schemes.SCHEME,
-        Schemes.SECRET,
-        Schemes.SECRET_ENV,
         TYPE,
         DATA,
         METHOD,

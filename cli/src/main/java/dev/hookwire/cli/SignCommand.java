@@ -42,8 +42,7 @@ final class SignCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(
-        Schemes.SCHEME, Schemes.SECRET, Schemes.SECRET_ENV, ID, TIMESTAMP, Schemes.URL);
+    return Schemes.withKeys(ID, TIMESTAMP, Schemes.URL);
   }
 
   @Override

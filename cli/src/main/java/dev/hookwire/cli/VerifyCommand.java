@@ -53,14 +53,7 @@ final class VerifyCommand implements Command {
 
   @Override
   public List<Option> options() {
-    return List.of(
-        Schemes.SCHEME,
-        Schemes.SECRET,
-        Schemes.SECRET_ENV,
-        HEADER,
-        Schemes.URL,
-        Schemes.TOLERANCE,
-        NOW);
+    return Schemes.withKeys(HEADER, Schemes.URL, Schemes.TOLERANCE, NOW);
   }
 
   @Override

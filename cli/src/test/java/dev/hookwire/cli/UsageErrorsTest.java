@@ -2,6 +2,8 @@ package dev.hookwire.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -76,36 +78,16 @@ class UsageErrorsTest {
         bad("--type: ",
             "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
             "--type", "not a type"),
-        bad("--data is not valid JSON",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--data", "{\"a\":"),
-        bad("--data is not valid JSON",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--data", "{\"a\":1,\"a\":2}"),
-        bad("--data: cannot read",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--data", "@/no/such/file.json"),
-        bad("--basic needs USER:PASSWORD",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--basic", "justauser"),
-        bad("give --basic or --bearer, not both",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--basic", "u:p", "--bearer", "t"),
-        bad("--attempts must be from 1 to 100, not 0",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--attempts", "0"),
-        bad("--timeout: timeout must be positive and at most 5 minutes",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--timeout", "10m"),
-        bad("--retry-delay must be at most 1m",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--retry-delay", "2m"),
-        bad("--method: method must be POST, PUT or DELETE",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--method", "GET"),
-        bad("--allow-private takes no value",
-            "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
-            "--type", "a.b", "--allow-private=yes"),
+        badSend("--data is not valid JSON", "--data", "{\"a\":"),
+        badSend("--data is not valid JSON", "--data", "{\"a\":1,\"a\":2}"),
+        badSend("--data: cannot read", "--data", "@/no/such/file.json"),
+        badSend("--basic needs USER:PASSWORD", "--basic", "justauser"),
+        badSend("give --basic or --bearer, not both", "--basic", "u:p", "--bearer", "t"),
+        badSend("--attempts must be from 1 to 100, not 0", "--attempts", "0"),
+        badSend("--timeout: timeout must be positive and at most 5 minutes", "--timeout", "10m"),
+        badSend("--retry-delay must be at most 1m", "--retry-delay", "2m"),
+        badSend("--method: method must be POST, PUT or DELETE", "--method", "GET"),
+        badSend("--allow-private takes no value", "--allow-private=yes"),
         bad("refusing to send to http://127.0.0.1:9/hooks?...: its host is a loopback, private,",
             "send", "--url", "http://127.0.0.1:9/hooks?token=abc", "--scheme", "standard",
             "--secret", SECRET, "--type", "a.b"),
@@ -127,5 +109,16 @@ class UsageErrorsTest {
 
   private static Arguments bad(String expected, String... args) {
     return Arguments.of(expected, args);
+  }
+
+  /** A send command line, good but for the options given. */
+  private static Arguments badSend(String expected, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "send", "--url", "https://example.com/", "--scheme", "standard", "--secret", SECRET,
+                "--type", "a.b"));
+    args.addAll(List.of(more));
+    return bad(expected, args.toArray(new String[0]));
   }
 }
