@@ -1,0 +1,155 @@
+package dev.hookwire.cli;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.Secrets;
+import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.signature.Signer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runs {@code hookwire listen} on an ephemeral port and sends it real HTTP requests. */
+class ListenCommandTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+  private static final Pattern LISTENING =
+      Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+/) for standard webhooks; Ctrl-C to stop");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String secret = Secrets.newStandardSecret();
+  private final Signer signer = SignatureScheme.standardWebhooks().signer(secret);
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final Capture out = new Capture();
+  private final Capture err = new Capture();
+  private final StopSignal stop = StopSignal.manual();
+  private CompletableFuture<Integer> listening;
+  private URI base;
+
+  @BeforeEach
+  void listen() throws Exception {
+    Terminal terminal =
+        Cli.create()
+            .env(Map.of("LISTEN_SECRET", secret))
+            .terminal(new byte[0], out, err, stop);
+    String[] args = {
+      "listen", "--port", "0", "--scheme", "standard", "--secret-env", "LISTEN_SECRET",
+      "--status-on-success", "202"
+    };
+    listening = CompletableFuture.supplyAsync(() -> Main.run(args, terminal));
+    Matcher m = LISTENING.matcher(err.nextLine(WAIT));
+    assertThat(m.matches()).isTrue();
+    base = URI.create(m.group(1));
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    stop.request();
+    listening.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  @Test
+  void aValidEventIsAnsweredWithTheSuccessStatusAndPrintedWhole() throws Exception {
+    WebhookEvent<Map<String, Object>> event =
+        WebhookEvent.create("experience.started", Map.of("name", "Free shipping"));
+    byte[] body = EventCodec.ofDefaults().encode(event);
+
+    HttpResponse<String> response = post("hooks/shop?x=1", signer.sign(event.id(), Instant.now(), body), body);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("method").asText()).isEqualTo("POST");
+    assertThat(line.get("path").asText()).isEqualTo("/hooks/shop?x=1");
+    assertThat(line.get("valid").asBoolean()).isTrue();
+    assertThat(line.get("keyIndex").asInt()).isZero();
+    assertThat(line.get("id").asText()).isEqualTo(event.id());
+    assertThat(line.get("type").asText()).isEqualTo("experience.started");
+    assertThat(line.get("status").asInt()).isEqualTo(202);
+    assertThat(line.get("event").get("data").get("name").asText()).isEqualTo("Free shipping");
+    assertThat(Instant.parse(line.get("time").asText())).isBefore(Instant.now().plusSeconds(1));
+    assertThat(line.has("reason")).isFalse();
+  }
+
+  @Test
+  void aTamperedBodyIsAnswered401WithTheReason() throws Exception {
+    WebhookEvent<Map<String, Object>> event = WebhookEvent.create("goal.achieved", Map.of("n", 1));
+    byte[] body = EventCodec.ofDefaults().encode(event);
+    Map<String, String> headers = signer.sign(event.id(), Instant.now(), body);
+    byte[] tampered = new String(body, UTF_8).replace("\"n\":1", "\"n\":2").getBytes(UTF_8);
+
+    HttpResponse<String> response = post("", headers, tampered);
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    assertThat(response.body()).startsWith("NO_MATCHING_SIGNATURE: ");
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("valid").asBoolean()).isFalse();
+    assertThat(line.get("reason").asText()).isEqualTo("NO_MATCHING_SIGNATURE");
+    assertThat(line.get("message").asText()).contains("raw request body");
+    assertThat(line.get("status").asInt()).isEqualTo(401);
+    assertThat(line.get("event").get("data").get("n").asInt()).isEqualTo(2);
+  }
+
+  @Test
+  void aRequestWithoutSignatureHeadersIsAnswered401() throws Exception {
+    HttpResponse<String> response = post("", Map.of(), "{}".getBytes(UTF_8));
+
+    assertThat(response.statusCode()).isEqualTo(401);
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("reason").asText()).isEqualTo("MISSING_HEADER");
+    assertThat(line.get("error").asText()).startsWith("not a webhook event: ");
+  }
+
+  @Test
+  void aValidSignatureOverABodyThatIsNotAnEventIsAnswered400() throws Exception {
+    byte[] body = "this is not JSON".getBytes(UTF_8);
+
+    HttpResponse<String> response = post("", signer.sign("msg_plain1", Instant.now(), body), body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).startsWith("not a webhook event: ");
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("valid").asBoolean()).isTrue();
+    assertThat(line.get("id").asText()).isEqualTo("msg_plain1");
+    assertThat(line.get("status").asInt()).isEqualTo(400);
+    assertThat(line.get("error").asText()).contains("invalid JSON");
+    assertThat(line.has("event")).isFalse();
+  }
+
+  @Test
+  void stopsCleanlyWhenAsked() throws Exception {
+    stop.request();
+
+    assertThat(listening.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isZero();
+    assertThat(err.nextLine(WAIT)).isEqualTo("stopped");
+    assertThatThrownBy(() -> post("", Map.of(), new byte[0])).isInstanceOf(IOException.class);
+    assertThat(out.text()).isEmpty();
+    assertThat(err.text()).doesNotContain(secret.substring(6));
+  }
+
+  private HttpResponse<String> post(String path, Map<String, String> headers, byte[] body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(base.resolve(path))
+            .timeout(WAIT)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+}
