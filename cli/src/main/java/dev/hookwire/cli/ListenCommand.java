@@ -64,8 +64,9 @@ final class ListenCommand implements Command {
     return "Listens for webhooks on every path, verifies each request on its raw body, and prints\n"
         + "one JSON line a request: time, method, path, valid (or reason and message), key index,\n"
         + "id, timestamp, type, status, and the event if the body is one. Answers the\n"
-        + "--status-on-success status to valid events, 401 to a bad signature, 400 to a valid\n"
-        + "signature over a body that is not an event, 413 to a body over 5 MiB. Ctrl-C stops it.";
+        + "--status-on-success status to every validly signed request (a body that is not a\n"
+        + "Hookwire event, such as a GitHub or Stripe payload, is printed as sent), 401 to a bad\n"
+        + "signature, 413 to a body over 5 MiB. Ctrl-C stops it.";
   }
 
   @Override
@@ -183,21 +184,30 @@ final class ListenCommand implements Command {
         if (event != null) {
           line.put("type", event.type());
         }
-        if (verified != null && notAnEvent != null) {
-          status = 400;
-          answer = "not a webhook event: " + notAnEvent;
-        }
         line.put("status", status);
         if (notAnEvent != null) {
           line.put("error", "not a webhook event: " + notAnEvent);
         }
         if (event != null) {
           line.putRawValue("event", new RawValue(codec.encodeToString(event)));
+        } else if (verified != null) {
+          // Signed by the sender but not an event envelope (GitHub, Shopify, Stripe payloads):
+          // accepted, and shown as sent.
+          putBody(line, body);
         }
         terminal.out.println(JSON.writeValueAsString(line));
         respond(exchange, status, answer);
       } finally {
         exchange.close();
+      }
+    }
+
+    /** Adds the body as JSON if it is JSON, else as text. */
+    private static void putBody(ObjectNode line, byte[] body) {
+      try {
+        line.set("body", JSON.readTree(body));
+      } catch (IOException e) {
+        line.put("body", new String(body, StandardCharsets.UTF_8));
       }
     }
 

@@ -117,18 +117,30 @@ class ListenCommandTest {
   }
 
   @Test
-  void aValidSignatureOverABodyThatIsNotAnEventIsAnswered400() throws Exception {
+  void aValidSignatureOverABodyThatIsNotAnEvent_isAccepted_andPrintedAsSent() throws Exception {
     byte[] body = "this is not JSON".getBytes(UTF_8);
 
     HttpResponse<String> response = post("", signer.sign("msg_plain1", Instant.now(), body), body);
 
-    assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(response.body()).startsWith("not a webhook event: ");
+    assertThat(response.statusCode()).isEqualTo(202);
     JsonNode line = JSON.readTree(out.nextLine(WAIT));
     assertThat(line.get("valid").asBoolean()).isTrue();
     assertThat(line.get("id").asText()).isEqualTo("msg_plain1");
-    assertThat(line.get("status").asInt()).isEqualTo(400);
+    assertThat(line.get("status").asInt()).isEqualTo(202);
     assertThat(line.get("error").asText()).contains("invalid JSON");
+    assertThat(line.get("body").asText()).isEqualTo("this is not JSON");
+    assertThat(line.has("event")).isFalse();
+  }
+
+  @Test
+  void aValidSignatureOverForeignJson_printsTheJsonAsSent() throws Exception {
+    byte[] body = "{\"action\":\"opened\",\"number\":7}".getBytes(UTF_8);
+
+    HttpResponse<String> response = post("", signer.sign("msg_plain2", Instant.now(), body), body);
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("body").get("number").asInt()).isEqualTo(7);
     assertThat(line.has("event")).isFalse();
   }
 
