@@ -8,7 +8,6 @@ import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.GoalEvent;
 import dev.hookwire.event.WebhookEvent;
 import java.net.URI;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,12 +54,7 @@ public final class Absmartly {
 
   private static final String CONTEXT_PATH = "/v1/context";
 
-  private static final RetryPolicy RETRY_POLICY =
-      RetryPolicy.of(
-          RetryPolicy.standardWebhooks()
-              .delays()
-              .subList(0, MAX_ATTEMPTS - 1)
-              .toArray(new Duration[0]));
+  private static final RetryPolicy RETRY_POLICY = Mapping.firstAttemptsOfStandardSchedule(MAX_ATTEMPTS);
 
   private static final PayloadMapper PAYLOAD = new ContextBody();
 
@@ -150,10 +144,9 @@ public final class Absmartly {
   }
 
   /** {@code {publishedAt, units, goals}} with instants in epoch milliseconds. */
-  private static final class ContextBody implements PayloadMapper {
-    @Override
-    public String name() {
-      return "preset:absmartly";
+  private static final class ContextBody extends Mapping.NamedMapper {
+    ContextBody() {
+      super("preset:absmartly");
     }
 
     @Override
@@ -179,11 +172,6 @@ public final class Absmartly {
       body.put("units", units);
       body.put("goals", goals);
       return codec.encodeData(body);
-    }
-
-    @Override
-    public String toString() {
-      return "PayloadMapper[" + name() + "]";
     }
   }
 }

@@ -102,20 +102,14 @@ public final class Insightarc {
   }
 
   /** The event's data, without the envelope. */
-  private static final class SignalBody implements PayloadMapper {
-    @Override
-    public String name() {
-      return "preset:insightarc";
+  private static final class SignalBody extends Mapping.NamedMapper {
+    SignalBody() {
+      super("preset:insightarc");
     }
 
     @Override
     public byte[] map(WebhookEvent<?> event, EventCodec codec) {
       return codec.encodeData(event.data());
-    }
-
-    @Override
-    public String toString() {
-      return "PayloadMapper[" + name() + "]";
     }
   }
 }

@@ -56,12 +56,7 @@ public final class Intelligems {
   /** Request timeout, per Intelligems's documentation. */
   static final Duration TIMEOUT = Duration.ofSeconds(10);
 
-  private static final RetryPolicy RETRY_POLICY =
-      RetryPolicy.of(
-          RetryPolicy.standardWebhooks()
-              .delays()
-              .subList(0, MAX_ATTEMPTS - 1)
-              .toArray(new Duration[0]));
+  private static final RetryPolicy RETRY_POLICY = Mapping.firstAttemptsOfStandardSchedule(MAX_ATTEMPTS);
 
   private static final PayloadMapper PAYLOAD = new ExperienceColumns();
 
@@ -129,10 +124,9 @@ public final class Intelligems {
   }
 
   /** The six experience columns, in Intelligems's order and under its names. */
-  private static final class ExperienceColumns implements PayloadMapper {
-    @Override
-    public String name() {
-      return "preset:intelligems";
+  private static final class ExperienceColumns extends Mapping.NamedMapper {
+    ExperienceColumns() {
+      super("preset:intelligems");
     }
 
     @Override
@@ -146,11 +140,6 @@ public final class Intelligems {
       columns.put("experienceId", experience.experienceId());
       columns.put("triggeredByEmail", experience.triggeredBy());
       return codec.encodeData(columns);
-    }
-
-    @Override
-    public String toString() {
-      return "PayloadMapper[" + name() + "]";
     }
   }
 }

@@ -120,20 +120,14 @@ public final class Intempt {
   }
 
   /** The envelope as the codec writes it, with pre-written properties spliced in at its end. */
-  private static final class MergedProperties implements PayloadMapper {
+  private static final class MergedProperties extends Mapping.NamedMapper {
     private final byte[] properties;
     private final int count;
-    private final String name;
 
     MergedProperties(byte[] properties, int count) {
+      super("preset:intempt:" + digest(properties));
       this.properties = properties;
       this.count = count;
-      this.name = "preset:intempt:" + digest(properties);
-    }
-
-    @Override
-    public String name() {
-      return name;
     }
 
     @Override
@@ -161,7 +155,7 @@ public final class Intempt {
     @Override
     public String toString() {
       // Property values may be personal data: count them, never show them.
-      return "PayloadMapper[" + name + ", " + count + " custom properties]";
+      return "PayloadMapper[" + name() + ", " + count + " custom properties]";
     }
   }
 }

@@ -1,12 +1,44 @@
 package dev.hookwire.preset;
 
+import dev.hookwire.dispatch.PayloadMapper;
+import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.EventFormatException;
 import dev.hookwire.event.WebhookEvent;
+import java.time.Duration;
 
-/** Helpers for the presets' payload mappers. */
+/** What the presets' endpoints share: their mappers' base, data conversion, retry schedules. */
 final class Mapping {
   private Mapping() {}
+
+  /**
+   * A retry policy of {@code attempts} attempts in all, spaced as the start of the Standard
+   * Webhooks schedule (at once, 5 s, 5 min, 30 min, 2 h...), with its jitter: for systems that
+   * document how many attempts they make but not when.
+   */
+  static RetryPolicy firstAttemptsOfStandardSchedule(int attempts) {
+    return RetryPolicy.of(
+        RetryPolicy.standardWebhooks().delays().subList(0, attempts - 1).toArray(new Duration[0]));
+  }
+
+  /** A stateless, thread-safe mapper known by a fixed name. */
+  abstract static class NamedMapper implements PayloadMapper {
+    private final String name;
+
+    NamedMapper(String name) {
+      this.name = name;
+    }
+
+    @Override
+    public final String name() {
+      return name;
+    }
+
+    @Override
+    public String toString() {
+      return "PayloadMapper[" + name + "]";
+    }
+  }
 
   /**
    * Returns an event's data as {@code type}: as is if it already is one, else read through JSON,
