@@ -1,0 +1,115 @@
+package dev.hookwire.preset;
+
+import dev.hookwire.dispatch.Endpoint;
+import dev.hookwire.dispatch.PayloadMapper;
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.signature.Verifier;
+
+/**
+ * Insightarc's webhooks: a signal (a shopper's buying-intent figures) posted as JSON, signed over
+ * the body and the URL the webhook was created with.
+ *
+ * <p>Sending, as Insightarc does:
+ *
+ * <pre>{@code
+ * dispatcher.register(Insightarc.endpoint("https://crm.example.com/hooks/insightarc", secret).build());
+ * dispatcher.send(WebhookEvent.create("signal.updated", Map.of("drop_proba", 0.95, "num_events", 10)));
+ * }</pre>
+ *
+ * <p>Receiving, with the URL exactly as it was given to the sender:
+ *
+ * <pre>{@code
+ * Verifier verifier = Insightarc.verifier("https://crm.example.com/hooks/insightarc", secret);
+ * verifier.verify(WebhookHeaders.ofMulti(requestHeaders), rawBody);   // throws if not authentic
+ * }</pre>
+ *
+ * <p>What Insightarc documents, and this preset does:
+ *
+ * <ul>
+ *   <li>when the webhook is created, a {@code HEAD} request to the URL must succeed, over a valid
+ *       TLS certificate for {@code https}, or the webhook is not created: {@code
+ *       dispatcher.register(...)} sends it and throws {@code EndpointValidationException} if it
+ *       fails. Insightarc asks for 200 exactly; the dispatcher's check accepts any 2xx;
+ *   <li>each signal is a {@code POST} whose body is the signal's JSON itself, with no envelope
+ *       (see {@link #payload()});
+ *   <li>{@code x-insightarc-signature} holds the base64 HMAC-SHA1 of the raw body followed by the
+ *       URL exactly as registered, keyed with the secret's text ({@link
+ *       SignatureScheme#insightarc()}). Any change to the URL (a trailing slash, the case of the
+ *       host, a query) makes every signature fail, so the verifier must be given the very text
+ *       the sender was.
+ * </ul>
+ *
+ * <p>Insightarc documents no retry schedule or timeout, so the dispatcher's defaults apply.
+ * Insightarc's own sample check re-serialises the parsed body; Hookwire's verifier works on the
+ * raw bytes, which is what was signed. The signature covers no timestamp or id, so it cannot
+ * reveal a replayed request.
+ *
+ * <p>Thread-safe: the factories keep no state, and what they return is documented on its type.
+ */
+public final class Insightarc {
+  private static final PayloadMapper PAYLOAD = new SignalBody();
+
+  private Insightarc() {}
+
+  /**
+   * Starts an endpoint that receives signals as Insightarc sends them: the body made by {@link
+   * #payload()}, signed with {@code secret} over the body and {@code url}, and checked with a
+   * {@code HEAD} request when registered. It is subscribed to every event type until the builder
+   * says otherwise; the builder can change any setting before {@code build()}.
+   *
+   * @param url the receiver's URL, an absolute http or https URL; signed byte for byte as given
+   * @param secret the webhook secret; its UTF-8 bytes are the HMAC key
+   * @return a builder holding the preset's settings
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL, or {@code
+   *     secret} is blank; the message names the argument, never its value
+   */
+  public static Endpoint.Builder endpoint(String url, String secret) {
+    return Args.signedEndpoint(url, SignatureScheme.insightarc(), secret, "secret")
+        .payloadMapper(PAYLOAD)
+        .verifyOnRegistration(true);
+  }
+
+  /**
+   * Returns a verifier of {@code x-insightarc-signature} for the endpoint at {@code url} that
+   * accepts a request signed with any of the given secrets (several while a secret is being
+   * replaced). It compares in constant time and refuses bodies over 5 MiB; for other limits use
+   * {@code Verifier.builder(SignatureScheme.insightarc()).url(url)}.
+   *
+   * @param url this endpoint's URL exactly as it was registered with the sender
+   * @param secrets one or more webhook secrets
+   * @return an immutable, thread-safe verifier
+   * @throws NullPointerException if an argument is null
+   * @throws IllegalArgumentException if {@code url} is not an absolute http(s) URL, no secret is
+   *     given or one is blank
+   */
+  public static Verifier verifier(String url, String... secrets) {
+    return Args.verifier(SignatureScheme.insightarc(), Args.url(url, "url"), secrets, "secrets");
+  }
+
+  /**
+   * Returns the mapper that sends an event's data alone, as Insightarc sends a signal: the JSON
+   * of {@code event.data()} written by the dispatcher's codec, without the envelope's id, type
+   * and timestamp. Register it with {@code Dispatcher.Builder.payloadMapper(...)} when endpoints
+   * are loaded from a durable store. Thread-safe.
+   *
+   * @return the mapper, named {@code preset:insightarc}
+   */
+  public static PayloadMapper payload() {
+    return PAYLOAD;
+  }
+
+  /** The event's data, without the envelope. */
+  private static final class SignalBody extends Mapping.NamedMapper {
+    SignalBody() {
+      super("preset:insightarc");
+    }
+
+    @Override
+    public byte[] map(WebhookEvent<?> event, EventCodec codec) {
+      return codec.encodeData(event.data());
+    }
+  }
+}
