@@ -261,14 +261,34 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Sends one test event ({@code hookwire.test}) to an endpoint now, once, without storing it or
-   * retrying, and reports the attempt.
+   * retrying, and reports the attempt. An endpoint whose payload mapper accepts only certain
+   * events takes a sample instead: {@link #sendTestEvent(String, WebhookEvent)}.
    *
    * @param endpointId the endpoint
    * @return completes with the attempt: succeeded, or why not
-   * @throws IllegalArgumentException if the endpoint is unknown
+   * @throws IllegalArgumentException if the endpoint is unknown, or its payload mapper refuses
+   *     the test event
    */
   public CompletableFuture<AttemptRecord> sendTestEvent(String endpointId) {
-    return engine.sendTest(endpoint(endpointId).orElseThrow(() -> unknown(endpointId)));
+    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
+    return engine.sendTest(endpoint, engine.testEvent(endpoint));
+  }
+
+  /**
+   * Sends a given event to an endpoint now, once, without storing it or retrying, and reports
+   * the attempt: a sample to check an endpoint whose {@link PayloadMapper} accepts only certain
+   * events (such as a preset's), or to show a receiver what a type looks like. The endpoint's
+   * subscriptions are not consulted.
+   *
+   * @param endpointId the endpoint
+   * @param event the event to send, mapped by the endpoint's payload mapper if it has one
+   * @return completes with the attempt: succeeded, or why not
+   * @throws IllegalArgumentException if the endpoint is unknown, or its mapper refuses the event
+   */
+  public CompletableFuture<AttemptRecord> sendTestEvent(String endpointId, WebhookEvent<?> event) {
+    Objects.requireNonNull(event, "event == null");
+    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
+    return engine.sendTest(endpoint, event);
   }
 
   /**

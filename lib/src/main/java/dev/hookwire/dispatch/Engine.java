@@ -418,11 +418,14 @@ final class Engine {
     }
   }
 
-  CompletableFuture<AttemptRecord> sendTest(Endpoint endpoint) {
+  WebhookEvent<Map<String, Object>> testEvent(Endpoint endpoint) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message", "This is a test event from Hookwire.");
     data.put("endpointId", endpoint.id());
-    WebhookEvent<Map<String, Object>> event = WebhookEvent.create("hookwire.test", data, clock);
+    return WebhookEvent.create("hookwire.test", data, clock);
+  }
+
+  CompletableFuture<AttemptRecord> sendTest(Endpoint endpoint, WebhookEvent<?> event) {
     byte[] body =
         endpoint.payloadMapper().isPresent()
             ? endpoint.payloadMapper().get().map(event, codec)

@@ -143,6 +143,25 @@ class IntelligemsTest {
   }
 
   @Test
+  void testEvent_needsASampleTheMapperAccepts_andSendsItMapped() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint endpoint =
+        harness.dispatcher().register(Intelligems.endpoint(server.url("/ig").toString(), secret).build());
+
+    assertThatThrownBy(() -> harness.dispatcher().sendTestEvent(endpoint.id()))
+        .isInstanceOf(IllegalArgumentException.class);
+    AttemptRecord attempt =
+        harness.dispatcher()
+            .sendTestEvent(endpoint.id(), TestEvents.experienceEvent())
+            .get(10, java.util.concurrent.TimeUnit.SECONDS);
+
+    assertThat(attempt.succeeded()).isTrue();
+    byte[] body = take(server).getBody().toByteArray();
+    assertThat(new String(body, UTF_8)).startsWith("{\"experienceName\":\"Free shipping over $50\"");
+    assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @Test
   void presetIsABuilder_theUserAdjustsIt() {
     Endpoint endpoint =
         Intelligems.endpoint("https://hooks.example.com/ig", secret)
