@@ -6,6 +6,8 @@
  *   <li>{@link dev.hookwire}: {@link dev.hookwire.HookwireException}, the root of all exceptions;</li>
  *   <li>{@link dev.hookwire.event}: the event envelope, typed event data and the JSON codec;</li>
  *   <li>{@link dev.hookwire.signature}: signers and verifiers for each supported scheme;</li>
+ *   <li>{@link dev.hookwire.receive}: the receiving side, verifying, de-duplicating and routing
+ *       webhooks to handlers;</li>
  *   <li>{@link dev.hookwire.store.jdbc}: the delivery store in a database, through JDBC
  *       ({@code java.sql} is required transitively, as its API names {@code DataSource}).</li>
  * </ul>
@@ -25,6 +27,7 @@ module dev.hookwire {
   exports dev.hookwire.store.jdbc;
   exports dev.hookwire.transport;
   exports dev.hookwire.dispatch;
+  exports dev.hookwire.receive;
 
   opens dev.hookwire.event to com.fasterxml.jackson.databind;
 }
