@@ -408,7 +408,7 @@ class WebhookReceiverTest {
             .onExperience(e -> calls.add("experience.* " + e.data().action()))
             .onExperience(ExperienceAction.STARTED, e -> calls.add("started " + e.data().name()))
             .on("shop.order.*", JsonNode.class, e -> calls.add("shop.order.* " + e.type()))
-            .on("shop.*", Map.class, e -> calls.add("shop.* " + e.data().keySet()))
+            .on("shop.*", Order.class, e -> calls.add("shop.* " + e.data().orderId()))
             .onGoal(e -> calls.add("goal " + e.data().units().get(0).uid()))
             .onAny(e -> calls.add("any " + e.type() + " " + e.data().getClass().getSimpleName()))
             .build();
@@ -417,7 +417,7 @@ class WebhookReceiverTest {
             experience("m1"),
             new WebhookEvent<>("m2", ExperienceEvent.ENDED, T0, TestEvents.experienceEndedBySystem()),
             new WebhookEvent<>("m3", "shop.order.paid", T0, Map.of("a", 1)),
-            new WebhookEvent<>("m4", "shop.refund", T0, Map.of("b", 2)),
+            new WebhookEvent<>("m4", "shop.refund", T0, new Order("o2", 5)),
             new WebhookEvent<>("m5", GoalEvent.TYPE, T0, TestEvents.goal()),
             new WebhookEvent<>("m6", "billing.invoice", T0, List.of(1)));
 
@@ -432,7 +432,7 @@ class WebhookReceiverTest {
             "started Free shipping over $50",
             "experience.* ENDED",
             "shop.order.* shop.order.paid",
-            "shop.* [b]",
+            "shop.* o2",
             "goal u_1842",
             "any billing.invoice ArrayNode");
   }
@@ -798,7 +798,7 @@ class WebhookReceiverTest {
                     .build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageNotContaining("notbase64");
-    assertThatThrownBy(() -> WebhookReceiver.builder().on("experience.", Map.class, e -> {}))
+    assertThatThrownBy(() -> WebhookReceiver.builder().on("experience.", Order.class, e -> {}))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("\"experience.\"");
     assertThatThrownBy(() -> WebhookReceiver.builder().onGoal(e -> {}).onGoal(e -> {}))
