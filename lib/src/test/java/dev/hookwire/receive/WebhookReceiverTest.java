@@ -50,11 +50,16 @@ class WebhookReceiverTest {
   private final MutableClock clock = MutableClock.at(T0);
   private final List<WebhookEvent<?>> handled = new ArrayList<>();
 
-  /** A receiver of experience events that records what its handler got. */
-  private WebhookReceiver.Builder receiver() {
+  /** A receiver of Standard Webhooks signed with {@link #secret}, on the test clock. */
+  private WebhookReceiver.Builder standard() {
     return WebhookReceiver.builder()
         .verifier(SignatureScheme.standardWebhooks(), secret)
-        .clock(clock)
+        .clock(clock);
+  }
+
+  /** A receiver of experience events that records what its handler got. */
+  private WebhookReceiver.Builder receiver() {
+    return standard()
         .onExperience(
             event -> {
               synchronized (handled) {
@@ -339,9 +344,7 @@ class WebhookReceiverTest {
   void dataThatDoesNotFitTheHandlersClass_is400_andIsNotRecorded() {
     List<Order> orders = new ArrayList<>();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .on("order.paid", Order.class, event -> orders.add(event.data()))
             .onExperience(handled::add)
             .build();
@@ -402,9 +405,7 @@ class WebhookReceiverTest {
   void handlers_areChosenExactTypeFirst_thenLongestPattern_thenTheFallback() {
     List<String> calls = new ArrayList<>();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .onExperience(e -> calls.add("experience.* " + e.data().action()))
             .onExperience(ExperienceAction.STARTED, e -> calls.add("started " + e.data().name()))
             .on("shop.order.*", JsonNode.class, e -> calls.add("shop.order.* " + e.type()))
@@ -441,9 +442,7 @@ class WebhookReceiverTest {
   void aHandlerOfJsonNode_getsDataTheCodecsOwnClassCannotRead() {
     List<JsonNode> got = new ArrayList<>();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .on(ExperienceEvent.STARTED, JsonNode.class, e -> got.add(e.data()))
             .build();
     byte[] body =
@@ -457,20 +456,33 @@ class WebhookReceiverTest {
 
   // ---------------------------------------------------------------- handler failures
 
+  /**
+   * A receiver whose experience handler throws each of {@code failures} in turn, one a call, and
+   * then returns normally; {@code calls} counts its calls.
+   */
+  private WebhookReceiver throwing(AtomicInteger calls, Throwable... failures) {
+    List<Throwable> left = new ArrayList<>(List.of(failures));
+    return standard()
+        .onExperience(
+            e -> {
+              calls.incrementAndGet();
+              if (left.isEmpty()) {
+                return;
+              }
+              Throwable t = left.remove(0);
+              if (t instanceof Error error) {
+                throw error;
+              }
+              throw (Exception) t;
+            })
+        .build();
+  }
+
   @Test
   void aHandlerThatThrows_is500_withNothingOfItsMessage_andTheRetryIsProcessed() {
     AtomicInteger calls = new AtomicInteger();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
-            .onExperience(
-                e -> {
-                  if (calls.incrementAndGet() == 1) {
-                    throw new IllegalStateException("database password is hunter2");
-                  }
-                })
-            .build();
+        throwing(calls, new IllegalStateException("database password is hunter2"));
     byte[] body = body(experience("msg_1"));
 
     ReceiveResult failed = receiver.receive(signed("msg_1", body), body);
@@ -489,51 +501,33 @@ class WebhookReceiverTest {
 
   @Test
   void aHandlerThatThrowsAnError_orIsInterrupted_isAlso500() {
-    List<Throwable> toThrow =
-        new ArrayList<>(List.of(new AssertionError("bug"), new InterruptedException()));
+    AtomicInteger calls = new AtomicInteger();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
-            .onExperience(
-                e -> {
-                  Throwable t = toThrow.remove(0);
-                  if (t instanceof Error error) {
-                    throw error;
-                  }
-                  throw (Exception) t;
-                })
-            .build();
+        throwing(calls, new AssertionError("bug"), new InterruptedException());
     byte[] body = body(experience("msg_1"));
 
     ReceiveResult error = receiver.receive(signed("msg_1", body), body);
     ReceiveResult interrupted = receiver.receive(signed("msg_1", body), body);
 
     assertThat(error.status()).isEqualTo(500);
+    assertThat(error.failure().orElseThrow()).isInstanceOf(AssertionError.class);
     assertThat(interrupted.status()).isEqualTo(500);
     assertThat(Thread.interrupted()).as("interrupt status restored").isTrue();
+    assertThat(receiver.receive(signed("msg_1", body), body).outcome())
+        .isEqualTo(Outcome.PROCESSED);
   }
 
   @Test
   void aVirtualMachineError_isRethrown_afterTheIdIsReleased() {
     AtomicInteger calls = new AtomicInteger();
-    WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
-            .onExperience(
-                e -> {
-                  if (calls.incrementAndGet() == 1) {
-                    throw new OutOfMemoryError("simulated");
-                  }
-                })
-            .build();
+    WebhookReceiver receiver = throwing(calls, new OutOfMemoryError("simulated"));
     byte[] body = body(experience("msg_1"));
 
     assertThatThrownBy(() -> receiver.receive(signed("msg_1", body), body))
         .isInstanceOf(OutOfMemoryError.class);
     assertThat(receiver.receive(signed("msg_1", body), body).outcome())
         .isEqualTo(Outcome.PROCESSED);
+    assertThat(calls).hasValue(2);
   }
 
   // ---------------------------------------------------------------- concurrent deliveries
@@ -545,9 +539,7 @@ class WebhookReceiverTest {
     CountDownLatch proceed = new CountDownLatch(1);
     AtomicInteger calls = new AtomicInteger();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .onExperience(
                 e -> {
                   calls.incrementAndGet();
@@ -580,9 +572,7 @@ class WebhookReceiverTest {
   void manyConcurrentDeliveriesOfOneId_runTheHandlerOnce() throws Exception {
     AtomicInteger calls = new AtomicInteger();
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .onExperience(e -> calls.incrementAndGet())
             .build();
     int threads = 8;
@@ -690,9 +680,7 @@ class WebhookReceiverTest {
   @Test
   void aStoreThatCannotRelease_keepsTheHandlersFailure_withTheStoresSuppressed() {
     WebhookReceiver receiver =
-        WebhookReceiver.builder()
-            .verifier(SignatureScheme.standardWebhooks(), secret)
-            .clock(clock)
+        standard()
             .idempotencyStore(new FailingStore("release"))
             .onExperience(
                 e -> {

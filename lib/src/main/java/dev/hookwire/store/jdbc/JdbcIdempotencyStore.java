@@ -288,29 +288,10 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return "JdbcIdempotencyStore[" + dialect + ", " + prefix + "idempotency]";
   }
 
-  /** Work on a connection. */
-  @FunctionalInterface
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  /**
-   * Runs work on a connection in auto-commit mode, each statement its own transaction, and
-   * restores the connection's mode before it goes back to the pool.
-   */
-  private <T> T autoCommit(String operation, Work<T> work) {
+  /** Runs work on a connection of its own in auto-commit mode, each statement committed. */
+  private <T> T autoCommit(String operation, AutoCommit.Work<T> work) {
     try (Connection c = dataSource.getConnection()) {
-      boolean autoCommit = c.getAutoCommit();
-      if (!autoCommit) {
-        c.setAutoCommit(true);
-      }
-      try {
-        return work.run(c);
-      } finally {
-        if (!autoCommit) {
-          c.setAutoCommit(false);
-        }
-      }
+      return AutoCommit.run(c, work);
     } catch (SQLException e) {
       throw new StoreException(
           operation + " failed (" + dialect + ", " + prefix + "idempotency): " + e.getMessage(), e);
@@ -413,27 +394,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
      * @throws StoreException if the database cannot be reached or the table cannot be created
      */
     public JdbcIdempotencyStore build() {
-      try (Connection c = dataSource.getConnection()) {
-        JdbcDialect d =
-            dialect != null
-                ? dialect
-                : JdbcDialect.forProductName(c.getMetaData().getDatabaseProductName());
-        boolean autoCommit = c.getAutoCommit();
-        if (!autoCommit) {
-          c.setAutoCommit(true);
-        }
-        try {
-          if (createSchema) {
-            create(c, Schema.statements(d.idempotencySchemaScript(tablePrefix)));
-          } else {
-            check(c, d);
-          }
-        } finally {
-          if (!autoCommit) {
-            c.setAutoCommit(false);
-          }
-        }
-        return new JdbcIdempotencyStore(dataSource, d, tablePrefix);
+      try {
+        return AutoCommit.setUp(
+            dataSource,
+            dialect,
+            (c, d) -> {
+              if (createSchema) {
+                create(c, Schema.statements(d.idempotencySchemaScript(tablePrefix)));
+              } else {
+                check(c, d);
+              }
+              return new JdbcIdempotencyStore(dataSource, d, tablePrefix);
+            });
       } catch (SQLException e) {
         throw new StoreException(
             "create idempotency table failed (" + tablePrefix + "idempotency): " + e.getMessage(),
