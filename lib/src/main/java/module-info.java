@@ -8,6 +8,8 @@
  *   <li>{@link dev.hookwire.signature}: signers and verifiers for each supported scheme;</li>
  *   <li>{@link dev.hookwire.preset}: ready endpoints and verifiers for the systems Hookwire
  *       speaks to (Standard Webhooks, Intelligems, ABsmartly, Insightarc, Intempt);</li>
+ *   <li>{@link dev.hookwire.receive}: the receiving side, verifying, de-duplicating and routing
+ *       webhooks to handlers;</li>
  *   <li>{@link dev.hookwire.store.jdbc}: the delivery store in a database, through JDBC
  *       ({@code java.sql} is required transitively, as its API names {@code DataSource}).</li>
  * </ul>
@@ -28,6 +30,7 @@ module dev.hookwire {
   exports dev.hookwire.transport;
   exports dev.hookwire.dispatch;
   exports dev.hookwire.preset;
+  exports dev.hookwire.receive;
 
   opens dev.hookwire.event to com.fasterxml.jackson.databind;
 }

@@ -211,6 +211,17 @@ public abstract sealed class SignatureScheme
     return Verifier.builder(this).keys(List.of(keys)).build();
   }
 
+  /**
+   * Returns whether this scheme signs the endpoint URL along with the body ({@link #insightarc()},
+   * and HMAC schemes built with {@link SignedContent#BODY_THEN_URL}): its signers and verifiers
+   * need that URL.
+   *
+   * @return true if the URL is signed
+   */
+  public final boolean signsUrl() {
+    return needsUrl();
+  }
+
   /** Whether signers and verifiers of this scheme need the endpoint URL. */
   boolean needsUrl() {
     return false;

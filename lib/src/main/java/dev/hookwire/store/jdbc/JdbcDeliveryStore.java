@@ -1492,24 +1492,15 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * @throws StoreException if the database cannot be reached or the tables cannot be created
      */
     public JdbcDeliveryStore build() {
-      try (Connection c = dataSource.getConnection()) {
-        JdbcDialect d =
-            dialect != null
-                ? dialect
-                : JdbcDialect.forProductName(c.getMetaData().getDatabaseProductName());
-        Sql sql = new Sql(d, tablePrefix);
-        boolean autoCommit = c.getAutoCommit();
-        if (!autoCommit) {
-          c.setAutoCommit(true);
-        }
-        try {
-          Schema.ensure(c, sql, createSchema);
-        } finally {
-          if (!autoCommit) {
-            c.setAutoCommit(false);
-          }
-        }
-        return new JdbcDeliveryStore(dataSource, sql, clock);
+      try {
+        return AutoCommit.setUp(
+            dataSource,
+            dialect,
+            (c, d) -> {
+              Sql sql = new Sql(d, tablePrefix);
+              Schema.ensure(c, sql, createSchema);
+              return new JdbcDeliveryStore(dataSource, sql, clock);
+            });
       } catch (SQLException e) {
         throw new StoreException(
             "create schema failed (" + tablePrefix + "* tables): " + e.getMessage(), e);

@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The SQL dialects {@link JdbcDeliveryStore} speaks. Each has its own schema script, a resource
+ * The SQL dialects {@link JdbcDeliveryStore} and {@link JdbcIdempotencyStore} speak. Each has its own schema script, a resource
  * that hosts managing their schema with Flyway or Liquibase can copy ({@link #schemaResource()},
  * {@link #schemaScript(String)}), and its own way of claiming deliveries.
  *
@@ -71,6 +71,32 @@ public enum JdbcDialect {
    */
   public String schemaScript(String tablePrefix) {
     return resource("schema").replace(JdbcDeliveryStore.PLACEHOLDER, Sql.checkPrefix(tablePrefix));
+  }
+
+  /**
+   * Returns the class-path name of this dialect's script for {@link JdbcIdempotencyStore}'s
+   * table, such as {@code dev/hookwire/store/jdbc/idempotency-postgresql.sql}; {@code ${prefix}}
+   * placeholders as in {@link #schemaResource()}.
+   *
+   * @return the resource name, without a leading slash
+   */
+  public String idempotencySchemaResource() {
+    return "dev/hookwire/store/jdbc/" + fileName("idempotency");
+  }
+
+  /**
+   * Returns this dialect's script for {@link JdbcIdempotencyStore}'s table with the table prefix
+   * filled in: the statements the store runs when it creates its table. Every statement may run
+   * again without harm.
+   *
+   * @param tablePrefix the table prefix, as given to {@link
+   *     JdbcIdempotencyStore.Builder#tablePrefix(String)}
+   * @return the script, in the form {@link #schemaScript(String)} describes
+   * @throws IllegalArgumentException if the prefix is not a valid table prefix
+   */
+  public String idempotencySchemaScript(String tablePrefix) {
+    return resource("idempotency")
+        .replace(JdbcDeliveryStore.PLACEHOLDER, Sql.checkPrefix(tablePrefix));
   }
 
   /** Reads one of this dialect's scripts, {@code <kind>-<dialect>.sql}, unfilled. */

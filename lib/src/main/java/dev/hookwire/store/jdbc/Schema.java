@@ -130,7 +130,7 @@ final class Schema {
    * Whether a statement failed for want of a table: SQLSTATE 42P01 (PostgreSQL), 42S02, or
    * 42S04 (H2, when the database has no tables at all).
    */
-  private static boolean isMissingTable(SQLException e) {
+  static boolean isMissingTable(SQLException e) {
     String state = e.getSQLState();
     return "42P01".equals(state) || "42S02".equals(state) || "42S04".equals(state);
   }

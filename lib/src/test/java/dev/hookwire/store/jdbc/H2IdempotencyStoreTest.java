@@ -1,0 +1,23 @@
+package dev.hookwire.store.jdbc;
+
+import dev.hookwire.receive.IdempotencyStore;
+import dev.hookwire.receive.IdempotencyStoreContract;
+import dev.hookwire.testing.Databases;
+import dev.hookwire.testing.TestDataSource;
+import org.junit.jupiter.api.AfterEach;
+
+/** The JDBC idempotency store on H2 keeps the {@link IdempotencyStore} contract. */
+class H2IdempotencyStoreTest extends IdempotencyStoreContract {
+  private TestDataSource database;
+
+  @Override
+  protected IdempotencyStore newStore() {
+    database = Databases.h2();
+    return JdbcIdempotencyStore.builder(database).build();
+  }
+
+  @AfterEach
+  void dropDatabase() {
+    database.close();
+  }
+}
