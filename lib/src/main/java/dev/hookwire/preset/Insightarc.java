@@ -5,7 +5,10 @@ import dev.hookwire.dispatch.PayloadMapper;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.receive.PayloadReader;
 import dev.hookwire.signature.Verifier;
+import java.time.Clock;
+import java.util.Objects;
 
 /**
  * Insightarc's webhooks: a signal (a shopper's buying-intent figures) posted as JSON, signed over
@@ -99,6 +102,42 @@ public final class Insightarc {
    */
   public static PayloadMapper payload() {
     return PAYLOAD;
+  }
+
+  /** The event type {@link #reader()} gives a signal. */
+  public static final String SIGNAL_TYPE = "insightarc.signal";
+
+  /**
+   * Returns the reader that turns an Insightarc signal into an event for a {@code
+   * WebhookReceiver}: type {@link #SIGNAL_TYPE}, the signal's JSON object as its data (a handler
+   * registered with its own class gets it read as that class), timestamped when received by the
+   * system clock. The body carries no id, so the event's id is {@code ia_} and a hash of the body.
+   *
+   * <pre>{@code
+   * WebhookReceiver receiver = WebhookReceiver.builder()
+   *     .verifier(Insightarc.verifier(registeredUrl, secret))
+   *     .payloadReader(Insightarc.reader())
+   *     .on(Insightarc.SIGNAL_TYPE, ShopperSignal.class, event -> signals.save(event.data()))
+   *     .build();
+   * }</pre>
+   *
+   * @return the reader; thread-safe
+   */
+  public static PayloadReader reader() {
+    return reader(Clock.systemUTC());
+  }
+
+  /**
+   * Returns the reader of {@link #reader()}, timestamping signals by the given clock.
+   *
+   * @param clock the clock, the receiver's
+   * @return the reader; thread-safe
+   */
+  public static PayloadReader reader(Clock clock) {
+    Objects.requireNonNull(clock, "clock == null");
+    return (body, codec) ->
+        new WebhookEvent<>(
+            Mapping.bodyId("ia_", body), SIGNAL_TYPE, clock.instant(), Mapping.object(body, "Insightarc"));
   }
 
   /** The event's data, without the envelope. */

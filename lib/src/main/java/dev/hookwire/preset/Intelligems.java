@@ -1,14 +1,21 @@
 package dev.hookwire.preset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookwire.dispatch.Endpoint;
 import dev.hookwire.dispatch.PayloadMapper;
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.EventFormatException;
+import dev.hookwire.event.ExperienceAction;
 import dev.hookwire.event.ExperienceEvent;
+import dev.hookwire.event.ExperienceType;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.receive.PayloadReader;
 import dev.hookwire.signature.Verifier;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -121,6 +128,61 @@ public final class Intelligems {
    */
   public static PayloadMapper payload() {
     return PAYLOAD;
+  }
+
+  /**
+   * Returns the reader that turns an Intelligems body back into an experience event, for a
+   * {@code WebhookReceiver}: the six columns become an {@link ExperienceEvent} of type {@code
+   * experience.<actionType>}, timestamped by the body's {@code timestamp}. The body carries no id,
+   * so the event's id is {@code ig_} and a hash of the body: a redelivered request is known as a
+   * duplicate.
+   *
+   * <pre>{@code
+   * WebhookReceiver receiver = WebhookReceiver.builder()
+   *     .verifier(Intelligems.verifier(secret))
+   *     .payloadReader(Intelligems.reader())
+   *     .onExperience(event -> experiments.record(event.data()))
+   *     .build();
+   * }</pre>
+   *
+   * @return the reader; thread-safe
+   */
+  public static PayloadReader reader() {
+    return READER;
+  }
+
+  private static final PayloadReader READER = Intelligems::read;
+
+  private static WebhookEvent<ExperienceEvent> read(byte[] body, EventCodec codec) {
+    String system = "Intelligems";
+    JsonNode columns = Mapping.object(body, system);
+    ExperienceAction action;
+    Instant timestamp;
+    try {
+      action = ExperienceAction.fromEventType("experience." + Mapping.text(columns, "actionType", system));
+      timestamp = Instant.parse(Mapping.text(columns, "timestamp", system));
+    } catch (IllegalArgumentException | DateTimeException e) {
+      throw new EventFormatException(system + " body: " + e.getMessage(), e);
+    }
+    JsonNode email = columns.get("triggeredByEmail");
+    ExperienceEvent.Builder experience =
+        ExperienceEvent.builder()
+            .experienceId(Mapping.text(columns, "experienceId", system))
+            .name(Mapping.text(columns, "experienceName", system))
+            .experienceType(ExperienceType.of(Mapping.text(columns, "experienceType", system)))
+            .action(action)
+            .timestamp(timestamp);
+    if (email != null && email.isTextual()) {
+      experience.triggeredBy(email.asText());
+    } else {
+      experience.triggeredBySystem();
+    }
+    try {
+      return new WebhookEvent<>(
+          Mapping.bodyId("ig_", body), action.eventType(), timestamp, experience.build());
+    } catch (IllegalArgumentException e) {
+      throw new EventFormatException(system + " body: " + e.getMessage(), e);
+    }
   }
 
   /** The six experience columns, in Intelligems's order and under its names. */

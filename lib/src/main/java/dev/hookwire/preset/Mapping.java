@@ -5,11 +5,59 @@ import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.EventFormatException;
 import dev.hookwire.event.WebhookEvent;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 
-/** What the presets' endpoints share: their mappers' base, data conversion, retry schedules. */
+/**
+ * What the presets share: their mappers' base, data conversion, retry schedules, and reading
+ * bodies that carry no id.
+ */
 final class Mapping {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
   private Mapping() {}
+
+  /**
+   * An id for a body that carries none: {@code prefix} and the first 128 bits of its SHA-256 in
+   * hex. The signature covers the body, so a replayed request keeps its id, and two different
+   * bodies never share one.
+   */
+  static String bodyId(String prefix, byte[] body) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(body);
+      return prefix + HexFormat.of().formatHex(digest, 0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JVM has SHA-256", e);
+    }
+  }
+
+  /** Reads a body as a JSON object, or fails naming the system whose body it should be. */
+  static JsonNode object(byte[] body, String system) {
+    JsonNode tree;
+    try {
+      tree = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new EventFormatException(system + " body is not JSON", e);
+    }
+    if (tree == null || !tree.isObject()) {
+      throw new EventFormatException(system + " body is not a JSON object");
+    }
+    return tree;
+  }
+
+  /** A text field that must be present and non-blank. */
+  static String text(JsonNode tree, String field, String system) {
+    JsonNode value = tree.get(field);
+    if (value == null || !value.isTextual() || value.asText().isBlank()) {
+      throw new EventFormatException(system + " body has no text field \"" + field + "\"");
+    }
+    return value.asText();
+  }
 
   /**
    * A retry policy of {@code attempts} attempts in all, spaced as the start of the Standard

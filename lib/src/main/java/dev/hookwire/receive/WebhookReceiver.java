@@ -58,7 +58,8 @@ import org.slf4j.LoggerFactory;
  *       fails (missing or malformed headers, no matching key, a timestamp outside the tolerance).
  *       The raw bytes matter: a body parsed and written again by a framework differs from what
  *       was signed.
- *   <li>The body is parsed with the {@link EventCodec}: 400 if it is not an event.
+ *   <li>The body is parsed with the {@link EventCodec}, or with the {@link PayloadReader} for
+ *       senders with bodies of their own: 400 if it is not an event.
  *   <li>The handler is found by event type: exact types first, then the longest {@code prefix.*}
  *       pattern, then {@code *} ({@link Builder#onAny}). With none, the event is ignored: 200,
  *       because senders take anything else as a failure and retry for days, and nothing is
@@ -115,6 +116,7 @@ public final class WebhookReceiver {
   private final boolean needsUrl;
   private final Map<String, Verifier> verifiersByUrl = new ConcurrentHashMap<>();
   private final EventCodec codec;
+  private final PayloadReader reader;
   private final IdempotencyStore store;
   private final Duration idempotencyTtl;
   private final Duration processingTimeout;
@@ -131,6 +133,7 @@ public final class WebhookReceiver {
     this.needsUrl = sources.stream().anyMatch(s -> s.verifier == null);
     this.verifier = needsUrl ? null : combine(sources, null);
     this.codec = b.codec;
+    this.reader = b.reader;
     this.store = b.store != null ? b.store : InMemoryIdempotencyStore.create();
     this.idempotencyTtl = b.idempotencyTtl;
     this.processingTimeout = b.processingTimeout;
@@ -237,16 +240,25 @@ public final class WebhookReceiver {
 
     WebhookEvent<?> event;
     EventFormatException typedFailure = null;
-    try {
-      event = codec.decodeTyped(body);
-    } catch (EventFormatException e) {
-      // The codec's own class for this type may not be the handler's: read the envelope alone.
-      typedFailure = e;
+    if (reader != null) {
       try {
-        event = codec.decode(body);
-      } catch (EventFormatException envelope) {
-        log.debug("webhook refused: {}", envelope.getMessage());
-        return result(Outcome.MALFORMED, null, null, envelope);
+        event = Objects.requireNonNull(reader.read(body, codec), "the payload reader returned null");
+      } catch (RuntimeException e) {
+        log.debug("webhook refused: {}", e.getMessage());
+        return result(Outcome.MALFORMED, null, null, e);
+      }
+    } else {
+      try {
+        event = codec.decodeTyped(body);
+      } catch (EventFormatException e) {
+        // The codec's own class for this type may not be the handler's: read the envelope alone.
+        typedFailure = e;
+        try {
+          event = codec.decode(body);
+        } catch (EventFormatException envelope) {
+          log.debug("webhook refused: {}", envelope.getMessage());
+          return result(Outcome.MALFORMED, null, null, envelope);
+        }
       }
     }
     String id = verified.webhookId().orElse(event.id());
@@ -257,10 +269,12 @@ public final class WebhookReceiver {
     }
     WebhookEvent<?> typed;
     try {
-      typed =
-          typedFailure == null && route.dataClass.isInstance(event.data())
-              ? event
-              : codec.decode(body, route.dataClass);
+      if (typedFailure == null && route.dataClass.isInstance(event.data())) {
+        typed = event;
+      } else {
+        // Read the data as the handler's class: from the body, or from what the reader made.
+        typed = codec.decode(reader == null ? body : codec.encode(event), route.dataClass);
+      }
     } catch (EventFormatException e) {
       log.debug("webhook {} refused: {}", id, e.getMessage());
       return result(Outcome.MALFORMED, id, event, e);
@@ -525,6 +539,7 @@ public final class WebhookReceiver {
     private final List<Object> verifiers = new ArrayList<>();
     private final List<Route> routes = new ArrayList<>();
     private EventCodec codec = EventCodec.ofDefaults();
+    private PayloadReader reader;
     private IdempotencyStore store;
     private Duration idempotencyTtl = DEFAULT_IDEMPOTENCY_TTL;
     private Duration processingTimeout = DEFAULT_PROCESSING_TIMEOUT;
@@ -661,6 +676,19 @@ public final class WebhookReceiver {
      */
     public Builder codec(EventCodec codec) {
       this.codec = Objects.requireNonNull(codec, "codec == null");
+      return this;
+    }
+
+    /**
+     * Sets how bodies that are not Hookwire's envelope are read into events, such as a preset's
+     * {@code Intelligems.reader()}. Default: none; bodies are read as envelopes by the {@link
+     * #codec}.
+     *
+     * @param reader the reader
+     * @return this builder
+     */
+    public Builder payloadReader(PayloadReader reader) {
+      this.reader = Objects.requireNonNull(reader, "reader == null");
       return this;
     }
 

@@ -1,5 +1,14 @@
 package dev.hookwire.preset;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.hookwire.receive.ReceiveResult;
+import dev.hookwire.receive.WebhookReceiver;
+import dev.hookwire.signature.WebhookHeaders;
+import dev.hookwire.testing.DispatchHarness;
+import java.util.ArrayList;
+import java.util.List;
+
 import static dev.hookwire.testing.DispatchHarness.headers;
 import static dev.hookwire.testing.DispatchHarness.take;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -88,6 +97,44 @@ class InsightarcTest {
     assertThatThrownBy(() -> Insightarc.verifier(url, "other-secret").verify(headers, body))
         .isInstanceOf(SignatureVerificationException.class);
   }
+
+  @Test
+  void receiver_withTheReader_getsTheSignal_asTheHandlersClass_onceOnly() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    String url = server.url("/hooks/insightarc").toString();
+    harness.dispatcher().register(Insightarc.endpoint(url, secret).build());
+    take(server); // HEAD
+    harness.dispatcher().start();
+    harness.runUntilState(harness.dispatcher().send(signal()), DeliveryState.SUCCEEDED);
+    RecordedRequest post = take(server);
+    byte[] body = post.getBody().toByteArray();
+    List<WebhookEvent<Signal>> handled = new ArrayList<>();
+    WebhookReceiver receiver =
+        WebhookReceiver.builder()
+            .verifier(Insightarc.verifier(url, secret))
+            .payloadReader(Insightarc.reader(harness.clock()))
+            .on(Insightarc.SIGNAL_TYPE, Signal.class, handled::add)
+            .build();
+
+    ReceiveResult first = receiver.receive(WebhookHeaders.of(DispatchHarness.headers(post)), body);
+    ReceiveResult again = receiver.receive(WebhookHeaders.of(DispatchHarness.headers(post)), body);
+    byte[] tampered = new String(body, UTF_8).replace("0.95", "0.05").getBytes(UTF_8);
+    ReceiveResult forged =
+        receiver.receive(WebhookHeaders.of(DispatchHarness.headers(post)), tampered);
+
+    assertThat(first.outcome()).isEqualTo(ReceiveResult.Outcome.PROCESSED);
+    assertThat(again.outcome()).isEqualTo(ReceiveResult.Outcome.DUPLICATE);
+    assertThat(forged.status()).isEqualTo(401);
+    assertThat(handled).hasSize(1);
+    assertThat(handled.get(0).data()).isEqualTo(new Signal(0.95, 10));
+    assertThat(handled.get(0).id()).startsWith("ia_");
+    assertThat(handled.get(0).timestamp()).isEqualTo(harness.clock().instant());
+  }
+
+  /** The part of a signal a receiving application reads. */
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record Signal(@JsonProperty("drop_proba") double dropProba, @JsonProperty("num_events") int numEvents) {}
 
   @Test
   void registrationIsRefused_whenHeadDoesNotSucceed() throws Exception {

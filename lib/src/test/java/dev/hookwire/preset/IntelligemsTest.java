@@ -1,5 +1,13 @@
 package dev.hookwire.preset;
 
+import dev.hookwire.event.EventFormatException;
+import dev.hookwire.event.ExperienceEvent;
+import dev.hookwire.receive.ReceiveResult;
+import dev.hookwire.receive.WebhookReceiver;
+import dev.hookwire.signature.WebhookHeaders;
+import java.util.ArrayList;
+import java.util.List;
+
 import static dev.hookwire.testing.DispatchHarness.headers;
 import static dev.hookwire.testing.DispatchHarness.take;
 import static java.nio.charset.StandardCharsets.UTF_8;
@@ -140,6 +148,57 @@ class IntelligemsTest {
         .hasMessageContaining("Intelligems endpoints take ExperienceEvent data")
         .hasMessageContaining(TestEvents.ID)
         .hasMessageContaining("experienceId");
+  }
+
+  @Test
+  void receiver_withTheReader_getsTheExperienceBack_typed_onceOnly() throws Exception {
+    RecordedRequest request = deliver(TestEvents.experienceEvent());
+    byte[] body = request.getBody().toByteArray();
+    List<WebhookEvent<ExperienceEvent>> handled = new ArrayList<>();
+    WebhookReceiver receiver =
+        WebhookReceiver.builder()
+            .verifier(Intelligems.verifier(secret))
+            .payloadReader(Intelligems.reader())
+            .onExperience(handled::add)
+            .build();
+
+    ReceiveResult first = receiver.receive(WebhookHeaders.of(headers(request)), body);
+    ReceiveResult again = receiver.receive(WebhookHeaders.of(headers(request)), body);
+
+    assertThat(first.outcome()).isEqualTo(ReceiveResult.Outcome.PROCESSED);
+    assertThat(again.outcome()).isEqualTo(ReceiveResult.Outcome.DUPLICATE);
+    assertThat(handled).hasSize(1);
+    WebhookEvent<ExperienceEvent> event = handled.get(0);
+    assertThat(event.data()).isEqualTo(TestEvents.experienceEvent().data());
+    assertThat(event.type()).isEqualTo("experience.started");
+    assertThat(event.timestamp()).isEqualTo(TestEvents.experienceEvent().data().timestamp());
+    assertThat(event.id()).startsWith("ig_").hasSize(3 + 32);
+  }
+
+  @Test
+  void reader_refusesBodiesThatAreNotIntelligemsColumns_naming_whatIsWrong() {
+    EventCodec codec = EventCodec.ofDefaults();
+    String good =
+        "{\"experienceName\":\"A\",\"actionType\":\"paused\",\"experienceType\":\"price\","
+            + "\"timestamp\":\"2024-05-01T12:00:00Z\",\"experienceId\":\"exp_1\","
+            + "\"triggeredByEmail\":null}";
+    WebhookEvent<?> read = Intelligems.reader().read(good.getBytes(UTF_8), codec);
+    assertThat(read.type()).isEqualTo("experience.paused");
+    assertThat(((ExperienceEvent) read.data()).triggeredBy()).isNull();
+
+    for (String[] bad :
+        new String[][] {
+          {"[1,2]", "not a JSON object"},
+          {"{", "not JSON"},
+          {good.replace("paused", "exploded"), "experience.exploded"},
+          {good.replace("\"exp_1\"", "\"\""), "experienceId"},
+          {good.replace("2024-05-01T12:00:00Z", "yesterday"), "yesterday"},
+        }) {
+      assertThatThrownBy(() -> Intelligems.reader().read(bad[0].getBytes(UTF_8), codec))
+          .as(bad[0])
+          .isInstanceOf(EventFormatException.class)
+          .hasMessageContaining(bad[1]);
+    }
   }
 
   @Test

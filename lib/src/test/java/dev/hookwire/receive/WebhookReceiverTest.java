@@ -109,6 +109,44 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void aPayloadReader_readsBodiesOfItsOwn_theSignedHeaderIdStillDeDuplicates() {
+    WebhookEvent<ExperienceEvent> inner = experience("msg_inner");
+    PayloadReader reader =
+        (raw, codec) -> {
+          String text = new String(raw, java.nio.charset.StandardCharsets.UTF_8);
+          if (text.equals("broken")) {
+            throw new IllegalStateException("cannot read it");
+          }
+          if (text.equals("nothing")) {
+            return null;
+          }
+          // Data as a plain map: the receiver reads it as the handler's class.
+          return new WebhookEvent<>("ignored_id", inner.type(), T0, Map.of(
+              "experienceId", inner.data().experienceId(),
+              "name", inner.data().name(),
+              "experienceType", inner.data().experienceType().value(),
+              "action", "started",
+              "timestamp", inner.data().timestamp().toString(),
+              "triggeredBy", inner.data().triggeredBy()));
+        };
+    WebhookReceiver receiver = receiver().payloadReader(reader).build();
+    byte[] body = "a body of the sender's own".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    ReceiveResult first = receiver.receive(signed("msg_r1", body), body);
+    ReceiveResult again = receiver.receive(signed("msg_r1", body), body);
+    byte[] broken = "broken".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] nothing = "nothing".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    assertThat(first.outcome()).isEqualTo(Outcome.PROCESSED);
+    assertThat(first.webhookId()).contains("msg_r1");
+    assertThat(again.outcome()).isEqualTo(Outcome.DUPLICATE);
+    assertThat(receiver.receive(signed("msg_r2", broken), broken).status()).isEqualTo(400);
+    assertThat(receiver.receive(signed("msg_r3", nothing), nothing).status()).isEqualTo(400);
+    assertThat(handled).hasSize(1);
+    assertThat(handled.get(0).data()).isEqualTo(inner.data());
+  }
+
+  @Test
   void aRetryOfAProcessedWebhook_isADuplicate_andDoesNotRunTheHandler() {
     WebhookReceiver receiver = receiver().build();
     byte[] body = body(experience("msg_1"));
