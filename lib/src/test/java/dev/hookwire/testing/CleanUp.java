@@ -1,0 +1,50 @@
+package dev.hookwire.testing;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+
+/**
+ * What a test must close whatever happens (child processes, servers, tables): closed in reverse
+ * order of adding, each even if one before it fails; the first failure is thrown.
+ *
+ * <p>Not thread-safe.
+ */
+public final class CleanUp implements AutoCloseable {
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+
+  /**
+   * Adds something to close.
+   *
+   * @param closeable it
+   * @param <T> its type
+   * @return it
+   */
+  public <T extends AutoCloseable> T add(T closeable) {
+    closeables.push(closeable);
+    return closeable;
+  }
+
+  /**
+   * Closes everything added, newest first.
+   *
+   * @throws Exception the first failure, the later ones suppressed in it
+   */
+  @Override
+  public void close() throws Exception {
+    Exception first = null;
+    while (!closeables.isEmpty()) {
+      try {
+        closeables.pop().close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
