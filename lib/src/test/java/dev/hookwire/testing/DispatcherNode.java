@@ -240,6 +240,8 @@ public final class DispatcherNode implements AutoCloseable {
             .networkPolicy(TestTransports.LOOPBACK_ALLOWED)
             .nodeId(nodeId)
             .lease(lease)
+            // A lease outlasts any request, or a request could be sent again while in flight.
+            .timeout(lease.dividedBy(2))
             .maxInFlight(maxInFlight)
             .maxInFlightPerEndpoint(maxInFlight)
             .pollInterval(Duration.ofMillis(100))
