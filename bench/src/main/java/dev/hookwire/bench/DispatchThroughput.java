@@ -150,20 +150,33 @@ public final class DispatchThroughput {
     }
 
     Ours(String url, String secret, int concurrency, DeliveryStore store) {
+      this(url, secret, concurrency, store, 1);
+    }
+
+    /**
+     * With {@code schedulerThreads} above 1, the dispatcher runs on a scheduler of that many
+     * threads instead of its own single thread, so that attempts' results are recorded side by
+     * side (an experiment: see {@link Durable}).
+     */
+    Ours(String url, String secret, int concurrency, DeliveryStore store, int schedulerThreads) {
       this.store = store;
       transport = OkHttpTransport.builder()
           .networkPolicy(Bench.LOOPBACK)
           .userAgent(RawClient.USER_AGENT)
           .maxIdleConnections(Math.max(concurrency, 5))
           .build();
-      dispatcher = Dispatcher.builder()
+      Dispatcher.Builder builder = Dispatcher.builder()
           .store(store)
           .transport(transport)
           .networkPolicy(Bench.LOOPBACK)
           .maxInFlight(concurrency)
           .maxInFlightPerEndpoint(concurrency)
-          .listener(tally)
-          .build();
+          .listener(tally);
+      if (schedulerThreads > 1) {
+        builder.scheduler(java.util.concurrent.Executors.newScheduledThreadPool(schedulerThreads,
+            Receiver.daemon("hookwire-dispatcher-")));
+      }
+      dispatcher = builder.build();
       dispatcher.register(Endpoint.builder(url)
           .signing(SignatureScheme.standardWebhooks(), secret)
           .maxInFlight(concurrency)

@@ -30,8 +30,20 @@ import java.util.Map;
  * {@code --profile} times every JDBC call of the PostgreSQL sides and prints where the time went
  * (it costs some throughput: profile runs are not for the ratios).
  *
+ * <p>{@code --lean-indexes} (an experiment) drops, after the store has created its tables, the
+ * indexes that only queries and pruning use (deliveries by endpoint, message and state;
+ * attempts by event and endpoint; messages by event and creation time), to show what they cost
+ * on the delivery path. Pruning is then slow: it is not timed.
+ *
+ * <p>{@code --scheduler-threads N} (an experiment, not a recommended set-up) gives the
+ * PostgreSQL sides' dispatchers a scheduler of N threads instead of their own single thread:
+ * attempts' results are then recorded N at a time instead of one after another, which shows what
+ * recording completions side by side, or in batches, would be worth. The dispatcher is not
+ * documented to keep its caps exact on such a scheduler.
+ *
  * <p>Arguments: {@code --events 20000 --concurrency 64 --senders 4 --body 512 --runs 5 --warmup
- * 20000 --warmup-rounds 2 --sync-commit on|off|both --profile --pg-url jdbc:postgresql://...}.
+ * 20000 --warmup-rounds 2 --sync-commit on|off|both --profile --scheduler-threads 1 --lean-indexes --pg-url
+ * jdbc:postgresql://...}.
  */
 public final class Durable {
   private Durable() {}
@@ -52,14 +64,17 @@ public final class Durable {
     String syncCommit = a.string("sync-commit", "on");
     boolean profile = a.flag("profile");
     String url = a.string("pg-url", Pg.DEFAULT_URL);
+    int schedulerThreads = a.integer("scheduler-threads", 1);
+    boolean lean = a.flag("lean-indexes");
 
     System.out.println("# Durable  " + Instant.now());
     System.out.println("# " + Bench.machine());
     String secret = Secrets.newStandardSecret();
     byte[] sampleBody = EventCodec.ofDefaults().encode(Bench.events(1, bodyBytes).get(0));
     System.out.println(Bench.f("# events=%d concurrency=%d senders=%d body=%d B runs=%d warmup=%dx%d"
-        + " sync-commit=%s%s", n, c, senders, sampleBody.length, runs, warmupRounds, warmup,
-        syncCommit, profile ? " PROFILED" : ""));
+        + " sync-commit=%s%s%s", n, c, senders, sampleBody.length, runs, warmupRounds, warmup,
+        syncCommit, (profile ? " PROFILED" : "") + (lean ? " LEAN-INDEXES" : ""),
+        schedulerThreads > 1 ? " scheduler-threads=" + schedulerThreads + " (PostgreSQL sides)" : ""));
 
     List<HikariDataSource> pools = new ArrayList<>();
     List<String> prefixes = new ArrayList<>();
@@ -76,8 +91,11 @@ public final class Durable {
         TimedDataSource timed = profile ? new TimedDataSource(prefix) : null;
         JdbcDeliveryStore store = JdbcDeliveryStore.builder(timed != null ? timed.wrap(pool) : pool)
             .tablePrefix(prefix).build();
+        if (lean) {
+          Pg.dropQueryIndexes(pool, prefix);
+        }
         sides.add(side("pg-sync-" + sync, new DispatchThroughput.Ours(
-            receiver.url() + "/pg-" + sync, secret, c, store), timed, runs));
+            receiver.url() + "/pg-" + sync, secret, c, store, schedulerThreads), timed, runs));
       }
       for (int w = 0; w < warmupRounds; w++) {
         for (Side side : sides) {

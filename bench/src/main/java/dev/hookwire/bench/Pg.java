@@ -60,6 +60,20 @@ final class Pg {
     }
   }
 
+  /**
+   * Drops the store's indexes that serve only queries and pruning, none that claims and
+   * completions use: an experiment on what they cost.
+   */
+  static void dropQueryIndexes(DataSource db, String prefix) throws SQLException {
+    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
+      for (String index : List.of("deliveries_state_idx", "deliveries_endpoint_idx",
+          "deliveries_message_idx", "attempts_event_idx", "attempts_endpoint_idx",
+          "messages_event_idx", "messages_created_idx")) {
+        s.execute("DROP INDEX " + prefix + index);
+      }
+    }
+  }
+
   /** The first column of a query's rows, as text. */
   static List<String> column(DataSource db, String query) throws SQLException {
     List<String> values = new ArrayList<>();

@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Three dispatcher processes on one PostgreSQL store, nothing failing: every delivery reaches
@@ -33,12 +33,7 @@ class ContentionTest {
   private static final Duration WAIT = Duration.ofSeconds(25);
 
   private final Signal signal = new Signal();
-  private final CleanUp cleanUp = new CleanUp();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    cleanUp.close();
-  }
+  @RegisterExtension final CleanUp cleanUp = new CleanUp();
 
   @Test
   void threeNodesOnOneStore_deliverEachOnce_andShareTheWork() throws Exception {

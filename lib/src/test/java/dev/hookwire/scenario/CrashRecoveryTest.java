@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A dispatcher process killed with SIGKILL in the middle of its work, on PostgreSQL: once its
@@ -35,12 +35,7 @@ class CrashRecoveryTest {
   private static final String PATH = "/crash";
 
   private final Signal signal = new Signal();
-  private final CleanUp cleanUp = new CleanUp();
-
-  @AfterEach
-  void tearDown() throws Exception {
-    cleanUp.close();
-  }
+  @RegisterExtension final CleanUp cleanUp = new CleanUp();
 
   @Test
   void killedNode_losesNothing_andRepeatsOnlyWhatItHadInFlight() throws Exception {

@@ -2,14 +2,18 @@ package dev.hookwire.testing;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * What a test must close whatever happens (child processes, servers, tables): closed in reverse
- * order of adding, each even if one before it fails; the first failure is thrown.
+ * order of adding, each even if one before it fails; the first failure is thrown. Registered as
+ * an extension ({@code @RegisterExtension final CleanUp cleanUp = new CleanUp();}), it closes
+ * after each test.
  *
  * <p>Not thread-safe.
  */
-public final class CleanUp implements AutoCloseable {
+public final class CleanUp implements AutoCloseable, AfterEachCallback {
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
   /**
@@ -22,6 +26,11 @@ public final class CleanUp implements AutoCloseable {
   public <T extends AutoCloseable> T add(T closeable) {
     closeables.push(closeable);
     return closeable;
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws Exception {
+    close();
   }
 
   /**

@@ -824,17 +824,14 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
                   order.length,
                   (ps, k) -> {
                     Completion x = completions.get(order[k]);
-                    ps.setString(1, x.state().name());
-                    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
-                    ps.setLong(3, at);
-                    ps.setInt(4, x.attempt().isPresent() ? 1 : 0);
-                    bindClaim(ps, 5, x.claim());
+                    int p = bindCompletion(ps, x, at);
+                    ps.setInt(p, x.attempt().isPresent() ? 1 : 0);
+                    bindClaim(ps, p + 1, x.claim());
                   });
-          Boolean[] applied = new Boolean[order.length];
+          List<Boolean> applied = inGivenOrder(counts, order);
           List<AttemptRecord> log = new ArrayList<>();
           for (int k = 0; k < order.length; k++) {
             Completion x = completions.get(order[k]);
-            applied[order[k]] = counts[k] > 0;
             if (counts[k] > 0 && x.attempt().isPresent()) {
               log.add(x.attempt().get());
             }
@@ -848,7 +845,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
               ps.executeBatch();
             }
           }
-          return List.of(applied);
+          return applied;
         });
   }
 
@@ -860,27 +857,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private List<Boolean> completePostgres(List<Completion> completions, int[] order, long at) {
     Work<List<Boolean>> work =
-        c -> {
-          int[] counts =
-              counted(
-                  c,
-                  sql.completeLoggedPostgres,
-                  order.length,
-                  (ps, k) -> {
-                    Completion x = completions.get(order[k]);
-                    AttemptRecord a = x.attempt().orElseThrow();
-                    ps.setString(1, x.state().name());
-                    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
-                    ps.setLong(3, at);
-                    bindClaim(ps, 4, x.claim());
-                    bindAttempt(ps, 7, a);
-                  });
-          Boolean[] applied = new Boolean[order.length];
-          for (int k = 0; k < order.length; k++) {
-            applied[order[k]] = counts[k] > 0;
-          }
-          return List.of(applied);
-        };
+        c ->
+            inGivenOrder(
+                counted(
+                    c,
+                    sql.completeLoggedPostgres,
+                    order.length,
+                    (ps, k) -> {
+                      Completion x = completions.get(order[k]);
+                      int p = bindCompletion(ps, x, at);
+                      bindClaim(ps, p, x.claim());
+                      bindAttempt(ps, p + 3, x.attempt().orElseThrow());
+                    }),
+                order);
     return order.length == 1 ? statement("complete", work) : transaction("complete", work);
   }
 
@@ -920,12 +909,29 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
                     ps.setLong(2, at);
                     bindClaim(ps, 3, claims.get(order[k]));
                   });
-          Boolean[] released = new Boolean[order.length];
-          for (int k = 0; k < order.length; k++) {
-            released[order[k]] = counts[k] > 0;
-          }
-          return List.of(released);
+          return inGivenOrder(counts, order);
         });
+  }
+
+  /**
+   * Binds a completion's state, next due time and the time of completion to the first three
+   * parameters; returns the next parameter's index.
+   */
+  private static int bindCompletion(PreparedStatement ps, Completion x, long at)
+      throws SQLException {
+    ps.setString(1, x.state().name());
+    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
+    ps.setLong(3, at);
+    return 4;
+  }
+
+  /** Whether each row counted, by position in the caller's list, from counts in {@code order}. */
+  private static List<Boolean> inGivenOrder(int[] counts, int[] order) {
+    Boolean[] result = new Boolean[order.length];
+    for (int k = 0; k < order.length; k++) {
+      result[order[k]] = counts[k] > 0;
+    }
+    return List.of(result);
   }
 
   /** Binds the ten columns of an attempt, from parameter {@code from} on. */
