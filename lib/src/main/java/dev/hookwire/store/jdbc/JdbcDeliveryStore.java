@@ -817,17 +817,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return transaction(
         "complete",
         c -> {
-          int[] counts =
-              counted(
-                  c,
-                  sql.complete,
-                  order.length,
-                  (ps, k) -> {
-                    Completion x = completions.get(order[k]);
-                    int p = bindCompletion(ps, x, at);
-                    ps.setInt(p, x.attempt().isPresent() ? 1 : 0);
-                    bindClaim(ps, p + 1, x.claim());
-                  });
+          int[] counts = completeEach(c, false, completions, order, at);
           List<Boolean> applied = inGivenOrder(counts, order);
           List<AttemptRecord> log = new ArrayList<>();
           for (int k = 0; k < order.length; k++) {
@@ -857,20 +847,35 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private List<Boolean> completePostgres(List<Completion> completions, int[] order, long at) {
     Work<List<Boolean>> work =
-        c ->
-            inGivenOrder(
-                counted(
-                    c,
-                    sql.completeLoggedPostgres,
-                    order.length,
-                    (ps, k) -> {
-                      Completion x = completions.get(order[k]);
-                      int p = bindCompletion(ps, x, at);
-                      bindClaim(ps, p, x.claim());
-                      bindAttempt(ps, p + 3, x.attempt().orElseThrow());
-                    }),
-                order);
+        c -> inGivenOrder(completeEach(c, true, completions, order, at), order);
     return order.length == 1 ? statement("complete", work) : transaction("complete", work);
+  }
+
+  /**
+   * Runs one completion statement per completion, in {@code order}, and returns their counts:
+   * {@code logged}, PostgreSQL's statement that also logs the attempt; otherwise the update
+   * alone, told whether to count an attempt.
+   */
+  private int[] completeEach(
+      Connection c, boolean logged, List<Completion> completions, int[] order, long at)
+      throws SQLException {
+    return counted(
+        c,
+        logged ? sql.completeLoggedPostgres : sql.complete,
+        order.length,
+        (ps, k) -> {
+          Completion x = completions.get(order[k]);
+          ps.setString(1, x.state().name());
+          ps.setLong(2, Nanos.of(x.nextAttemptAt()));
+          ps.setLong(3, at);
+          if (logged) {
+            bindClaim(ps, 4, x.claim());
+            bindAttempt(ps, 7, x.attempt().orElseThrow());
+          } else {
+            ps.setInt(4, x.attempt().isPresent() ? 1 : 0);
+            bindClaim(ps, 5, x.claim());
+          }
+        });
   }
 
   /**
@@ -911,18 +916,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
                   });
           return inGivenOrder(counts, order);
         });
-  }
-
-  /**
-   * Binds a completion's state, next due time and the time of completion to the first three
-   * parameters; returns the next parameter's index.
-   */
-  private static int bindCompletion(PreparedStatement ps, Completion x, long at)
-      throws SQLException {
-    ps.setString(1, x.state().name());
-    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
-    ps.setLong(3, at);
-    return 4;
   }
 
   /** Whether each row counted, by position in the caller's list, from counts in {@code order}. */
@@ -1388,23 +1381,20 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         c.setAutoCommit(false);
       }
       try {
-        if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
-          // For the next transaction only: nothing to restore afterwards.
-          try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-          }
-        }
-        T result = work.run(c);
-        c.commit();
+        T result =
+            commitOrRollBack(
+                c,
+                connection -> {
+                  if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
+                    // For the next transaction only: nothing to restore afterwards.
+                    try (Statement s = connection.createStatement()) {
+                      s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                    }
+                  }
+                  return work.run(connection);
+                });
         committed = true;
         return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
       } finally {
         if (autoCommit) {
           restoreAutoCommit(c, committed);
@@ -1412,6 +1402,22 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
     } finally {
       close(c, committed);
+    }
+  }
+
+  /** Runs work and commits; if either fails, rolls back and throws. */
+  private static <T> T commitOrRollBack(Connection c, Work<T> work) throws SQLException {
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        c.rollback();
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
     }
   }
 
@@ -1457,22 +1463,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     Connection c = dataSource.getConnection();
     boolean done = false;
     try {
-      T result;
-      if (c.getAutoCommit()) {
-        result = work.run(c);
-      } else {
-        try {
-          result = work.run(c);
-          c.commit();
-        } catch (SQLException | RuntimeException | Error e) {
-          try {
-            c.rollback();
-          } catch (SQLException r) {
-            e.addSuppressed(r);
-          }
-          throw e;
-        }
-      }
+      T result = c.getAutoCommit() ? work.run(c) : commitOrRollBack(c, work);
       done = true;
       return result;
     } finally {

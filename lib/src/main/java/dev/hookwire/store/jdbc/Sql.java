@@ -205,12 +205,13 @@ final class Sql {
                 + " (id, event_id, event_type, ordering_key, created_at, body)"
                 + " SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
                 + " ?::bigint[], ?::bytea[]))"
-                + " INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key, state,"
-                + " attempts, due_at, claim_token, created_at, updated_at)"
+                + " INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key,"
+                + " state, attempts, due_at, claim_token, created_at, updated_at)"
                 + " SELECT i.id, i.message_id, i.endpoint_id, i.ordering_key, 'PENDING', 0,"
                 + " i.created_at, 0, i.created_at, i.created_at"
-                + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[])"
-                + " WITH ORDINALITY AS i(id, message_id, endpoint_id, ordering_key, created_at, n)"
+                + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
+                + " ?::bigint[]) WITH ORDINALITY"
+                + " AS i(id, message_id, endpoint_id, ordering_key, created_at, n)"
                 + " ORDER BY i.n");
     // PostgreSQL: a completion and its attempt in one statement, whose count (attempts logged,
     // 0 or 1) says whether it was applied.
@@ -220,8 +221,9 @@ final class Sql {
                 + " attempts = attempts + 1, lease_owner = NULL, lease_until = NULL"
                 + current
                 + " RETURNING id)"
-                + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id, attempt_number,"
-                + " started_at, latency_ns, outcome, status, error, response_snippet)"
+                + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id,"
+                + " attempt_number, started_at, latency_ns, outcome, status, error,"
+                + " response_snippet)"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM done");
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
