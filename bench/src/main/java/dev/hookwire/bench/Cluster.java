@@ -124,7 +124,7 @@ final class Cluster implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws java.sql.SQLException {
     nodes.values().forEach(ChildJvm::close);
     producer.close(Duration.ZERO);
     receiver.close();

@@ -29,17 +29,18 @@ public final class CleanUp implements AutoCloseable, AfterEachCallback {
   }
 
   @Override
-  public void afterEach(ExtensionContext context) throws Exception {
+  public void afterEach(ExtensionContext context) {
     close();
   }
 
   /**
    * Closes everything added, newest first.
    *
-   * @throws Exception the first failure, the later ones suppressed in it
+   * @throws RuntimeException the first failure, the later ones suppressed in it; a checked one
+   *     wrapped in an {@link IllegalStateException}
    */
   @Override
-  public void close() throws Exception {
+  public void close() {
     Exception first = null;
     while (!closeables.isEmpty()) {
       try {
@@ -52,8 +53,11 @@ public final class CleanUp implements AutoCloseable, AfterEachCallback {
         }
       }
     }
+    if (first instanceof RuntimeException) {
+      throw (RuntimeException) first;
+    }
     if (first != null) {
-      throw first;
+      throw new IllegalStateException("clean-up failed: " + first.getMessage(), first);
     }
   }
 }
