@@ -1,5 +1,6 @@
 package dev.hookwire.bench;
 
+import dev.hookwire.dispatch.Dispatcher;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.transport.NetworkPolicy;
@@ -11,6 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** What the load runs share: events of a given size, statistics, the machine line. */
 final class Bench {
@@ -116,6 +119,42 @@ final class Bench {
 
   static String f(String format, Object... args) {
     return String.format(Locale.ROOT, format, args);
+  }
+
+  /**
+   * Sends events from {@code senders} threads at once (one: from this thread), as a host's
+   * request threads would; returns when every {@code send} has returned.
+   */
+  static void sendAll(Dispatcher dispatcher, List<? extends WebhookEvent<?>> events, int senders)
+      throws InterruptedException {
+    if (senders == 1) {
+      for (WebhookEvent<?> e : events) {
+        dispatcher.send(e);
+      }
+      return;
+    }
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < senders; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          for (int i; (i = next.getAndIncrement()) < events.size(); ) {
+            dispatcher.send(events.get(i));
+          }
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "sender-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
   }
 
   static void await(java.util.concurrent.CountDownLatch latch, long seconds, String what)

@@ -6,6 +6,7 @@ import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.InMemoryDeliveryStore;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.transport.OkHttpTransport;
@@ -51,11 +52,12 @@ public final class DispatchThroughput {
         sampleBody.length, runs, warmupRounds, warmup));
 
     try (ReceiverProcess receiver = ReceiverProcess.start(Receiver.Mode.OK, secret);
-        Ours ours = new Ours(receiver.url() + "/ours", secret, c);
+        Ours ours = new Ours(receiver.url() + "/ours", secret, c, InMemoryDeliveryStore.create());
         RawClient raw = new RawClient(receiver.url() + "/raw", c, sampleBody)) {
       for (int w = 0; w < warmupRounds; w++) {
         if (doOurs) {
           ours.run(Bench.events(warmup, bodyBytes));
+          ours.prune();
         }
         if (doRaw) {
           raw.run(warmup);
@@ -72,6 +74,7 @@ public final class DispatchThroughput {
           List<WebhookEvent<Map<String, Object>>> events = Bench.events(n, bodyBytes);
           oursRates[r] = measure("ours", r, n, receiver, oursCpu, () -> {
             Ours.Result res = ours.run(events);
+            ours.prune();
             Map<String, Long> stats = receiver.stats();
             if (stats.get("distinctAccepted") != n || stats.get("badSignatures") != 0) {
               throw new IllegalStateException("receiver saw " + stats);
@@ -129,33 +132,51 @@ public final class DispatchThroughput {
     return rate;
   }
 
-  /** The dispatcher side: one dispatcher, one endpoint, reused across runs. */
+  /**
+   * The dispatcher side: one dispatcher on a given store, one endpoint, reused across runs. A
+   * run sends its events from one thread or several (as a host's request threads would), all at
+   * once, and ends when the last has succeeded.
+   */
   static final class Ours implements AutoCloseable {
     private final Tally tally = new Tally();
-    private final InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
+    private final DeliveryStore store;
     private final OkHttpTransport transport;
     private final Dispatcher dispatcher;
 
-    record Result(int deliveries, long failures, long startNanos, long endNanos) {
+    record Result(int deliveries, long failures, long startNanos, long enqueuedNanos, long endNanos) {
       double perSecond() {
         return deliveries / ((endNanos - startNanos) / 1e9);
       }
     }
 
-    Ours(String url, String secret, int concurrency) {
+    Ours(String url, String secret, int concurrency, DeliveryStore store) {
+      this(url, secret, concurrency, store, 1);
+    }
+
+    /**
+     * With {@code schedulerThreads} above 1, the dispatcher runs on a scheduler of that many
+     * threads instead of its own single thread, so that attempts' results are recorded side by
+     * side (an experiment: see {@link Durable}).
+     */
+    Ours(String url, String secret, int concurrency, DeliveryStore store, int schedulerThreads) {
+      this.store = store;
       transport = OkHttpTransport.builder()
           .networkPolicy(Bench.LOOPBACK)
           .userAgent(RawClient.USER_AGENT)
           .maxIdleConnections(Math.max(concurrency, 5))
           .build();
-      dispatcher = Dispatcher.builder()
+      Dispatcher.Builder builder = Dispatcher.builder()
           .store(store)
           .transport(transport)
           .networkPolicy(Bench.LOOPBACK)
           .maxInFlight(concurrency)
           .maxInFlightPerEndpoint(concurrency)
-          .listener(tally)
-          .build();
+          .listener(tally);
+      if (schedulerThreads > 1) {
+        builder.scheduler(java.util.concurrent.Executors.newScheduledThreadPool(schedulerThreads,
+            Receiver.daemon("hookwire-dispatcher-")));
+      }
+      dispatcher = builder.build();
       dispatcher.register(Endpoint.builder(url)
           .signing(SignatureScheme.standardWebhooks(), secret)
           .maxInFlight(concurrency)
@@ -165,19 +186,28 @@ public final class DispatchThroughput {
     }
 
     Result run(List<? extends WebhookEvent<?>> events) throws InterruptedException {
+      return run(events, 1);
+    }
+
+    Result run(List<? extends WebhookEvent<?>> events, int senders) throws InterruptedException {
       tally.clearOutcomes();
       CountDownLatch done = tally.expect(events.size());
       long start = System.nanoTime();
-      for (WebhookEvent<?> e : events) {
-        dispatcher.send(e);
-      }
+      Bench.sendAll(dispatcher, events, senders);
+      long enqueued = System.nanoTime();
       Bench.await(done, 300, "deliveries");
       long end = tally.reachedAt();
       long failures = tally.outcome(AttemptOutcome.HTTP_ERROR) + tally.outcome(AttemptOutcome.TIMEOUT)
           + tally.outcome(AttemptOutcome.NETWORK_ERROR);
-      // Succeeded deliveries stay in the in-memory store until pruned; keep runs alike.
-      store.prune(Instant.now().plusSeconds(1));
-      return new Result(events.size(), failures, start, end);
+      return new Result(events.size(), failures, start, enqueued, end);
+    }
+
+    /**
+     * Deletes the succeeded deliveries, so that runs stay alike (the store keeps them until
+     * pruned); returns how many.
+     */
+    int prune() {
+      return store.prune(Instant.now().plusSeconds(1));
     }
 
     @Override

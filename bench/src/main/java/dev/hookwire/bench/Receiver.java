@@ -48,14 +48,23 @@ import java.util.concurrent.atomic.LongAdder;
  * except under {@code /raw}: the unsigned baseline client posts there, and gets the same
  * verification work done (a well-formed signature that does not match) and the mode's answer.
  *
- * <p>Control: {@code GET /stats} answers {@code name=value} lines; {@code GET /ids} answers one
- * {@code webhook-id count} line per accepted id; {@code POST /reset} clears every count.
+ * <p>A request may name the dispatcher node that sent it in {@value #NODE_HEADER} (the
+ * multi-process runs set it): accepted deliveries are then also counted per node, and the nodes
+ * of each delivery accepted more than once are kept in order.
+ *
+ * <p>Control: {@code GET /stats} answers {@code name=value} lines ({@code node.<id>=n} per node);
+ * {@code GET /ids} answers one {@code webhook-id count} line per accepted id; {@code GET /dups}
+ * one {@code webhook-id node,node,...} line per id accepted more than once; {@code POST /reset}
+ * clears every count.
  *
  * <p>Run as its own JVM ({@code java -cp benchmarks.jar dev.hookwire.bench.Receiver --mode ok
  * --secret whsec_...}); it prints {@code PORT <n>} once listening. The harness mains start one
  * themselves through {@link ReceiverProcess}.
  */
 public final class Receiver implements AutoCloseable {
+
+  /** The request header in which a dispatcher node may name itself. */
+  public static final String NODE_HEADER = "x-hookwire-node";
 
   /** What the receiver answers. */
   public enum Mode { OK, NEVER, CHAOS }
@@ -73,8 +82,11 @@ public final class Receiver implements AutoCloseable {
   private final ExecutorService handlers;
   private final ScheduledExecutorService timer;
   private final AcceptHook hook;
+  private final boolean perPath;
 
   private final ConcurrentHashMap<String, AtomicInteger> accepted = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, String> nodesById = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, LongAdder> byNode = new ConcurrentHashMap<>();
   private final ConcurrentLinkedQueue<HttpExchange> held = new ConcurrentLinkedQueue<>();
   private final LongAdder requests = new LongAdder();
   private final LongAdder acceptedTotal = new LongAdder();
@@ -91,6 +103,7 @@ public final class Receiver implements AutoCloseable {
     this.reference = b.referenceCheck ? referenceVerifier(b.secret) : null;
     this.lateMillis = b.lateMillis;
     this.hook = b.hook;
+    this.perPath = b.perPath;
     // Small responses are written in one go; without this the JDK server leaves Nagle on.
     System.setProperty("sun.net.httpserver.nodelay", "true");
     // The JDK server keeps at most 200 idle keep-alive connections by default and closes the
@@ -141,6 +154,8 @@ public final class Receiver implements AutoCloseable {
   /** Clears every count. */
   public void reset() {
     accepted.clear();
+    nodesById.clear();
+    byNode.clear();
     for (LongAdder a : List.of(requests, acceptedTotal, badSignatures, referenceRejected,
         rawRequests, answered500, answeredLate, aborted)) {
       a.reset();
@@ -158,7 +173,14 @@ public final class Receiver implements AutoCloseable {
         + "answered500=" + answered500.sum() + "\n"
         + "answeredLate=" + answeredLate.sum() + "\n"
         + "aborted=" + aborted.sum() + "\n"
-        + "held=" + held.size() + "\n";
+        + "held=" + held.size() + "\n"
+        + nodeCounts();
+  }
+
+  private String nodeCounts() {
+    StringBuilder out = new StringBuilder();
+    byNode.forEach((node, n) -> out.append("node.").append(node).append('=').append(n.sum()).append('\n'));
+    return out.toString();
   }
 
   @Override
@@ -178,6 +200,16 @@ public final class Receiver implements AutoCloseable {
     if ("GET".equals(method) && "/ids".equals(path)) {
       StringBuilder out = new StringBuilder(accepted.size() * 40);
       accepted.forEach((id, n) -> out.append(id).append(' ').append(n.get()).append('\n'));
+      answer(exchange, out.toString());
+      return;
+    }
+    if ("GET".equals(method) && "/dups".equals(path)) {
+      StringBuilder out = new StringBuilder();
+      accepted.forEach((id, n) -> {
+        if (n.get() > 1) {
+          out.append(id).append(' ').append(nodesById.getOrDefault(id, "")).append('\n');
+        }
+      });
       answer(exchange, out.toString());
       return;
     }
@@ -207,9 +239,13 @@ public final class Receiver implements AutoCloseable {
         return;
       }
     }
+    if (perPath && id != null) {
+      id = path + " " + id;
+    }
+    String node = exchange.getRequestHeaders().getFirst(NODE_HEADER);
     switch (mode) {
       case OK:
-        accept(id);
+        accept(id, node);
         exchange.sendResponseHeaders(200, -1);
         exchange.close();
         break;
@@ -228,11 +264,11 @@ public final class Receiver implements AutoCloseable {
           aborted.increment();
           exchange.close();
         } else if (roll < 0.45) {
-          accept(id);
+          accept(id, node);
           answeredLate.increment();
           timer.schedule(() -> answerQuietly(exchange, 200), lateMillis, TimeUnit.MILLISECONDS);
         } else {
-          accept(id);
+          accept(id, node);
           exchange.sendResponseHeaders(200, -1);
           exchange.close();
         }
@@ -242,11 +278,15 @@ public final class Receiver implements AutoCloseable {
     }
   }
 
-  private void accept(String id) {
+  private void accept(String id, String node) {
     long now = System.nanoTime();
     acceptedTotal.increment();
     if (id != null) {
       accepted.computeIfAbsent(id, k -> new AtomicInteger()).incrementAndGet();
+      if (node != null) {
+        byNode.computeIfAbsent(node, k -> new LongAdder()).increment();
+        nodesById.merge(id, node, (a, b) -> a + "," + b);
+      }
       if (hook != null) {
         hook.accepted(id, now);
       }
@@ -315,6 +355,7 @@ public final class Receiver implements AutoCloseable {
     private boolean referenceCheck;
     private int maxIdle = 4096;
     private AcceptHook hook;
+    private boolean perPath;
 
     private Builder(Mode mode, String secret) {
       this.mode = Objects.requireNonNull(mode, "mode == null");
@@ -354,6 +395,15 @@ public final class Receiver implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Counts deliveries by path and webhook id ({@code "/path msg_..."}) instead of by webhook
+     * id alone: for several endpoints on one receiver, which share each event's id.
+     */
+    public Builder perPath(boolean on) {
+      this.perPath = on;
+      return this;
+    }
+
     /** Called for each accepted delivery. */
     public Builder hook(AcceptHook hook) {
       this.hook = hook;
@@ -370,7 +420,8 @@ public final class Receiver implements AutoCloseable {
    *
    * <p>Arguments: {@code --mode ok|never|chaos}, {@code --secret whsec_...} (required), {@code
    * --port N}, {@code --threads N}, {@code --late-ms N}, {@code --reference-check}, {@code
-   * --max-idle N} (idle keep-alive connections kept; 4096, the JDK's default is 200).
+   * --max-idle N} (idle keep-alive connections kept; 4096, the JDK's default is 200), {@code
+   * --per-path} (count by path and webhook id).
    */
   public static void main(String[] args) throws Exception {
     Args a = new Args(args);
@@ -382,6 +433,7 @@ public final class Receiver implements AutoCloseable {
             .lateMillis(a.integer("late-ms", 700))
             .referenceCheck(a.flag("reference-check"))
             .maxIdleConnections(a.integer("max-idle", 4096))
+            .perPath(a.flag("per-path"))
             .start();
     System.out.println("PORT " + receiver.port());
     System.out.flush();

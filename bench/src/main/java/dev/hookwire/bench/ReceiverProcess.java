@@ -1,16 +1,10 @@
 package dev.hookwire.bench;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,53 +15,26 @@ import java.util.Map;
  * its own. Closing it closes the child's stdin, which ends it.
  */
 final class ReceiverProcess implements AutoCloseable {
-  private final Process process;
-  private final OutputStream stdin;
+  private final ChildJvm child;
   private final int port;
   private final HttpClient control =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
-  private ReceiverProcess(Process process, int port) {
-    this.process = process;
-    this.stdin = process.getOutputStream();
+  private ReceiverProcess(ChildJvm child, int port) {
+    this.child = child;
     this.port = port;
   }
 
   /** Starts a receiver JVM and waits until it listens. */
   static ReceiverProcess start(Receiver.Mode mode, String secret, String... extra) throws IOException {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xms512m");
-    command.add("-Xmx512m");
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(Receiver.class.getName());
-    command.add("--mode");
-    command.add(mode.name().toLowerCase(java.util.Locale.ROOT));
-    command.add("--secret");
-    command.add(secret);
-    command.addAll(List.of(extra));
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    String line = out.readLine();
-    if (line == null || !line.startsWith("PORT ")) {
-      p.destroyForcibly();
-      throw new IOException("receiver did not start: " + line);
-    }
-    // Drain the rest so the child never blocks on a full pipe.
-    Thread drain = new Thread(() -> {
-      try {
-        while (out.readLine() != null) {
-          // discard
-        }
-      } catch (IOException ignored) {
-        // child gone
-      }
-    }, "receiver-stdout");
-    drain.setDaemon(true);
-    drain.start();
-    return new ReceiverProcess(p, Integer.parseInt(line.substring(5).trim()));
+    List<String> args = new ArrayList<>();
+    args.add("--mode");
+    args.add(mode.name().toLowerCase(java.util.Locale.ROOT));
+    args.add("--secret");
+    args.add(secret);
+    args.addAll(List.of(extra));
+    ChildJvm child = ChildJvm.start(List.of("-Xms512m", "-Xmx512m"), Receiver.class, args, "PORT ");
+    return new ReceiverProcess(child, Integer.parseInt(child.readyLine().substring(5).trim()));
   }
 
   String url() {
@@ -75,12 +42,12 @@ final class ReceiverProcess implements AutoCloseable {
   }
 
   long pid() {
-    return process.pid();
+    return child.pid();
   }
 
   /** CPU time the receiver JVM has used so far, in nanoseconds. */
   long cpuNanos() {
-    return process.toHandle().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    return child.cpuNanos();
   }
 
   Map<String, Long> stats() throws IOException {
@@ -98,12 +65,38 @@ final class ReceiverProcess implements AutoCloseable {
   Map<String, Integer> acceptedById() throws IOException {
     Map<String, Integer> ids = new HashMap<>();
     for (String line : get("/ids").split("\n")) {
-      int sp = line.indexOf(' ');
+      int sp = line.lastIndexOf(' ');
       if (sp > 0) {
         ids.put(line.substring(0, sp), Integer.parseInt(line.substring(sp + 1).trim()));
       }
     }
     return ids;
+  }
+
+  /**
+   * The deliveries accepted more than once, each with the nodes that sent it, in the order they
+   * were accepted (requests that named a node, see {@link Receiver#NODE_HEADER}).
+   */
+  Map<String, List<String>> duplicates() throws IOException {
+    Map<String, List<String>> dups = new HashMap<>();
+    for (String line : get("/dups").split("\n")) {
+      int sp = line.lastIndexOf(' ');
+      if (sp > 0) {
+        dups.put(line.substring(0, sp), List.of(line.substring(sp + 1).trim().split(",")));
+      }
+    }
+    return dups;
+  }
+
+  /** Accepted deliveries per node, from {@link #stats()}. */
+  Map<String, Long> acceptedByNode() throws IOException {
+    Map<String, Long> byNode = new java.util.TreeMap<>();
+    stats().forEach((name, n) -> {
+      if (name.startsWith("node.")) {
+        byNode.put(name.substring(5), n);
+      }
+    });
+    return byNode;
   }
 
   void reset() throws IOException {
@@ -125,13 +118,6 @@ final class ReceiverProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      stdin.close();
-      if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
-    } catch (IOException | InterruptedException e) {
-      process.destroyForcibly();
-    }
+    child.close();
   }
 }

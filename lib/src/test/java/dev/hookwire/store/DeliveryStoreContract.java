@@ -647,6 +647,39 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
+  public void complete_batchOfDistinctDeliveries_appliesCurrentClaimsOnly_andLogsTheirAttempts() {
+    enqueue("d1", A, T0);
+    enqueue("d2", B, T0);
+    enqueue("d3", A, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    ClaimedDelivery c1 = claimed.get(0);
+    ClaimedDelivery c2 = claimed.get(1);
+    ClaimedDelivery c3 = claimed.get(2);
+    clock.set(at(5));
+
+    List<Boolean> applied =
+        store.complete(
+            List.of(
+                succeeded(c3, at(3)),
+                succeeded(forged(c1, c1.leaseOwner(), c1.claimToken() + 1), at(1)),
+                retry(c2, at(2), at(20))));
+
+    assertThat(applied).containsExactly(true, false, true);
+    assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("d1").attempts()).isZero();
+    assertThat(record("d1").lastAttempt()).isEmpty();
+    assertThat(record("d2").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("d2").nextAttemptAt()).isEqualTo(at(20));
+    assertThat(record("d2").lastAttempt()).contains(attempt(c2, at(2), 500));
+    assertThat(record("d3").state()).isEqualTo(DeliveryState.SUCCEEDED);
+    assertThat(record("d3").updatedAt()).isEqualTo(at(5));
+    assertThat(store.attemptsForEvent(c3.eventId())).containsExactly(attempt(c3, at(3), 200));
+    assertThat(store.attemptsForEvent(c1.eventId())).isEmpty();
+    // The refused claim is still current: its owner completes it.
+    assertThat(complete(succeeded(c1, at(4)))).isTrue();
+  }
+
+  @Test
   public void complete_emptyBatch_answersNothing() {
     assertThat(store.complete(List.of())).isEmpty();
     assertThat(store.release(List.of(), T0)).isEmpty();

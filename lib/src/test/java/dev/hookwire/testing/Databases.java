@@ -4,9 +4,12 @@ import dev.hookwire.store.jdbc.JdbcDialect;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -319,6 +322,27 @@ public final class Databases {
         kind == Kind.MARIADB
             ? "DROP TABLE IF EXISTS " + prefix + "claim_tokens"
             : "DROP SEQUENCE IF EXISTS " + prefix + "claim_tokens");
+  }
+
+  /**
+   * Runs a query and returns the first column of its rows, as text.
+   *
+   * @param dataSource the database
+   * @param query the query
+   * @return one value per row, in the rows' order
+   */
+  public static List<String> column(DataSource dataSource, String query) {
+    List<String> values = new ArrayList<>();
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(query)) {
+      while (rs.next()) {
+        values.add(rs.getString(1));
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("query failed: " + e.getMessage(), e);
+    }
+    return values;
   }
 
   /**

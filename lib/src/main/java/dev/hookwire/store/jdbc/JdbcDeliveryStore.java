@@ -69,7 +69,11 @@ import javax.sql.DataSource;
  *
  * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (a few of
  * them for {@link #prune}), and gives the connection back: no lock or connection is held
- * between calls. The store turns auto-commit off for its transactions and back on after. Claims
+ * between calls. The store turns auto-commit off for its transactions and back on after. On
+ * PostgreSQL, what one statement can do runs as that one statement in auto-commit mode, its own
+ * transaction in a single round trip: a claim, a completion that logs an attempt, and an
+ * enqueue whose deliveries all name messages of the same call (its ids are then checked by the
+ * tables' constraints, and only a refused call runs the checks that say why). Claims
  * and prunes run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE
  * READ, would lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default,
  * which the store expects the pool to keep. If a commit fails, the outcome is unknown, as always
@@ -234,6 +238,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (messages.isEmpty() && deliveries.isEmpty()) {
       return;
     }
+    if (sql.dialect == JdbcDialect.POSTGRESQL
+        && deliveries.stream().allMatch(d -> fresh.containsKey(d.messageId()))
+        && enqueuePostgres(messages, deliveries, fresh)) {
+      return;
+    }
+    // The checks, then the inserts: what refuses a call says why.
     transaction(
         "enqueue",
         c -> {
@@ -379,7 +389,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         }
       }
     } catch (SQLException e) {
-      if (e.getSQLState() != null && e.getSQLState().startsWith("23")) {
+      if (isConstraint(e)) {
         throw new IllegalArgumentException(
             "enqueue refused by the database: an id was stored, or a message pruned, by a"
                 + " concurrent call: "
@@ -388,6 +398,82 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       throw e;
     }
+  }
+
+  /**
+   * PostgreSQL, when every delivery names a message of the call: everything in one statement
+   * (one round trip, its own transaction), checked by the database's constraints instead of
+   * queries beforehand. Returns false, having written nothing, if a constraint refused it: the
+   * caller then runs the checks, which say why.
+   */
+  private boolean enqueuePostgres(
+      List<NewMessage> messages, List<NewDelivery> deliveries, Map<String, NewMessage> fresh) {
+    int m = messages.size();
+    String[] messageIds = new String[m];
+    String[] eventIds = new String[m];
+    String[] eventTypes = new String[m];
+    String[] messageKeys = new String[m];
+    Long[] messageTimes = new Long[m];
+    byte[][] bodies = new byte[m][];
+    for (int i = 0; i < m; i++) {
+      NewMessage x = messages.get(i);
+      messageIds[i] = x.messageId();
+      eventIds[i] = x.eventId();
+      eventTypes[i] = x.eventType();
+      messageKeys[i] = x.orderingKey().orElse(null);
+      messageTimes[i] = Nanos.of(x.createdAt());
+      bodies[i] = x.body();
+    }
+    int n = deliveries.size();
+    String[] deliveryIds = new String[n];
+    String[] deliveryMessages = new String[n];
+    String[] endpointIds = new String[n];
+    String[] deliveryKeys = new String[n];
+    Long[] deliveryTimes = new Long[n];
+    for (int i = 0; i < n; i++) {
+      NewDelivery d = deliveries.get(i);
+      NewMessage x = fresh.get(d.messageId());
+      deliveryIds[i] = d.deliveryId();
+      deliveryMessages[i] = d.messageId();
+      endpointIds[i] = d.endpointId();
+      deliveryKeys[i] = x.orderingKey().orElse(null);
+      deliveryTimes[i] = Nanos.of(x.createdAt());
+    }
+    try {
+      inStatement(
+          c -> {
+            ArrayParameters arrays = new ArrayParameters(c);
+            try (PreparedStatement ps = c.prepareStatement(sql.enqueuePostgres)) {
+              int p = 1;
+              ps.setArray(p++, arrays.of("varchar", messageIds));
+              ps.setArray(p++, arrays.of("varchar", eventIds));
+              ps.setArray(p++, arrays.of("varchar", eventTypes));
+              ps.setArray(p++, arrays.of("varchar", messageKeys));
+              ps.setArray(p++, arrays.of("int8", messageTimes));
+              ps.setArray(p++, arrays.of("bytea", bodies));
+              ps.setArray(p++, arrays.of("varchar", deliveryIds));
+              ps.setArray(p++, arrays.of("varchar", deliveryMessages));
+              ps.setArray(p++, arrays.of("varchar", endpointIds));
+              ps.setArray(p++, arrays.of("varchar", deliveryKeys));
+              ps.setArray(p, arrays.of("int8", deliveryTimes));
+              ps.executeUpdate();
+            } finally {
+              arrays.free();
+            }
+            return null;
+          });
+      return true;
+    } catch (SQLException e) {
+      if (isConstraint(e)) {
+        return false;
+      }
+      throw failure("enqueue", e);
+    }
+  }
+
+  /** Whether a statement failed on a constraint: an id already stored, an unknown message. */
+  private static boolean isConstraint(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("23");
   }
 
   private static IllegalArgumentException unknownMessage(NewDelivery d) {
@@ -470,19 +556,15 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (request.limit() == 0) {
       return List.of();
     }
+    if (sql.dialect == JdbcDialect.POSTGRESQL) {
+      return statement("claim", c -> claimPostgres(c, request, until));
+    }
     return transaction(
         "claim",
         true,
-        c -> {
-          switch (sql.dialect) {
-            case POSTGRESQL:
-              return claimPostgres(c, request, until);
-            case MARIADB:
-              return claimMariaDb(c, request, until);
-            default:
-              return claimH2(c, request, until);
-          }
-        });
+        c -> sql.dialect == JdbcDialect.MARIADB
+            ? claimMariaDb(c, request, until)
+            : claimH2(c, request, until));
   }
 
   private List<ClaimedDelivery> claimPostgres(Connection c, ClaimRequest r, Instant until)
@@ -709,7 +791,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * it is completed or released, or claimed again after its lease expired. A completion with an
    * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes the store
    * clock's time. All completions of one call commit together, in one transaction of two
-   * batched statements.
+   * batched statements; on PostgreSQL, when each logs an attempt, of one statement per completion
+   * (a single completion is then one statement in auto-commit mode).
    *
    * @param completions the results, in any order
    * @return for each completion, in order, whether it was applied; an immutable list
@@ -727,27 +810,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     long at = Nanos.of(clock.instant());
     int[] order = byDeliveryId(completions.size(), i -> completions.get(i).claim().deliveryId());
+    if (sql.dialect == JdbcDialect.POSTGRESQL
+        && completions.stream().allMatch(x -> x.attempt().isPresent())) {
+      return completePostgres(completions, order, at);
+    }
     return transaction(
         "complete",
         c -> {
-          int[] counts =
-              counted(
-                  c,
-                  sql.complete,
-                  order.length,
-                  (ps, k) -> {
-                    Completion x = completions.get(order[k]);
-                    ps.setString(1, x.state().name());
-                    ps.setLong(2, Nanos.of(x.nextAttemptAt()));
-                    ps.setLong(3, at);
-                    ps.setInt(4, x.attempt().isPresent() ? 1 : 0);
-                    bindClaim(ps, 5, x.claim());
-                  });
-          Boolean[] applied = new Boolean[order.length];
+          int[] counts = completeEach(c, false, completions, order, at);
+          List<Boolean> applied = inGivenOrder(counts, order);
           List<AttemptRecord> log = new ArrayList<>();
           for (int k = 0; k < order.length; k++) {
             Completion x = completions.get(order[k]);
-            applied[order[k]] = counts[k] > 0;
             if (counts[k] > 0 && x.attempt().isPresent()) {
               log.add(x.attempt().get());
             }
@@ -755,26 +829,52 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           if (!log.isEmpty()) {
             try (PreparedStatement ps = c.prepareStatement(sql.insertAttempt)) {
               for (AttemptRecord a : log) {
-                ps.setString(1, a.deliveryId());
-                ps.setString(2, a.endpointId());
-                ps.setString(3, a.eventId());
-                ps.setInt(4, a.attemptNumber());
-                ps.setLong(5, Nanos.of(a.startedAt()));
-                ps.setLong(6, Nanos.of(a.latency()));
-                ps.setString(7, a.outcome().name());
-                ps.setInt(8, a.status());
-                if (a.error().isPresent()) {
-                  ps.setString(9, text(a.error().get()));
-                } else {
-                  ps.setNull(9, Types.VARCHAR);
-                }
-                ps.setString(10, text(a.responseSnippet()));
+                bindAttempt(ps, 1, a);
                 ps.addBatch();
               }
               ps.executeBatch();
             }
           }
-          return List.of(applied);
+          return applied;
+        });
+  }
+
+  /**
+   * PostgreSQL, completions that each log an attempt: one statement per completion updates the
+   * delivery and logs its attempt if its claim is current, and its count says whether. A single
+   * completion runs in auto-commit mode (one round trip); several run as one batch in one
+   * transaction, in the order of their ids.
+   */
+  private List<Boolean> completePostgres(List<Completion> completions, int[] order, long at) {
+    Work<List<Boolean>> work =
+        c -> inGivenOrder(completeEach(c, true, completions, order, at), order);
+    return order.length == 1 ? statement("complete", work) : transaction("complete", work);
+  }
+
+  /**
+   * Runs one completion statement per completion, in {@code order}, and returns their counts:
+   * {@code logged}, PostgreSQL's statement that also logs the attempt; otherwise the update
+   * alone, told whether to count an attempt.
+   */
+  private int[] completeEach(
+      Connection c, boolean logged, List<Completion> completions, int[] order, long at)
+      throws SQLException {
+    return counted(
+        c,
+        logged ? sql.completeLoggedPostgres : sql.complete,
+        order.length,
+        (ps, k) -> {
+          Completion x = completions.get(order[k]);
+          ps.setString(1, x.state().name());
+          ps.setLong(2, Nanos.of(x.nextAttemptAt()));
+          ps.setLong(3, at);
+          if (logged) {
+            bindClaim(ps, 4, x.claim());
+            bindAttempt(ps, 7, x.attempt().orElseThrow());
+          } else {
+            ps.setInt(4, x.attempt().isPresent() ? 1 : 0);
+            bindClaim(ps, 5, x.claim());
+          }
         });
   }
 
@@ -814,12 +914,36 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
                     ps.setLong(2, at);
                     bindClaim(ps, 3, claims.get(order[k]));
                   });
-          Boolean[] released = new Boolean[order.length];
-          for (int k = 0; k < order.length; k++) {
-            released[order[k]] = counts[k] > 0;
-          }
-          return List.of(released);
+          return inGivenOrder(counts, order);
         });
+  }
+
+  /** Whether each row counted, by position in the caller's list, from counts in {@code order}. */
+  private static List<Boolean> inGivenOrder(int[] counts, int[] order) {
+    Boolean[] result = new Boolean[order.length];
+    for (int k = 0; k < order.length; k++) {
+      result[order[k]] = counts[k] > 0;
+    }
+    return List.of(result);
+  }
+
+  /** Binds the ten columns of an attempt, from parameter {@code from} on. */
+  private static void bindAttempt(PreparedStatement ps, int from, AttemptRecord a)
+      throws SQLException {
+    ps.setString(from, a.deliveryId());
+    ps.setString(from + 1, a.endpointId());
+    ps.setString(from + 2, a.eventId());
+    ps.setInt(from + 3, a.attemptNumber());
+    ps.setLong(from + 4, Nanos.of(a.startedAt()));
+    ps.setLong(from + 5, Nanos.of(a.latency()));
+    ps.setString(from + 6, a.outcome().name());
+    ps.setInt(from + 7, a.status());
+    if (a.error().isPresent()) {
+      ps.setString(from + 8, text(a.error().get()));
+    } else {
+      ps.setNull(from + 8, Types.VARCHAR);
+    }
+    ps.setString(from + 9, text(a.responseSnippet()));
   }
 
   private static void bindClaim(PreparedStatement ps, int from, ClaimedDelivery claim)
@@ -1262,23 +1386,20 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         c.setAutoCommit(false);
       }
       try {
-        if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
-          // For the next transaction only: nothing to restore afterwards.
-          try (Statement s = c.createStatement()) {
-            s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
-          }
-        }
-        T result = work.run(c);
-        c.commit();
+        T result =
+            commitOrRollBack(
+                c,
+                connection -> {
+                  if (readCommitted && sql.dialect == JdbcDialect.MARIADB) {
+                    // For the next transaction only: nothing to restore afterwards.
+                    try (Statement s = connection.createStatement()) {
+                      s.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
+                    }
+                  }
+                  return work.run(connection);
+                });
         committed = true;
         return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        try {
-          c.rollback();
-        } catch (SQLException r) {
-          e.addSuppressed(r);
-        }
-        throw e;
       } finally {
         if (autoCommit) {
           restoreAutoCommit(c, committed);
@@ -1286,6 +1407,22 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
     } finally {
       close(c, committed);
+    }
+  }
+
+  /** Runs work and commits; if either fails, rolls back and throws. */
+  private static <T> T commitOrRollBack(Connection c, Work<T> work) throws SQLException {
+    try {
+      T result = work.run(c);
+      c.commit();
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        c.rollback();
+      } catch (SQLException r) {
+        e.addSuppressed(r);
+      }
+      throw e;
     }
   }
 
@@ -1309,6 +1446,54 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     } catch (SQLException e) {
       if (!committed) {
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Runs work that is a single statement in auto-commit mode, where the statement is its own
+   * transaction: one round trip instead of three (the begin goes with the statement, but the
+   * commit is another). Used on PostgreSQL, where one statement claims, enqueues or completes.
+   * If the pool lends connections with auto-commit off, the work is committed as usual.
+   */
+  private <T> T statement(String operation, Work<T> work) {
+    try {
+      return inStatement(work);
+    } catch (SQLException e) {
+      throw failure(operation, e);
+    }
+  }
+
+  private <T> T inStatement(Work<T> work) throws SQLException {
+    Connection c = dataSource.getConnection();
+    boolean done = false;
+    try {
+      T result = c.getAutoCommit() ? work.run(c) : commitOrRollBack(c, work);
+      done = true;
+      return result;
+    } finally {
+      close(c, done);
+    }
+  }
+
+  /** The array parameters of one statement, freed together. */
+  private static final class ArrayParameters {
+    private final Connection connection;
+    private final List<Array> made = new ArrayList<>();
+
+    ArrayParameters(Connection connection) {
+      this.connection = connection;
+    }
+
+    Array of(String type, Object[] elements) throws SQLException {
+      Array array = connection.createArrayOf(type, elements);
+      made.add(array);
+      return array;
+    }
+
+    void free() throws SQLException {
+      for (Array array : made) {
+        array.free();
       }
     }
   }

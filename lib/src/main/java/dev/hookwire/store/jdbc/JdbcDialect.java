@@ -26,7 +26,9 @@ public enum JdbcDialect {
   /**
    * PostgreSQL 11 or later. A claim is one statement: it selects due deliveries {@code FOR UPDATE
    * SKIP LOCKED}, gives each a token from a sequence in claim order, and updates and returns
-   * them with their messages' bodies.
+   * them with their messages' bodies. Completing a delivery with its attempt, and enqueueing
+   * messages with their deliveries (an array per column as parameters), are one statement each
+   * too.
    */
   POSTGRESQL("postgresql"),
 

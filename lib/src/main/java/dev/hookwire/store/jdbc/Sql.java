@@ -64,6 +64,10 @@ final class Sql {
   final String succeededBefore;
   final String orphanMessages;
 
+  // PostgreSQL: enqueue and complete in one statement each.
+  final String enqueuePostgres;
+  final String completeLoggedPostgres;
+
   // Claims, by dialect.
   final String claimPostgres;
   final String claimTokensH2;
@@ -106,8 +110,14 @@ final class Sql {
             "INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key, state,"
                 + " attempts, due_at, claim_token, created_at, updated_at)"
                 + " VALUES (?, ?, ?, ?, 'PENDING', 0, ?, 0, ?, ?)");
+    // A claim is current while its owner and token are on the row, which is then pending: only
+    // claims set an owner, on pending rows, and every change of state clears it. PostgreSQL is
+    // not told the state: with the state in the condition, its planner may walk one of the
+    // partial indexes of pending rows (when its statistics have too few of them) instead of
+    // looking the id up.
     String current =
-        " WHERE id = ? AND lease_owner = ? AND claim_token = ? AND state = 'PENDING'";
+        " WHERE id = ? AND lease_owner = ? AND claim_token = ?"
+            + (dialect == JdbcDialect.POSTGRESQL ? "" : " AND state = 'PENDING'");
     complete =
         fill(
             "UPDATE ${prefix}deliveries SET state = ?, due_at = ?, updated_at = ?,"
@@ -185,6 +195,36 @@ final class Sql {
                 + " THEN m.body END AS body"
                 + " FROM claimed c JOIN ${prefix}messages m ON m.id = c.message_id"
                 + " ORDER BY c.claim_token");
+    // PostgreSQL: fresh messages and their deliveries in one statement, from one array per
+    // column. A data-modifying WITH runs to completion, and the foreign key is checked at the end
+    // of the statement, when the messages are there. Rows are inserted in the order of the
+    // arrays, so seq follows the list.
+    enqueuePostgres =
+        fill(
+            "WITH m AS (INSERT INTO ${prefix}messages"
+                + " (id, event_id, event_type, ordering_key, created_at, body)"
+                + " SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
+                + " ?::bigint[], ?::bytea[]))"
+                + " INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key,"
+                + " state, attempts, due_at, claim_token, created_at, updated_at)"
+                + " SELECT i.id, i.message_id, i.endpoint_id, i.ordering_key, 'PENDING', 0,"
+                + " i.created_at, 0, i.created_at, i.created_at"
+                + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
+                + " ?::bigint[]) WITH ORDINALITY"
+                + " AS i(id, message_id, endpoint_id, ordering_key, created_at, n)"
+                + " ORDER BY i.n");
+    // PostgreSQL: a completion and its attempt in one statement, whose count (attempts logged,
+    // 0 or 1) says whether it was applied.
+    completeLoggedPostgres =
+        fill(
+            "WITH done AS (UPDATE ${prefix}deliveries SET state = ?, due_at = ?, updated_at = ?,"
+                + " attempts = attempts + 1, lease_owner = NULL, lease_until = NULL"
+                + current
+                + " RETURNING id)"
+                + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id,"
+                + " attempt_number, started_at, latency_ns, outcome, status, error,"
+                + " response_snippet)"
+                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM done");
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
     claimCasH2 =

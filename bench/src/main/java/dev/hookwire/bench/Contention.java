@@ -1,0 +1,104 @@
+package dev.hookwire.bench;
+
+import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.store.DeliveryState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Dispatcher nodes contending for one PostgreSQL store, nothing failing: {@code --nodes} node
+ * JVMs deliver {@code --events} events to each of {@code --endpoints} endpoints on the receiver
+ * (a JVM of its own that verifies every signature and notes which node sent each request). The
+ * nodes are started first; the producer then sends from {@code --senders} threads.
+ *
+ * <p>Checked, and reported: every delivery accepted exactly once (no repeats, none lost),
+ * recorded as succeeded with one attempt logged; how the work was shared among the nodes; and
+ * the throughput of them all, from the first send to the last delivery recorded, with the CPU
+ * time per delivery of the nodes, the receiver and the database server.
+ *
+ * <p>Arguments: {@code --events 10000 --endpoints 2 --nodes 3 --concurrency 32 --senders 2
+ * --body 512 --pg-url jdbc:postgresql://...}.
+ */
+public final class Contention {
+  private Contention() {}
+
+  public static void main(String[] args) throws Exception {
+    Args a = new Args(args);
+    int n = a.integer("events", 10_000);
+    int endpoints = a.integer("endpoints", 2);
+    int nodeCount = a.integer("nodes", 3);
+    int c = a.integer("concurrency", 32);
+    int senders = a.integer("senders", 2);
+    int bodyBytes = a.integer("body", 512);
+    System.out.println("# Contention  " + Instant.now());
+    System.out.println("# " + Bench.machine());
+    System.out.println(Bench.f("# events=%d endpoints=%d nodes=%d concurrency=%d senders=%d body=%d B",
+        n, endpoints, nodeCount, c, senders, bodyBytes));
+    List<String> paths = new ArrayList<>();
+    for (int e = 0; e < endpoints; e++) {
+      paths.add("/e" + e);
+    }
+    long deliveries = (long) n * endpoints;
+    List<WebhookEvent<Map<String, Object>>> events = Bench.events(n, bodyBytes);
+    try (Cluster cluster = new Cluster(a.string("pg-url", Pg.DEFAULT_URL), paths, c,
+        Duration.ofSeconds(30), senders)) {
+      for (int i = 0; i < nodeCount; i++) {
+        cluster.start(cluster.prefix + i);
+      }
+      long busy0 = Bench.machineBusyNanos();
+      long own0 = Bench.cpuNanos();
+      long nodes0 = cluster.cpuNanosOfNodes();
+      long rx0 = cluster.receiver.cpuNanos();
+      long pg0 = cluster.serverCpuNanos();
+      long t0 = System.nanoTime();
+      Bench.sendAll(cluster.producer, events, senders);
+      double enqueued = (System.nanoTime() - t0) / 1e9;
+      cluster.awaitDelivered(deliveries, Duration.ofMinutes(10));
+      double wall = (System.nanoTime() - t0) / 1e9;
+      long nodesCpu = cluster.cpuNanosOfNodes() - nodes0;
+      long rxCpu = cluster.receiver.cpuNanos() - rx0;
+      long pgCpu = cluster.serverCpuNanos() - pg0;
+      long ownCpu = Bench.cpuNanos() - own0;
+      long busy = Bench.machineBusyNanos() - busy0;
+      double notOurs = Bench.foreignShare(busy0 < 0 ? -1 : busy, ownCpu + nodesCpu + rxCpu + pgCpu,
+          System.nanoTime() - t0);
+      cluster.stopAll();
+
+      Map<String, Integer> accepted = cluster.receiver.acceptedById();
+      Map<String, Long> stats = cluster.receiver.stats();
+      long lost = 0;
+      for (String path : paths) {
+        for (WebhookEvent<?> e : events) {
+          if (!accepted.containsKey(path + " " + e.id())) {
+            lost++;
+          }
+        }
+      }
+      long repeated = accepted.values().stream().filter(k -> k > 1).count();
+      long succeeded = cluster.count(DeliveryState.SUCCEEDED);
+      long attempts = cluster.attempts();
+      Map<String, Long> byNode = cluster.receiver.acceptedByNode();
+      System.out.println(Bench.f("wall time %.1f s (sending ended at %.1f s): %.0f deliveries/s by %d nodes",
+          wall, enqueued, deliveries / wall, nodeCount));
+      System.out.println(Bench.f("CPU per delivery: nodes %.1f us, receiver %.1f us, database server %.1f us,"
+          + " producer %.1f us; cpu-not-ours %.1f%%", nodesCpu / 1e3 / deliveries, rxCpu / 1e3 / deliveries,
+          pgCpu / 1e3 / deliveries, ownCpu / 1e3 / deliveries, 100 * notOurs));
+      System.out.println(Bench.f("deliveries %d; accepted %d distinct, %d in all; repeated %d; lost %d;"
+          + " bad signatures %d", deliveries, accepted.size(), stats.get("accepted"), repeated, lost,
+          stats.get("badSignatures")));
+      System.out.println(Bench.f("recorded: %d succeeded, %d attempts logged", succeeded, attempts));
+      System.out.println("accepted per node: " + byNode);
+      boolean shared = byNode.size() == nodeCount && byNode.values().stream().allMatch(v -> v > 0);
+      boolean ok = lost == 0 && repeated == 0 && stats.get("accepted") == deliveries
+          && stats.get("badSignatures") == 0 && succeeded == deliveries && attempts == deliveries && shared;
+      System.out.println(ok ? "OK: every delivery exactly once, the work shared by all " + nodeCount + " nodes"
+          : "FAILED");
+      if (!ok) {
+        System.exit(1);
+      }
+    }
+  }
+}
