@@ -52,6 +52,9 @@ import java.util.Objects;
  * <p>Thread-safe: the factories keep no state, and what they return is documented on its type.
  */
 public final class Insightarc {
+  /** The event type {@link #reader()} gives a signal. */
+  public static final String SIGNAL_TYPE = "insightarc.signal";
+
   private static final PayloadMapper PAYLOAD = new SignalBody();
 
   private Insightarc() {}
@@ -103,9 +106,6 @@ public final class Insightarc {
   public static PayloadMapper payload() {
     return PAYLOAD;
   }
-
-  /** The event type {@link #reader()} gives a signal. */
-  public static final String SIGNAL_TYPE = "insightarc.signal";
 
   /**
    * Returns the reader that turns an Insightarc signal into an event for a {@code
