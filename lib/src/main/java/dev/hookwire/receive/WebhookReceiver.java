@@ -127,6 +127,8 @@ public final class WebhookReceiver {
   private final Route anyRoute;
   private final String ownerPrefix;
   private final AtomicLong claims = new AtomicLong();
+  private final Duration pruneInterval;
+  private final AtomicLong nextPruneAt;
 
   private WebhookReceiver(Builder b, List<Source> sources) {
     this.sources = sources;
@@ -139,6 +141,8 @@ public final class WebhookReceiver {
     this.processingTimeout = b.processingTimeout;
     this.maxBodyBytes = b.maxBodyBytes;
     this.clock = b.clock;
+    this.pruneInterval = b.pruneInterval;
+    this.nextPruneAt = new AtomicLong(b.clock.millis() + b.pruneInterval.toMillis());
     Map<String, Route> exact = new HashMap<>();
     List<Route> prefixes = new ArrayList<>();
     Route any = null;
@@ -214,6 +218,31 @@ public final class WebhookReceiver {
    *     URL: a mistake in the set-up, not in the request
    */
   public ReceiveResult receive(String requestUrl, WebhookHeaders headers, byte[] body) {
+    ReceiveResult result = receiveOnce(requestUrl, headers, body);
+    pruneIfDue();
+    return result;
+  }
+
+  /**
+   * Deletes expired idempotency records when {@link Builder#pruneInterval} has passed since the
+   * last time, on the thread of the one request that finds it so; a failure is logged and
+   * changes nothing about that request.
+   */
+  private void pruneIfDue() {
+    long now = clock.millis();
+    long due = nextPruneAt.get();
+    if (now < due || !nextPruneAt.compareAndSet(due, now + pruneInterval.toMillis())) {
+      return;
+    }
+    try {
+      int pruned = pruneExpired();
+      log.debug("pruned {} expired idempotency records", pruned);
+    } catch (RuntimeException e) {
+      log.warn("cannot prune expired idempotency records; trying again in {}", pruneInterval, e);
+    }
+  }
+
+  private ReceiveResult receiveOnce(String requestUrl, WebhookHeaders headers, byte[] body) {
     Objects.requireNonNull(headers, "headers == null");
     Objects.requireNonNull(body, "body == null");
     Verifier v = verifierFor(requestUrl);
@@ -420,7 +449,8 @@ public final class WebhookReceiver {
   /**
    * Deletes the idempotency records that have expired by the receiver's clock: {@link
    * IdempotencyStore#prune(Instant)}. Expired records are ignored anyway; pruning frees their
-   * space. Hosts with a persistent store may call it on a schedule, daily say.
+   * space. The receiver calls it by itself every {@link Builder#pruneInterval}; call it directly
+   * to prune at a time of your choosing.
    *
    * @return how many records were deleted
    * @throws RuntimeException whatever the store throws when it fails, such as {@code
@@ -546,6 +576,7 @@ public final class WebhookReceiver {
     private Duration tolerance = Verifier.DEFAULT_TOLERANCE;
     private int maxBodyBytes = Verifier.DEFAULT_MAX_BODY_BYTES;
     private Clock clock = Clock.systemUTC();
+    private Duration pruneInterval = Duration.ofHours(1);
 
     private Builder() {}
 
@@ -765,6 +796,21 @@ public final class WebhookReceiver {
         throw new IllegalArgumentException("maxBodyBytes must be positive: " + maxBodyBytes);
       }
       this.maxBodyBytes = maxBodyBytes;
+      return this;
+    }
+
+    /**
+     * Sets how often expired idempotency records are deleted. Once an interval has passed, the
+     * next request, after its own answer is decided, deletes them ({@link
+     * WebhookReceiver#pruneExpired()}), so that a persistent store does not grow without bound.
+     * Default 1 hour.
+     *
+     * @param interval the interval
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder pruneInterval(Duration interval) {
+      this.pruneInterval = positive(interval, "pruneInterval");
       return this;
     }
 

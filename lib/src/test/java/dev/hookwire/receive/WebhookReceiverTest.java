@@ -12,6 +12,7 @@ import dev.hookwire.event.ExperienceAction;
 import dev.hookwire.event.ExperienceEvent;
 import dev.hookwire.event.GoalEvent;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.receive.IdempotencyStore.Claim;
 import dev.hookwire.receive.ReceiveResult.Outcome;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
@@ -144,6 +145,75 @@ class WebhookReceiverTest {
     assertThat(receiver.receive(signed("msg_r3", nothing), nothing).status()).isEqualTo(400);
     assertThat(handled).hasSize(1);
     assertThat(handled.get(0).data()).isEqualTo(inner.data());
+  }
+
+  /** An in-memory store that counts prunes, and can be made to fail them. */
+  private static final class PruneWatcher implements IdempotencyStore {
+    final InMemoryIdempotencyStore ids = InMemoryIdempotencyStore.create();
+    final List<Instant> prunes = new ArrayList<>();
+    boolean failPrunes;
+
+    @Override
+    public Claim claim(String key, String owner, Instant now, Instant leaseUntil) {
+      return ids.claim(key, owner, now, leaseUntil);
+    }
+
+    @Override
+    public void complete(String key, Instant expiresAt) {
+      ids.complete(key, expiresAt);
+    }
+
+    @Override
+    public void release(String key, String owner) {
+      ids.release(key, owner);
+    }
+
+    @Override
+    public int prune(Instant now) {
+      prunes.add(now);
+      if (failPrunes) {
+        throw new IllegalStateException("the database is down");
+      }
+      return ids.prune(now);
+    }
+  }
+
+  @Test
+  void expiredIds_arePrunedOncePerInterval_byTheRequestThatFindsItDue() {
+    PruneWatcher store = new PruneWatcher();
+    WebhookReceiver receiver =
+        receiver()
+            .idempotencyStore(store)
+            .idempotencyTtl(Duration.ofMinutes(30))
+            .pruneInterval(Duration.ofHours(1))
+            .build();
+    for (int minute = 0; minute < 150; minute += 10) {
+      byte[] body = body(experience("msg_" + minute));
+      receiver.receive(signed("msg_" + minute, body), body);
+      clock.advance(Duration.ofMinutes(10));
+    }
+
+    // Requests at minutes 0..140: the ones at 60 and 120 found the hour passed.
+    assertThat(store.prunes).containsExactly(T0.plusSeconds(3600), T0.plusSeconds(7200));
+    byte[] recent = body(experience("msg_140"));
+    assertThat(receiver.receive(signed("msg_140", recent), recent).outcome())
+        .isEqualTo(Outcome.DUPLICATE);
+  }
+
+  @Test
+  void aFailingPrune_changesNothingAboutTheRequest() {
+    PruneWatcher store = new PruneWatcher();
+    store.failPrunes = true;
+    WebhookReceiver receiver =
+        receiver().idempotencyStore(store).pruneInterval(Duration.ofMinutes(1)).build();
+    clock.advance(Duration.ofMinutes(2));
+    byte[] body = body(experience("msg_p"));
+
+    ReceiveResult result = receiver.receive(signed("msg_p", body), body);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROCESSED);
+    assertThat(store.prunes).hasSize(1);
+    assertThat(handled).hasSize(1);
   }
 
   @Test

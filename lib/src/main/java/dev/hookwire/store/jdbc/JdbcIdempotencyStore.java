@@ -42,7 +42,7 @@ import javax.sql.DataSource;
  *
  * <p><b>Expiry.</b> An expired row counts as absent and is overwritten by the next claim of its
  * id. {@link #prune(Instant)} deletes expired rows in one statement, by an index on the expiry;
- * call it on a schedule (daily is plenty), or through {@code WebhookReceiver.pruneExpired()}.
+ * a {@code WebhookReceiver} calls it every {@code pruneInterval} (an hour by default).
  *
  * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} naming the
  * operation and keeping the cause; the receiver answers 503 and the sender retries.
