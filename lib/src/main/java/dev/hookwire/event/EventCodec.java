@@ -107,6 +107,7 @@ public final class EventCodec {
   static final int MAX_NAME_LENGTH = 10_000;
 
   private static final String DECODE = "cannot decode event: ";
+  private static final String DECODE_DATA = "cannot decode data: ";
   private static final String REDACTED_SOURCE =
       "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); ";
 
@@ -234,6 +235,44 @@ public final class EventCodec {
       return writer.writeValueAsBytes(data);
     } catch (JsonProcessingException | RuntimeException e) {
       throw encodeFailure(data, e);
+    }
+  }
+
+  /**
+   * Reads a body that is only an event's data, the reverse of {@link #encodeData(Object)}: for
+   * senders whose bodies are not an envelope. Read as strictly as an envelope: repeated keys,
+   * content after the value, and a JSON null are refused.
+   *
+   * @param json the UTF-8 JSON bytes; not modified
+   * @param dataType the class to read the value as, such as a record, {@link Map} or {@link
+   *     JsonNode}
+   * @param <T> the type of the data
+   * @return the data
+   * @throws NullPointerException if an argument is null
+   * @throws EventFormatException if {@code json} is not one JSON value that fits {@code dataType}
+   */
+  public <T> T decodeData(byte[] json, Class<T> dataType) {
+    Objects.requireNonNull(json, "json == null");
+    Objects.requireNonNull(dataType, "dataType == null");
+    try (JsonParser p = envelopeReader.createParser(json)) {
+      JsonToken token = p.nextToken();
+      if (token == null) {
+        throw new EventFormatException(DECODE_DATA + "the input is empty");
+      }
+      if (token == JsonToken.VALUE_NULL) {
+        throw failure(DECODE_DATA, p, "the value is null", null);
+      }
+      T data = readersByClass.get(dataType).readValue(p);
+      if (p.nextToken() != null) {
+        throw failure(DECODE_DATA, p, "unexpected content after the value", null);
+      }
+      return data;
+    } catch (EventFormatException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      throw decodeFailure(DECODE_DATA, e);
+    } catch (IOException | RuntimeException e) {
+      throw new EventFormatException(DECODE_DATA + e, e);
     }
   }
 
@@ -427,13 +466,22 @@ public final class EventCodec {
   }
 
   private static EventFormatException failure(JsonParser p, String message, Throwable cause) {
-    StringBuilder text = new StringBuilder(DECODE).append(message);
+    return failure(DECODE, p, message, cause);
+  }
+
+  private static EventFormatException failure(
+      String prefix, JsonParser p, String message, Throwable cause) {
+    StringBuilder text = new StringBuilder(prefix).append(message);
     appendLocation(text, p.currentTokenLocation());
     return new EventFormatException(text.toString(), cause);
   }
 
   private static EventFormatException decodeFailure(JsonProcessingException e) {
-    StringBuilder text = new StringBuilder(DECODE);
+    return decodeFailure(DECODE, e);
+  }
+
+  private static EventFormatException decodeFailure(String prefix, JsonProcessingException e) {
+    StringBuilder text = new StringBuilder(prefix);
     if (e instanceof JsonMappingException mapping) {
       String path = path(mapping);
       if (!path.isEmpty()) {

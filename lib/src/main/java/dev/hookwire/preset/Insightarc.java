@@ -137,7 +137,7 @@ public final class Insightarc {
     Objects.requireNonNull(clock, "clock == null");
     return (body, codec) ->
         new WebhookEvent<>(
-            Mapping.bodyId("ia_", body), SIGNAL_TYPE, clock.instant(), Mapping.object(body, "Insightarc"));
+            Mapping.bodyId("ia_", body), SIGNAL_TYPE, clock.instant(), Mapping.object(body, codec, "Insightarc"));
   }
 
   /** The event's data, without the envelope. */

@@ -155,7 +155,7 @@ public final class Intelligems {
 
   private static WebhookEvent<ExperienceEvent> read(byte[] body, EventCodec codec) {
     String system = "Intelligems";
-    JsonNode columns = Mapping.object(body, system);
+    JsonNode columns = Mapping.object(body, codec, system);
     ExperienceAction action;
     Instant timestamp;
     try {

@@ -1,13 +1,11 @@
 package dev.hookwire.preset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.hookwire.dispatch.PayloadMapper;
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.EventFormatException;
 import dev.hookwire.event.WebhookEvent;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -18,8 +16,6 @@ import java.util.HexFormat;
  * bodies that carry no id.
  */
 final class Mapping {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private Mapping() {}
 
   /**
@@ -36,15 +32,18 @@ final class Mapping {
     }
   }
 
-  /** Reads a body as a JSON object, or fails naming the system whose body it should be. */
-  static JsonNode object(byte[] body, String system) {
+  /**
+   * Reads a body as a JSON object, as strictly as the codec reads events, or fails naming the
+   * system whose body it should be.
+   */
+  static JsonNode object(byte[] body, EventCodec codec, String system) {
     JsonNode tree;
     try {
-      tree = JSON.readTree(body);
-    } catch (IOException e) {
-      throw new EventFormatException(system + " body is not JSON", e);
+      tree = codec.decodeData(body, JsonNode.class);
+    } catch (EventFormatException e) {
+      throw new EventFormatException(system + " body: " + e.getMessage(), e);
     }
-    if (tree == null || !tree.isObject()) {
+    if (!tree.isObject()) {
       throw new EventFormatException(system + " body is not a JSON object");
     }
     return tree;
@@ -100,7 +99,7 @@ final class Mapping {
       return type.cast(event.data());
     }
     try {
-      return codec.decode(codec.encode(event), type).data();
+      return codec.decodeData(codec.encodeData(event.data()), type);
     } catch (EventFormatException e) {
       throw new IllegalArgumentException(
           system

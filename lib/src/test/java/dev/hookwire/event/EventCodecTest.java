@@ -112,6 +112,37 @@ class EventCodecTest {
   }
 
   @Test
+  void decodeData_readsWhatEncodeDataWrote() {
+    byte[] json = codec.encodeData(TestEvents.goal());
+
+    assertThat(codec.decodeData(json, GoalEvent.class)).isEqualTo(TestEvents.goal());
+    assertThat(codec.decodeData(json, JsonNode.class).get("units").get(0).get("uid").asText())
+        .isEqualTo("u_1842");
+  }
+
+  @Test
+  void decodeData_isAsStrictAsDecode() {
+    String[][] cases = {
+      {"", "cannot decode data: the input is empty"},
+      {"null", "cannot decode data: the value is null"},
+      {"{\"a\":1,\"a\":2}", "Duplicate field 'a'"},
+      {"{\"a\":1} {}", "cannot decode data: unexpected content after the value"},
+      {"{\"a\":", "cannot decode data: invalid JSON"},
+    };
+    for (String[] c : cases) {
+      assertThatExceptionOfType(EventFormatException.class)
+          .as(c[0])
+          .isThrownBy(() -> codec.decodeData(c[0].getBytes(UTF_8), JsonNode.class))
+          .withMessageContaining(c[1]);
+    }
+    assertThatExceptionOfType(EventFormatException.class)
+        .isThrownBy(() -> codec.decodeData("{\"units\":7}".getBytes(UTF_8), GoalEvent.class))
+        .withMessageStartingWith("cannot decode data: ");
+    assertThatNullPointerException().isThrownBy(() -> codec.decodeData(null, JsonNode.class));
+    assertThatNullPointerException().isThrownBy(() -> codec.decodeData(new byte[0], null));
+  }
+
+  @Test
   void writesMapsInIterationOrderAndRecordsInDeclarationOrder() {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("zeta", 1);

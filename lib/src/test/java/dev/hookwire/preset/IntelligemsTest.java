@@ -189,7 +189,9 @@ class IntelligemsTest {
     for (String[] bad :
         new String[][] {
           {"[1,2]", "not a JSON object"},
-          {"{", "not JSON"},
+          {"{", "invalid JSON"},
+          {good.replace("{\"experienceName\":\"A\",", "{\"experienceName\":\"A\",\"experienceName\":\"B\","),
+            "Duplicate field 'experienceName'"},
           {good.replace("paused", "exploded"), "experience.exploded"},
           {good.replace("\"exp_1\"", "\"\""), "experienceId"},
           {good.replace("2024-05-01T12:00:00Z", "yesterday"), "yesterday"},
