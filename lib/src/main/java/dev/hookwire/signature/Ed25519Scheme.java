@@ -9,11 +9,9 @@ import java.security.Signature;
 import java.security.spec.EdECPrivateKeySpec;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Standard Webhooks v1a: Ed25519 over {@code id.timestamp.body}. Secret keys are {@code whsk_}
@@ -167,7 +165,8 @@ final class Ed25519Scheme extends SignatureScheme {
     for (Object key : builder.keys()) {
       keys.add((PrivateKey) key);
     }
-    return new V1aSigner(List.copyOf(keys));
+    return StandardWebhooksFormat.signer(
+        INSTANCE, VERSION, keys, (key, id, ts, body) -> Ed25519Scheme.sign(key, id, ts, body));
   }
 
   @Override
@@ -177,40 +176,6 @@ final class Ed25519Scheme extends SignatureScheme {
       keys.add((PublicKey) key);
     }
     return new V1aVerifier(new Checks(builder), List.copyOf(keys));
-  }
-
-  private static final class V1aSigner implements Signer {
-    private final List<PrivateKey> keys;
-
-    V1aSigner(List<PrivateKey> keys) {
-      this.keys = keys;
-    }
-
-    @Override
-    public SignatureScheme scheme() {
-      return INSTANCE;
-    }
-
-    @Override
-    public Map<String, String> sign(String webhookId, Instant timestamp, byte[] body) {
-      return StandardWebhooksFormat.headers(
-          webhookId,
-          timestamp,
-          body,
-          VERSION,
-          (id, ts, b) -> {
-            List<byte[]> signatures = new ArrayList<>(keys.size());
-            for (PrivateKey key : keys) {
-              signatures.add(Ed25519Scheme.sign(key, id, ts, b));
-            }
-            return signatures;
-          });
-    }
-
-    @Override
-    public String toString() {
-      return "Signer[standard-ed25519, " + keys.size() + " key(s)]";
-    }
   }
 
   private static final class V1aVerifier implements Verifier {

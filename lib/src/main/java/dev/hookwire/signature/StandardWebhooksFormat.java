@@ -25,31 +25,64 @@ final class StandardWebhooksFormat {
 
   private StandardWebhooksFormat() {}
 
-  /** Signs with every key, in order, and returns the three headers. */
-  static Map<String, String> headers(
-      String webhookId, Instant timestamp, byte[] body, String version, SignFunction sign) {
-    Checks.webhookId(webhookId);
-    long seconds = Checks.signingSeconds(timestamp);
-    java.util.Objects.requireNonNull(body, "body == null");
-    byte[] id = webhookId.getBytes(StandardCharsets.US_ASCII);
-    byte[] ts = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
-    StringBuilder signatures = new StringBuilder();
-    for (byte[] signature : sign.signAll(id, ts, body)) {
-      if (signatures.length() > 0) {
-        signatures.append(' ');
-      }
-      signatures.append(version).append(',').append(Encoding.base64(signature));
-    }
-    Map<String, String> headers = new LinkedHashMap<>(4);
-    headers.put(ID, webhookId);
-    headers.put(TIMESTAMP, Long.toString(seconds));
-    headers.put(SIGNATURE, signatures.toString());
-    return java.util.Collections.unmodifiableMap(headers);
+  /**
+   * Returns a signer of the three headers that signs with every key, in order, one {@code
+   * version,signature} entry each: the v1 (HMAC) and v1a (Ed25519) signers differ only in the key
+   * and the function.
+   */
+  static <K> Signer signer(
+      SignatureScheme scheme, String version, List<K> keys, KeySigner<K> sign) {
+    return new FormatSigner<>(scheme, version, List.copyOf(keys), sign);
   }
 
-  /** Computes one signature per key over the parts of the signed content. */
-  interface SignFunction {
-    List<byte[]> signAll(byte[] id, byte[] timestamp, byte[] body);
+  /** Computes one key's signature over the parts of the signed content. */
+  interface KeySigner<K> {
+    byte[] sign(K key, byte[] id, byte[] timestamp, byte[] body);
+  }
+
+  private static final class FormatSigner<K> implements Signer {
+    private final SignatureScheme scheme;
+    private final String version;
+    private final List<K> keys;
+    private final KeySigner<K> sign;
+
+    FormatSigner(SignatureScheme scheme, String version, List<K> keys, KeySigner<K> sign) {
+      this.scheme = scheme;
+      this.version = version;
+      this.keys = keys;
+      this.sign = sign;
+    }
+
+    @Override
+    public SignatureScheme scheme() {
+      return scheme;
+    }
+
+    @Override
+    public Map<String, String> sign(String webhookId, Instant timestamp, byte[] body) {
+      Checks.webhookId(webhookId);
+      long seconds = Checks.signingSeconds(timestamp);
+      java.util.Objects.requireNonNull(body, "body == null");
+      byte[] id = webhookId.getBytes(StandardCharsets.US_ASCII);
+      byte[] ts = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
+      StringBuilder signatures = new StringBuilder();
+      for (K key : keys) {
+        if (signatures.length() > 0) {
+          signatures.append(' ');
+        }
+        signatures.append(version).append(',').append(Encoding.base64(sign.sign(key, id, ts, body)));
+      }
+      Map<String, String> headers = new LinkedHashMap<>(4);
+      headers.put(ID, webhookId);
+      headers.put(TIMESTAMP, Long.toString(seconds));
+      headers.put(SIGNATURE, signatures.toString());
+      return java.util.Collections.unmodifiableMap(headers);
+    }
+
+    @Override
+    public String toString() {
+      return "Signer[" + scheme.name() + ", " + keys.size() + " key(s)]";
+    }
   }
 
   /** Checks one candidate signature against every key; answers the matching key's index or -1. */

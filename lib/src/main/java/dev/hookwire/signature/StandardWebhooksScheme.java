@@ -2,10 +2,7 @@ package dev.hookwire.signature;
 
 import dev.hookwire.internal.Encoding;
 import dev.hookwire.internal.HmacKey;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import javax.crypto.Mac;
 
 /** Standard Webhooks v1: HMAC-SHA256 over {@code id.timestamp.body}, secrets {@code whsec_}. */
@@ -45,7 +42,8 @@ final class StandardWebhooksScheme extends SignatureScheme {
 
   @Override
   Signer newSigner(Signer.Builder builder) {
-    return new V1Signer(hmacKeys(builder.keys()));
+    return StandardWebhooksFormat.signer(
+        INSTANCE, VERSION, List.of(hmacKeys(builder.keys())), StandardWebhooksScheme::mac);
   }
 
   @Override
@@ -65,40 +63,6 @@ final class StandardWebhooksScheme extends SignatureScheme {
     mac.update((byte) '.');
     mac.update(body);
     return mac.doFinal();
-  }
-
-  private static final class V1Signer implements Signer {
-    private final HmacKey[] keys;
-
-    V1Signer(HmacKey[] keys) {
-      this.keys = keys;
-    }
-
-    @Override
-    public SignatureScheme scheme() {
-      return INSTANCE;
-    }
-
-    @Override
-    public Map<String, String> sign(String webhookId, Instant timestamp, byte[] body) {
-      return StandardWebhooksFormat.headers(
-          webhookId,
-          timestamp,
-          body,
-          VERSION,
-          (id, ts, b) -> {
-            List<byte[]> signatures = new ArrayList<>(keys.length);
-            for (HmacKey key : keys) {
-              signatures.add(mac(key, id, ts, b));
-            }
-            return signatures;
-          });
-    }
-
-    @Override
-    public String toString() {
-      return "Signer[standard, " + keys.length + " key(s)]";
-    }
   }
 
   private static final class V1Verifier implements Verifier {
