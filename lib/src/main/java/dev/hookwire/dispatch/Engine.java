@@ -349,7 +349,11 @@ final class Engine {
   }
 
   private void save(Endpoint endpoint) {
-    store.saveEndpoint(new StoredEndpoint(endpoint.id(), endpointCodec.write(endpoint), clock.instant()));
+    String config = endpointCodec.write(endpoint);
+    if (!store.insertEndpoint(StoredEndpoint.of(endpoint.id(), config, clock.instant()))) {
+      StoredEndpoint current = store.endpoint(endpoint.id()).orElseThrow();
+      store.updateEndpoint(current.with(config, current.failingSince(), clock.instant()), current.version());
+    }
   }
 
   private void validate(Endpoint endpoint) {

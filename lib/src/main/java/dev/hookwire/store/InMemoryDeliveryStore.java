@@ -117,6 +117,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   // Everything below is guarded by lock.
   private final Map<String, StoredEndpoint> endpoints = new LinkedHashMap<>();
+  private long endpointRevision; // guarded by lock
   private final Map<String, Message> messages = new HashMap<>();
   private final Map<String, Message> messagesByEvent = new HashMap<>();
   private final Set<Message> messagesWithoutDeliveries = new LinkedHashSet<>();
@@ -156,36 +157,62 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   // ---------------------------------------------------------------- endpoints
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>A replaced endpoint keeps its place in {@link #endpoints()}.
-   *
-   * @param endpoint the endpoint
-   */
   @Override
-  public void saveEndpoint(StoredEndpoint endpoint) {
+  public boolean insertEndpoint(StoredEndpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint == null");
     lock.lock();
     try {
-      endpoints.put(endpoint.endpointId(), endpoint);
+      if (endpoints.containsKey(endpoint.endpointId())) {
+        return false;
+      }
+      endpoints.put(endpoint.endpointId(), versioned(endpoint, ++endpointRevision));
+      return true;
     } finally {
       lock.unlock();
     }
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * @param endpointId the endpoint's id
-   * @return whether it existed
-   */
+  @Override
+  public boolean updateEndpoint(StoredEndpoint endpoint, long expectedVersion) {
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    lock.lock();
+    try {
+      StoredEndpoint current = endpoints.get(endpoint.endpointId());
+      if (current == null || current.version() != expectedVersion) {
+        return false;
+      }
+      endpoints.put(endpoint.endpointId(), versioned(endpoint, ++endpointRevision));
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private static StoredEndpoint versioned(StoredEndpoint e, long version) {
+    return new StoredEndpoint(e.endpointId(), e.config(), e.failingSince(), version, e.updatedAt());
+  }
+
   @Override
   public boolean deleteEndpoint(String endpointId) {
     Objects.requireNonNull(endpointId, "endpointId == null");
     lock.lock();
     try {
-      return endpoints.remove(endpointId) != null;
+      if (endpoints.remove(endpointId) == null) {
+        return false;
+      }
+      endpointRevision++;
+      return true;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public Optional<StoredEndpoint> endpoint(String endpointId) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    lock.lock();
+    try {
+      return Optional.ofNullable(endpoints.get(endpointId));
     } finally {
       lock.unlock();
     }
@@ -193,8 +220,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
 
   /**
    * {@inheritDoc}
-   *
-   * <p>An endpoint deleted and saved again counts as first saved the second time.
    *
    * @return the endpoints, an immutable list
    */
@@ -203,6 +228,16 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     lock.lock();
     try {
       return List.copyOf(endpoints.values());
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  @Override
+  public long endpointRevision() {
+    lock.lock();
+    try {
+      return endpointRevision;
     } finally {
       lock.unlock();
     }

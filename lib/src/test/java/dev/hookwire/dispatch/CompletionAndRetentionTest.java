@@ -16,6 +16,7 @@ import dev.hookwire.store.NewDelivery;
 import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
 import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.testing.ForwardingStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestEvents;
@@ -274,15 +275,14 @@ class CompletionAndRetentionTest {
   }
 
   /** A store that records the size of each write of results and can be made to fail. */
-  static final class WatchedStore implements DeliveryStore {
-    final DeliveryStore delegate;
+  static final class WatchedStore extends ForwardingStore {
     final List<Integer> completionBatches = Collections.synchronizedList(new ArrayList<>());
     final List<Integer> pruneSteps = Collections.synchronizedList(new ArrayList<>());
     final AtomicInteger failCompletions = new AtomicInteger();
     final AtomicInteger failPrunes = new AtomicInteger();
 
     WatchedStore(DeliveryStore delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
@@ -302,71 +302,6 @@ class CompletionAndRetentionTest {
       int pruned = delegate.prune(updatedBefore, limit);
       pruneSteps.add(pruned);
       return pruned;
-    }
-
-    @Override
-    public void saveEndpoint(StoredEndpoint endpoint) {
-      delegate.saveEndpoint(endpoint);
-    }
-
-    @Override
-    public boolean deleteEndpoint(String endpointId) {
-      return delegate.deleteEndpoint(endpointId);
-    }
-
-    @Override
-    public List<StoredEndpoint> endpoints() {
-      return delegate.endpoints();
-    }
-
-    @Override
-    public void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries) {
-      delegate.enqueue(messages, deliveries);
-    }
-
-    @Override
-    public List<ClaimedDelivery> claim(ClaimRequest request) {
-      return delegate.claim(request);
-    }
-
-    @Override
-    public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
-      return delegate.release(claims, dueAt);
-    }
-
-    @Override
-    public Optional<Instant> nextDueAt() {
-      return delegate.nextDueAt();
-    }
-
-    @Override
-    public Optional<DeliveryRecord> delivery(String deliveryId) {
-      return delegate.delivery(deliveryId);
-    }
-
-    @Override
-    public List<DeliveryRecord> deliveries(DeliveryQuery query) {
-      return delegate.deliveries(query);
-    }
-
-    @Override
-    public List<AttemptRecord> attemptsForEvent(String eventId) {
-      return delegate.attemptsForEvent(eventId);
-    }
-
-    @Override
-    public List<AttemptRecord> attemptsForEndpoint(String endpointId, Instant since, int limit) {
-      return delegate.attemptsForEndpoint(endpointId, since, limit);
-    }
-
-    @Override
-    public int replay(List<String> deliveryIds, Instant now) {
-      return delegate.replay(deliveryIds, now);
-    }
-
-    @Override
-    public long count(DeliveryState state) {
-      return delegate.count(state);
     }
   }
 }

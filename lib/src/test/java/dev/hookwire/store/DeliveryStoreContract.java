@@ -1291,45 +1291,127 @@ public abstract class DeliveryStoreContract {
 
   // ------------------------------------------------------------------ endpoints
 
-  private StoredEndpoint endpoint(String id, String config) {
-    return new StoredEndpoint(id, config, T0);
+  private static StoredEndpoint endpoint(String id, String config) {
+    return StoredEndpoint.of(id, config, T0);
+  }
+
+  private StoredEndpoint stored(String id) {
+    return store.endpoint(id).orElseThrow();
   }
 
   @Test
   public void endpoints_emptyStore_hasNone() {
     assertThat(store.endpoints()).isEmpty();
+    assertThat(store.endpoint(A)).isEmpty();
     assertThat(store.deleteEndpoint(A)).isFalse();
+    assertThat(store.updateEndpoint(endpoint(A, "{}"), 0)).isFalse();
+    assertThat(store.endpointRevision()).isZero();
   }
 
   @Test
-  public void endpoints_listedInTheOrderFirstSaved_replacedInPlace() {
-    store.saveEndpoint(endpoint(C, "{\"v\":1}"));
-    store.saveEndpoint(endpoint(A, "{\"v\":1}"));
-    store.saveEndpoint(endpoint(B, "{\"v\":1}"));
-    StoredEndpoint replaced = new StoredEndpoint(A, "{\"v\":2}", at(5));
+  public void endpoints_inserted_areReadBackWithAVersionAndListedInInsertOrder() {
+    assertThat(store.insertEndpoint(endpoint(C, "{\"c\":1}"))).isTrue();
+    assertThat(store.insertEndpoint(endpoint(A, "{\"a\":1}"))).isTrue();
+    assertThat(store.insertEndpoint(endpoint(B, "{\"b\":1}"))).isTrue();
 
-    store.saveEndpoint(replaced);
-
-    assertThat(store.endpoints())
-        .containsExactly(endpoint(C, "{\"v\":1}"), replaced, endpoint(B, "{\"v\":1}"));
+    assertThat(store.endpoints()).extracting(StoredEndpoint::endpointId).containsExactly(C, A, B);
+    StoredEndpoint a = stored(A);
+    assertThat(a.config()).isEqualTo("{\"a\":1}");
+    assertThat(a.failingSince()).isEmpty();
+    assertThat(a.updatedAt()).isEqualTo(T0);
+    assertThat(a.version()).isPositive().isGreaterThan(stored(C).version());
+    assertThat(stored(B).version()).isGreaterThan(a.version());
+    assertThat(store.endpointRevision()).isGreaterThanOrEqualTo(stored(B).version());
   }
 
   @Test
-  public void endpoints_deleted_isGone_andSavedAgainComesLast() {
-    store.saveEndpoint(endpoint(A, "{}"));
-    store.saveEndpoint(endpoint(B, "{}"));
+  public void endpoints_insertingATakenId_changesNothing() {
+    store.insertEndpoint(endpoint(A, "{\"first\":1}"));
+    long revision = store.endpointRevision();
+
+    assertThat(store.insertEndpoint(endpoint(A, "{\"second\":1}"))).isFalse();
+
+    assertThat(stored(A).config()).isEqualTo("{\"first\":1}");
+    assertThat(store.endpointRevision()).isEqualTo(revision);
+  }
+
+  @Test
+  public void endpoints_updated_onlyFromTheCurrentVersion_inPlace() {
+    store.insertEndpoint(endpoint(A, "{}"));
+    store.insertEndpoint(endpoint(B, "{}"));
+    StoredEndpoint a = stored(A);
+    long revision = store.endpointRevision();
+
+    StoredEndpoint changed = a.with("{\"v\":2}", Optional.of(at(3)), at(5));
+    assertThat(store.updateEndpoint(changed, a.version())).isTrue();
+
+    StoredEndpoint after = stored(A);
+    assertThat(after.config()).isEqualTo("{\"v\":2}");
+    assertThat(after.failingSince()).contains(at(3));
+    assertThat(after.updatedAt()).isEqualTo(at(5));
+    assertThat(after.version()).isGreaterThan(a.version());
+    assertThat(store.endpointRevision()).isGreaterThan(revision);
+    assertThat(store.endpoints()).extracting(StoredEndpoint::endpointId).containsExactly(A, B);
+
+    // A change computed from the old version loses: the caller reads again.
+    assertThat(store.updateEndpoint(a.with("{\"v\":3}", Optional.empty(), at(6)), a.version()))
+        .isFalse();
+    assertThat(stored(A).config()).isEqualTo("{\"v\":2}");
+
+    StoredEndpoint healthy = after.with("{\"v\":2}", Optional.empty(), at(7));
+    assertThat(store.updateEndpoint(healthy, after.version())).isTrue();
+    assertThat(stored(A).failingSince()).isEmpty();
+  }
+
+  @Test
+  public void endpoints_deleted_isGone_andInsertedAgainComesLast() {
+    store.insertEndpoint(endpoint(A, "{}"));
+    store.insertEndpoint(endpoint(B, "{}"));
+    long version = stored(A).version();
+    long revision = store.endpointRevision();
 
     assertThat(store.deleteEndpoint(A)).isTrue();
+    assertThat(store.endpointRevision()).isGreaterThan(revision);
     assertThat(store.deleteEndpoint(A)).isFalse();
-    assertThat(store.endpoints()).containsExactly(endpoint(B, "{}"));
+    assertThat(store.endpoint(A)).isEmpty();
+    assertThat(store.endpoints()).extracting(StoredEndpoint::endpointId).containsExactly(B);
+    assertThat(store.updateEndpoint(endpoint(A, "{}"), version)).isFalse();
 
-    store.saveEndpoint(endpoint(A, "{}"));
+    store.insertEndpoint(endpoint(A, "{}"));
     assertThat(store.endpoints()).extracting(StoredEndpoint::endpointId).containsExactly(B, A);
+    assertThat(stored(A).version()).isGreaterThan(version);
+  }
+
+  @Test
+  public void endpoints_concurrentUpdatesFromOneVersion_exactlyOneWins() throws Exception {
+    store.insertEndpoint(endpoint(A, "{}"));
+    StoredEndpoint a = stored(A);
+    int threads = 8;
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      List<java.util.concurrent.Future<Boolean>> wins = new java.util.ArrayList<>();
+      for (int i = 0; i < threads; i++) {
+        String config = "{\"writer\":" + i + "}";
+        wins.add(pool.submit(() -> {
+          go.await();
+          return store.updateEndpoint(a.with(config, Optional.empty(), at(1)), a.version());
+        }));
+      }
+      go.countDown();
+      int won = 0;
+      for (java.util.concurrent.Future<Boolean> w : wins) {
+        won += w.get(30, java.util.concurrent.TimeUnit.SECONDS) ? 1 : 0;
+      }
+      assertThat(won).isEqualTo(1);
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
   public void endpoints_deletingAnEndpoint_keepsItsDeliveries() {
-    store.saveEndpoint(endpoint(A, "{}"));
+    store.insertEndpoint(endpoint(A, "{}"));
     enqueue("d1", A, T0);
 
     store.deleteEndpoint(A);

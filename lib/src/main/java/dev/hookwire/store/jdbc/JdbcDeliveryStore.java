@@ -150,73 +150,34 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   // ---------------------------------------------------------------- endpoints
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>A replaced endpoint keeps its place in {@link #endpoints()}.
-   *
-   * @param endpoint the endpoint
-   * @throws IllegalArgumentException if its id is longer than {@value #MAX_ID_LENGTH} characters
-   */
   @Override
-  public void saveEndpoint(StoredEndpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint == null");
-    checkLength("endpoint id", endpoint.endpointId());
-    transaction(
-        "save endpoint",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.saveEndpoint)) {
-            ps.setString(1, endpoint.endpointId());
-            ps.setString(2, endpoint.config());
-            ps.setLong(3, Nanos.of(endpoint.updatedAt()));
-            ps.executeUpdate();
-          }
-          return null;
-        });
+  public boolean insertEndpoint(StoredEndpoint endpoint) {
+    throw new UnsupportedOperationException("TODO schema v2");
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * @param endpointId the endpoint's id
-   * @return whether it existed
-   */
+  @Override
+  public boolean updateEndpoint(StoredEndpoint endpoint, long expectedVersion) {
+    throw new UnsupportedOperationException("TODO schema v2");
+  }
+
   @Override
   public boolean deleteEndpoint(String endpointId) {
-    Objects.requireNonNull(endpointId, "endpointId == null");
-    return transaction(
-        "delete endpoint",
-        c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.deleteEndpoint)) {
-            ps.setString(1, endpointId);
-            return ps.executeUpdate() > 0;
-          }
-        });
+    throw new UnsupportedOperationException("TODO schema v2");
   }
 
-  /**
-   * {@inheritDoc}
-   *
-   * <p>An endpoint deleted and saved again counts as first saved the second time.
-   *
-   * @return the endpoints, an immutable list
-   */
+  @Override
+  public Optional<StoredEndpoint> endpoint(String endpointId) {
+    throw new UnsupportedOperationException("TODO schema v2");
+  }
+
   @Override
   public List<StoredEndpoint> endpoints() {
-    return read(
-        "list endpoints",
-        c -> {
-          List<StoredEndpoint> endpoints = new ArrayList<>();
-          try (PreparedStatement ps = c.prepareStatement(sql.endpoints);
-              ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-              endpoints.add(
-                  new StoredEndpoint(
-                      rs.getString(1), rs.getString(2), Nanos.instant(rs.getLong(3))));
-            }
-          }
-          return List.copyOf(endpoints);
-        });
+    throw new UnsupportedOperationException("TODO schema v2");
+  }
+
+  @Override
+  public long endpointRevision() {
+    throw new UnsupportedOperationException("TODO schema v2");
   }
 
   // ---------------------------------------------------------------- enqueue

@@ -1,0 +1,120 @@
+package dev.hookwire.testing;
+
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.ClaimRequest;
+import dev.hookwire.store.ClaimedDelivery;
+import dev.hookwire.store.Completion;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.store.NewDelivery;
+import dev.hookwire.store.NewMessage;
+import dev.hookwire.store.StoredEndpoint;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** A store that hands every call to another; tests override what they watch or break. */
+public abstract class ForwardingStore implements DeliveryStore {
+  protected final DeliveryStore delegate;
+
+  protected ForwardingStore(DeliveryStore delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public boolean insertEndpoint(StoredEndpoint endpoint) {
+    return delegate.insertEndpoint(endpoint);
+  }
+
+  @Override
+  public boolean updateEndpoint(StoredEndpoint endpoint, long expectedVersion) {
+    return delegate.updateEndpoint(endpoint, expectedVersion);
+  }
+
+  @Override
+  public boolean deleteEndpoint(String endpointId) {
+    return delegate.deleteEndpoint(endpointId);
+  }
+
+  @Override
+  public Optional<StoredEndpoint> endpoint(String endpointId) {
+    return delegate.endpoint(endpointId);
+  }
+
+  @Override
+  public List<StoredEndpoint> endpoints() {
+    return delegate.endpoints();
+  }
+
+  @Override
+  public long endpointRevision() {
+    return delegate.endpointRevision();
+  }
+
+  @Override
+  public void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries) {
+    delegate.enqueue(messages, deliveries);
+  }
+
+  @Override
+  public List<ClaimedDelivery> claim(ClaimRequest request) {
+    return delegate.claim(request);
+  }
+
+  @Override
+  public List<Boolean> complete(List<Completion> completions) {
+    return delegate.complete(completions);
+  }
+
+  @Override
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
+    return delegate.release(claims, dueAt);
+  }
+
+  @Override
+  public Optional<Instant> nextDueAt() {
+    return delegate.nextDueAt();
+  }
+
+  @Override
+  public int replay(List<String> deliveryIds, Instant now) {
+    return delegate.replay(deliveryIds, now);
+  }
+
+  @Override
+  public int prune(Instant updatedBefore, int limit) {
+    return delegate.prune(updatedBefore, limit);
+  }
+
+  @Override
+  public Optional<DeliveryRecord> delivery(String deliveryId) {
+    return delegate.delivery(deliveryId);
+  }
+
+  @Override
+  public List<DeliveryRecord> deliveries(DeliveryQuery query) {
+    return delegate.deliveries(query);
+  }
+
+  @Override
+  public List<AttemptRecord> attemptsForEvent(String eventId) {
+    return delegate.attemptsForEvent(eventId);
+  }
+
+  @Override
+  public List<AttemptRecord> attemptsForEndpoint(String endpointId, Instant since, int limit) {
+    return delegate.attemptsForEndpoint(endpointId, since, limit);
+  }
+
+  @Override
+  public long count(DeliveryState state) {
+    return delegate.count(state);
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
