@@ -9,9 +9,6 @@ import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.InMemoryDeliveryStore;
-import dev.hookwire.store.NewDelivery;
-import dev.hookwire.store.NewMessage;
-import dev.hookwire.store.StoredEndpoint;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
 import dev.hookwire.transport.Transport;
@@ -19,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,7 +26,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +61,19 @@ public final class Dispatcher implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
 
   final Engine engine;
+  private final EndpointRegistry registry;
+  private final DestinationCheck destinationCheck;
+  private final Map<String, PayloadMapper> mappers;
 
-  private Dispatcher(Engine engine) {
+  private Dispatcher(
+      Engine engine,
+      EndpointRegistry registry,
+      DestinationCheck destinationCheck,
+      Map<String, PayloadMapper> mappers) {
     this.engine = engine;
+    this.registry = registry;
+    this.destinationCheck = destinationCheck;
+    this.mappers = mappers;
   }
 
   /**
@@ -82,8 +87,7 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Loads the endpoints the store holds and starts delivering. Events sent before {@code start}
-   * are kept and delivered once started.
+   * Starts delivering. Events sent before {@code start} are kept and delivered once started.
    *
    * @return this dispatcher
    * @throws IllegalStateException if already started or closed
@@ -104,7 +108,7 @@ public final class Dispatcher implements AutoCloseable {
    *     stored and the caller decides what to do
    */
   public SendReceipt send(WebhookEvent<?> event) {
-    return engine.send(event, Optional.empty());
+    return engine.send(null, event, Optional.empty());
   }
 
   /**
@@ -119,7 +123,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   public SendReceipt send(WebhookEvent<?> event, String orderingKey) {
     Objects.requireNonNull(orderingKey, "orderingKey == null");
-    return engine.send(event, Optional.of(orderingKey));
+    return engine.send(null, event, Optional.of(orderingKey));
   }
 
   /**
@@ -159,36 +163,73 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Registers a new endpoint after checking it: the network policy (no private or loopback
-   * destination unless allowed), and, if {@link Endpoint#verifyOnRegistration()} is on (by
-   * default for https), a HEAD request that must answer 2xx over a valid certificate.
+   * Registers an endpoint, idempotently by id, after checking a new one: the network policy (no
+   * private or loopback destination unless allowed), and, if {@link
+   * Endpoint#verifyOnRegistration()} is on (by default for https), a HEAD request that must
+   * answer 2xx over a valid certificate.
+   *
+   * <p>If the store already holds an endpoint with this id and the same settings, that one is
+   * returned as stored, without a check: a program that registers its endpoints at start-up can
+   * be restarted, and every node of a cluster may run the same registration. The comparison
+   * leaves out the state that changes after registration: whether the endpoint is enabled, and its
+   * signing keys (the stored keys are kept; change them with {@link #rotateSecret}). An endpoint
+   * with the same id and other settings is refused: change it with {@link #update}. Give
+   * endpoints that a program registers at start-up a fixed {@link Endpoint.Builder#id id}.
+   *
+   * <p>Every dispatcher sharing the store sees the endpoint: this one at once, others within
+   * {@link Builder#endpointRefresh} (see {@link #send}).
    *
    * @param endpoint the endpoint
-   * @return the endpoint as registered
-   * @throws IllegalArgumentException if an endpoint with its id is already registered
+   * @return the endpoint as stored
+   * @throws IllegalArgumentException if an endpoint with its id and other settings is stored
    * @throws EndpointValidationException if a check fails; the exception names it
    * @throws IllegalStateException if the dispatcher is closed
+   * @throws dev.hookwire.store.StoreException if the store cannot be read or written
    */
   public Endpoint register(Endpoint endpoint) {
-    return engine.register(endpoint, false);
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    engine.checkOpen();
+    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    Endpoint stored = registry.register(endpoint, destinationCheck::check);
+    log.info("endpoint {} registered", stored);
+    engine.wake();
+    return stored;
   }
 
   /**
-   * Replaces a registered endpoint's settings (same id). The destination is checked again if the
-   * URL changed.
+   * Replaces a registered endpoint's settings (same id), including whether it is enabled and its
+   * keys as given. The destination is checked again if the URL changed. Safe against a
+   * concurrent change on another node: the update applies to the version it read, and is
+   * recomputed if another change came first.
    *
    * @param endpoint the new settings
    * @return the endpoint as stored
    * @throws IllegalArgumentException if no endpoint has its id
    * @throws EndpointValidationException if a check fails
+   * @throws IllegalStateException if the dispatcher is closed
    */
   public Endpoint update(Endpoint endpoint) {
-    return engine.register(endpoint, true);
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    engine.checkOpen();
+    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    Endpoint stored =
+        registry.change(
+            endpoint.id(),
+            current -> {
+              if (!current.url().equals(endpoint.url())) {
+                destinationCheck.check(endpoint);
+              }
+              return endpoint;
+            });
+    log.info("endpoint {} updated", stored);
+    engine.wake();
+    return stored;
   }
 
   /**
    * Makes a new secret the endpoint's primary one; the current ones keep signing for {@code
-   * grace}, so receivers can switch without rejecting anything.
+   * grace}, so receivers can switch without rejecting anything. Other nodes sign with the new
+   * key within {@link Builder#endpointRefresh}; keep {@code grace} longer than that.
    *
    * @param endpointId the endpoint
    * @param newSecret the new secret
@@ -198,65 +239,74 @@ public final class Dispatcher implements AutoCloseable {
    * @throws IllegalStateException if the endpoint is not signed
    */
   public Endpoint rotateSecret(String endpointId, String newSecret, Duration grace) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(newSecret, "newSecret == null");
     Objects.requireNonNull(grace, "grace == null");
-    Endpoint current = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
-    Endpoint rotated =
-        current.toBuilder().rotateSecret(newSecret, engine.clock.instant().plus(grace)).build();
-    return engine.register(rotated, true);
+    Instant expiry = engine.config.clock().instant().plus(grace);
+    return registry.change(endpointId, current -> current.toBuilder().rotateSecret(newSecret, expiry).build());
   }
 
   /**
-   * Disables an endpoint: its deliveries wait, none is attempted, new events skip it.
+   * Disables an endpoint: its deliveries wait, none is attempted, new events skip it. Every node
+   * stops starting attempts within {@link Builder#endpointRefresh}; attempts already started
+   * finish.
    *
    * @param endpointId the endpoint
    * @return the endpoint as stored
    * @throws IllegalArgumentException if the endpoint is unknown
    */
   public Endpoint disable(String endpointId) {
-    return engine.setEnabled(endpointId, false, "disabled by the host");
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    return registry.change(endpointId, current -> current.toBuilder().disabled("disabled by the host").build());
   }
 
   /**
-   * Enables an endpoint again; its waiting deliveries resume.
+   * Enables an endpoint again; its waiting deliveries resume, its failure clock restarts.
    *
    * @param endpointId the endpoint
    * @return the endpoint as stored
    * @throws IllegalArgumentException if the endpoint is unknown
    */
   public Endpoint enable(String endpointId) {
-    return engine.setEnabled(endpointId, true, null);
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Endpoint enabled = registry.change(endpointId, current -> current.toBuilder().enabled(true).build());
+    engine.wake();
+    return enabled;
   }
 
   /**
-   * Deletes an endpoint. Its pending deliveries are not attempted; its log stays.
+   * Deletes an endpoint. Its pending deliveries are not attempted (a node marks one dead, as
+   * "endpoint deleted", when it claims it and the store confirms the endpoint is gone); its log
+   * stays.
    *
    * @param endpointId the endpoint
    * @return whether it existed
    */
   public boolean delete(String endpointId) {
-    return engine.delete(endpointId);
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    return registry.delete(endpointId);
   }
 
   /**
-   * Returns a registered endpoint.
+   * Returns a registered endpoint, as the store holds it now. Works before {@link #start()}.
    *
    * @param endpointId the endpoint's id
    * @return the endpoint, or empty
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
    */
   public Optional<Endpoint> endpoint(String endpointId) {
-    EndpointRuntime runtime = engine.endpoints.get(endpointId);
-    return runtime == null ? Optional.empty() : Optional.of(runtime.endpoint());
+    return registry.read(endpointId);
   }
 
   /**
-   * Returns every registered endpoint.
+   * Returns every registered endpoint, as the store holds them now, in the order they were
+   * registered. Works before {@link #start()}.
    *
    * @return the endpoints
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
    */
   public List<Endpoint> endpoints() {
-    List<Endpoint> all = new ArrayList<>();
-    engine.endpoints.values().forEach(r -> all.add(r.endpoint()));
-    return all;
+    return registry.readAll();
   }
 
   /**
@@ -270,7 +320,7 @@ public final class Dispatcher implements AutoCloseable {
    *     the test event
    */
   public CompletableFuture<AttemptRecord> sendTestEvent(String endpointId) {
-    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
+    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> EndpointRegistry.unknown(endpointId));
     return engine.sendTest(endpoint, engine.testEvent(endpoint));
   }
 
@@ -287,7 +337,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   public CompletableFuture<AttemptRecord> sendTestEvent(String endpointId, WebhookEvent<?> event) {
     Objects.requireNonNull(event, "event == null");
-    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> unknown(endpointId));
+    Endpoint endpoint = endpoint(endpointId).orElseThrow(() -> EndpointRegistry.unknown(endpointId));
     return engine.sendTest(endpoint, event);
   }
 
@@ -299,7 +349,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   public boolean replay(String deliveryId) {
     Objects.requireNonNull(deliveryId, "deliveryId == null");
-    int revived = engine.store.replay(List.of(deliveryId), engine.clock.instant());
+    int revived = engine.store.replay(List.of(deliveryId), engine.config.clock().instant());
     engine.wake();
     return revived > 0;
   }
@@ -323,7 +373,7 @@ public final class Dispatcher implements AutoCloseable {
       }
       List<String> ids = new ArrayList<>(dead.size());
       dead.forEach(d -> ids.add(d.deliveryId()));
-      int revived = engine.store.replay(ids, engine.clock.instant());
+      int revived = engine.store.replay(ids, engine.config.clock().instant());
       total += revived;
       if (revived == 0 || dead.size() < 1000) {
         break;
@@ -416,7 +466,7 @@ public final class Dispatcher implements AutoCloseable {
    */
   @Override
   public void close() {
-    engine.close(engine.drainTimeout);
+    engine.close(engine.config.drainTimeout());
   }
 
   /**
@@ -430,12 +480,7 @@ public final class Dispatcher implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "Dispatcher[" + engine.nodeId + ", " + engine.endpoints.size() + " endpoint(s), "
-        + engine.state + "]";
-  }
-
-  static IllegalArgumentException unknown(String endpointId) {
-    return new IllegalArgumentException("no endpoint with id " + endpointId);
+    return "Dispatcher[" + engine.config.nodeId() + ", " + engine.state + "]";
   }
 
   /** Builds a {@link Dispatcher}. Not thread-safe; the dispatcher it builds is. */
@@ -454,6 +499,7 @@ public final class Dispatcher implements AutoCloseable {
     Duration breakerOpenFor = Duration.ofSeconds(30);
     Duration autoDisableAfter = Duration.ofDays(5);
     Duration pollInterval = Duration.ofSeconds(1);
+    Duration endpointRefresh = Duration.ofSeconds(1);
     Duration drainTimeout = Duration.ofSeconds(30);
     Duration retainSucceeded = Duration.ofDays(7);
     Duration lease;
@@ -630,6 +676,22 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * Sets how stale this node's view of the store's endpoints may be. The view is checked
+     * against the store (one cheap read of the store's endpoint revision) when it is older than
+     * this, and reloaded if anything changed; a change made through this dispatcher is seen at
+     * once. So an endpoint registered, updated, disabled or deleted on another node is acted on
+     * here within this time. Default 1 s.
+     *
+     * @param interval the bound, positive
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder endpointRefresh(Duration interval) {
+      this.endpointRefresh = Limits.positive("endpointRefresh", interval);
+      return this;
+    }
+
+    /**
      * Sets how long succeeded deliveries and their attempts are kept, counted from their success.
      * The dispatcher prunes older ones from the store in small steps, about every tenth of this
      * age (at least a minute apart, at most an hour), so the store does not grow without bound.
@@ -742,20 +804,19 @@ public final class Dispatcher implements AutoCloseable {
               : OkHttpTransport.builder().networkPolicy(networkPolicy).build();
       DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create(clock);
       String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
-      return new Dispatcher(new Engine(this, st, t, ownsTransport, s, ownsScheduler, id));
+      DispatcherConfig config =
+          new DispatcherConfig(st, t, ownsTransport, s, ownsScheduler, clock, codec, networkPolicy,
+              retryPolicy, timeout, maxInFlight, maxInFlightPerEndpoint, breakerThreshold,
+              breakerOpenFor, autoDisableAfter, pollInterval, endpointRefresh, drainTimeout,
+              Optional.ofNullable(lease), retainSucceeded, List.copyOf(listeners), id);
+      Map<String, PayloadMapper> mapperRegistry = new ConcurrentHashMap<>(mappers);
+      EndpointCodec endpointCodec = new EndpointCodec(mapperRegistry, Map.copyOf(schemes));
+      EndpointRegistry registry = new EndpointRegistry(st, endpointCodec, clock, endpointRefresh);
+      return new Dispatcher(
+          new Engine(config, registry),
+          registry,
+          new DestinationCheck(networkPolicy, t, timeout),
+          mapperRegistry);
     }
-  }
-
-  /** Hands a list of stored endpoints to the engine; used at start. */
-  static List<Endpoint> load(Collection<StoredEndpoint> stored, EndpointCodec codec) {
-    List<Endpoint> endpoints = new ArrayList<>();
-    for (StoredEndpoint s : stored) {
-      try {
-        endpoints.add(codec.read(s.config()));
-      } catch (RuntimeException e) {
-        log.error("cannot load stored endpoint {}: {}", s.endpointId(), e.getMessage(), e);
-      }
-    }
-    return endpoints;
   }
 }

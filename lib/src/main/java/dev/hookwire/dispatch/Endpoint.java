@@ -246,11 +246,12 @@ public final class Endpoint {
   }
 
   /**
-   * Returns the most requests per second sent to this endpoint, or 0 for no limit.
+   * Returns the most requests per second each dispatcher node sends to this endpoint, or 0 for
+   * no limit. With N nodes sharing a store the endpoint may receive up to N times this rate.
    *
-   * @return the rate limit
+   * @return the per-node rate limit
    */
-  public double rateLimit() {
+  public double rateLimitPerNode() {
     return rateLimit;
   }
 
@@ -623,15 +624,18 @@ public final class Endpoint {
     }
 
     /**
-     * Limits requests to this endpoint per second. Default: no limit.
+     * Limits the requests per second that each dispatcher node sends to this endpoint (a token
+     * bucket with a burst of one second's worth). The limit holds per node, not for the whole
+     * cluster: with N nodes sharing a store, the endpoint may receive up to N times this rate, so
+     * divide a receiver's limit by the number of nodes. Default: no limit.
      *
      * @param requestsPerSecond the limit, positive
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
-    public Builder rateLimit(double requestsPerSecond) {
+    public Builder rateLimitPerNode(double requestsPerSecond) {
       if (!(requestsPerSecond > 0) || Double.isInfinite(requestsPerSecond)) {
-        throw new IllegalArgumentException("rateLimit must be positive: " + requestsPerSecond);
+        throw new IllegalArgumentException("rateLimitPerNode must be positive: " + requestsPerSecond);
       }
       this.rateLimit = requestsPerSecond;
       return this;

@@ -65,8 +65,8 @@ final class EndpointCodec {
               r.put("maxRetryAfterMs", p.maxRetryAfter().toMillis());
             });
     e.maxInFlight().ifPresent(m -> n.put("maxInFlight", m));
-    if (e.rateLimit() > 0) {
-      n.put("rateLimit", e.rateLimit());
+    if (e.rateLimitPerNode() > 0) {
+      n.put("rateLimit", e.rateLimitPerNode());
     }
     n.put("enabled", e.enabled());
     e.disabledReason().ifPresent(r -> n.put("disabledReason", r));
@@ -75,6 +75,25 @@ final class EndpointCodec {
     n.put("ownerId", e.ownerId());
     e.verifyOnRegistration().ifPresent(v -> n.put("verifyOnRegistration", v));
     return n.toString();
+  }
+
+  /**
+   * Whether two endpoints have the same settings, leaving out the control state the dispatcher
+   * changes after registration: enabled or disabled, and the signing keys ({@code rotateSecret}).
+   */
+  boolean sameSettings(Endpoint a, Endpoint b) {
+    return settings(a).equals(settings(b));
+  }
+
+  private ObjectNode settings(Endpoint e) {
+    ObjectNode n;
+    try {
+      n = (ObjectNode) MAPPER.readTree(write(e));
+    } catch (JsonProcessingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+    n.remove(List.of("keys", "enabled", "disabledReason"));
+    return n;
   }
 
   Endpoint read(String json) {
@@ -129,7 +148,7 @@ final class EndpointCodec {
       b.maxInFlight(n.get("maxInFlight").asInt());
     }
     if (n.hasNonNull("rateLimit")) {
-      b.rateLimit(n.get("rateLimit").asDouble());
+      b.rateLimitPerNode(n.get("rateLimit").asDouble());
     }
     if (n.hasNonNull("payloadMapper")) {
       String name = n.get("payloadMapper").asText();

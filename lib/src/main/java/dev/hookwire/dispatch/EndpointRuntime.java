@@ -6,8 +6,10 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The dispatcher's live state for one endpoint: requests in flight, circuit breaker, rate limit,
- * continuous-failure clock and a cached signer. All methods synchronise on the instance.
+ * One node's live state for one endpoint: requests in flight, circuit breaker, rate limit and a
+ * cached signer. This state is per node by design (each node caps and protects what it sends);
+ * what the whole cluster shares (enabled, keys, the failure clock) lives in the store. All
+ * methods synchronise on the instance.
  */
 final class EndpointRuntime {
   private Endpoint endpoint;
@@ -22,8 +24,6 @@ final class EndpointRuntime {
   private double tokens;
   private Instant refilledAt;
 
-  private Instant failingSince;
-
   private Signer signer;
   private Instant signerValidUntil;
 
@@ -36,14 +36,14 @@ final class EndpointRuntime {
   }
 
   synchronized void update(Endpoint updated) {
+    boolean reEnabled = updated.enabled() && !endpoint.enabled();
     this.endpoint = updated;
     this.signer = null;
-    if (updated.enabled()) {
+    if (reEnabled) {
       // A re-enabled endpoint starts afresh.
       consecutiveFailures = 0;
       openUntil = null;
       probing = false;
-      failingSince = null;
     }
   }
 
@@ -70,10 +70,10 @@ final class EndpointRuntime {
     if (inFlight >= endpoint.maxInFlight().orElse(defaultMaxInFlight)) {
       return Instant.MAX;
     }
-    if (endpoint.rateLimit() > 0) {
+    if (endpoint.rateLimitPerNode() > 0) {
       refill(now);
       if (tokens < 1) {
-        long waitNanos = (long) ((1 - tokens) / endpoint.rateLimit() * 1e9);
+        long waitNanos = (long) ((1 - tokens) / endpoint.rateLimitPerNode() * 1e9);
         return now.plusNanos(Math.max(waitNanos, 1_000_000));
       }
     }
@@ -89,7 +89,7 @@ final class EndpointRuntime {
       return 1;
     }
     int room = endpoint.maxInFlight().orElse(defaultMaxInFlight) - inFlight;
-    if (endpoint.rateLimit() > 0) {
+    if (endpoint.rateLimitPerNode() > 0) {
       room = Math.min(room, (int) tokens);
     }
     return Math.max(room, 0);
@@ -103,7 +103,7 @@ final class EndpointRuntime {
     if (openUntil != null) {
       probing = true;
     }
-    if (endpoint.rateLimit() > 0) {
+    if (endpoint.rateLimitPerNode() > 0) {
       tokens -= 1;
     }
     inFlight++;
@@ -115,7 +115,7 @@ final class EndpointRuntime {
   }
 
   private void refill(Instant now) {
-    double rate = endpoint.rateLimit();
+    double rate = endpoint.rateLimitPerNode();
     double burst = Math.max(1, rate);
     if (refilledAt == null) {
       tokens = burst;
@@ -129,29 +129,20 @@ final class EndpointRuntime {
     }
   }
 
-  /** Records a success: closes the breaker and stops the failure clock. */
+  /** Records a success: closes the breaker. */
   synchronized void succeeded() {
     consecutiveFailures = 0;
     openUntil = null;
     probing = false;
-    failingSince = null;
   }
 
-  /**
-   * Records a failure; opens the breaker after {@code threshold} in a row (0: never).
-   *
-   * @return how long the endpoint has been failing without a success in between
-   */
-  synchronized Duration failed(Instant now, int threshold, Duration openFor) {
+  /** Records a failure; opens the breaker after {@code threshold} in a row (0: never). */
+  synchronized void failed(Instant now, int threshold, Duration openFor) {
     consecutiveFailures++;
-    if (failingSince == null) {
-      failingSince = now;
-    }
     if (probing || (threshold > 0 && consecutiveFailures >= threshold)) {
       openUntil = now.plus(openFor);
       probing = false;
     }
-    return Duration.between(failingSince, now);
   }
 
   synchronized Optional<Instant> openUntil() {

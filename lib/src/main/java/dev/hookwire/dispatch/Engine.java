@@ -2,7 +2,6 @@ package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.ClaimRequest;
 import dev.hookwire.store.ClaimedDelivery;
@@ -14,50 +13,36 @@ import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
 import dev.hookwire.store.StoredEndpoint;
 import dev.hookwire.store.TransactionalDeliveryStore;
-import dev.hookwire.transport.DestinationRefusedException;
-import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.Transport;
 import dev.hookwire.transport.TransportRequest;
 import dev.hookwire.transport.TransportResponse;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatcher's machinery: fan-out at send, the pump that claims due deliveries and starts
- * them within the caps, and the handling of each attempt's result.
+ * The dispatcher's delivery machinery: fan-out at send against the endpoint registry's view, the
+ * pump that claims due deliveries and starts them within the caps, and the writing of each
+ * attempt's result. Endpoint state belongs to the {@link EndpointRegistry}, the rules of an
+ * attempt's outcome to the {@link AttemptJudge}, pruning to {@link Retention}.
  *
  * <p>The pump runs on the scheduler, one run at a time (a run asked for while one is queued is
  * folded into it). Attempt results are judged on transport threads and queued; the scheduler
@@ -67,38 +52,21 @@ final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
   private static final int BATCH = 256;
   private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(30);
-  private static final int PRUNE_STEP = 1_000;
-  private static final Duration KEEP_FOR_GOOD = ChronoUnit.CENTURIES.getDuration();
 
   enum State { NEW, RUNNING, CLOSING, CLOSED }
 
+  final DispatcherConfig config;
   final DeliveryStore store;
-  final Transport transport;
-  final Clock clock;
-  final String nodeId;
-  final Duration drainTimeout;
-  final ConcurrentHashMap<String, EndpointRuntime> endpoints = new ConcurrentHashMap<>();
+  final EndpointRegistry registry;
+  final Retention retention;
   final AtomicInteger inFlight = new AtomicInteger();
   volatile State state = State.NEW;
 
-  private final boolean ownsTransport;
+  private final Transport transport;
+  private final Clock clock;
   private final ScheduledExecutorService scheduler;
-  private final boolean ownsScheduler;
   private final EventCodec codec;
-  private final NetworkPolicy networkPolicy;
-  private final RetryPolicy retryPolicy;
-  private final Duration timeout;
-  private final int maxInFlight;
-  private final int maxInFlightPerEndpoint;
-  private final int breakerThreshold;
-  private final Duration breakerOpenFor;
-  private final Duration autoDisableAfter;
-  private final Duration pollInterval;
-  private final Duration configuredLease;
-  private final Duration retainSucceeded;
   private final List<DeliveryListener> listeners;
-  private final Map<String, PayloadMapper> mappers;
-  private final EndpointCodec endpointCodec;
 
   private final AtomicBoolean pumpQueued = new AtomicBoolean();
   private final Object timerLock = new Object();
@@ -110,37 +78,17 @@ final class Engine {
   private volatile Duration flushBackoff = Duration.ZERO;
   private final Object drained = new Object();
 
-  Engine(
-      Dispatcher.Builder b,
-      DeliveryStore store,
-      Transport transport,
-      boolean ownsTransport,
-      ScheduledExecutorService scheduler,
-      boolean ownsScheduler,
-      String nodeId) {
-    this.store = store;
-    this.transport = transport;
-    this.ownsTransport = ownsTransport;
-    this.scheduler = scheduler;
-    this.ownsScheduler = ownsScheduler;
-    this.nodeId = nodeId;
-    this.clock = b.clock;
-    this.codec = b.codec;
-    this.networkPolicy = b.networkPolicy;
-    this.retryPolicy = b.retryPolicy;
-    this.timeout = b.timeout;
-    this.maxInFlight = b.maxInFlight;
-    this.maxInFlightPerEndpoint = b.maxInFlightPerEndpoint;
-    this.breakerThreshold = b.breakerThreshold;
-    this.breakerOpenFor = b.breakerOpenFor;
-    this.autoDisableAfter = b.autoDisableAfter;
-    this.pollInterval = b.pollInterval;
-    this.drainTimeout = b.drainTimeout;
-    this.configuredLease = b.lease;
-    this.retainSucceeded = b.retainSucceeded;
-    this.listeners = List.copyOf(b.listeners);
-    this.mappers = new ConcurrentHashMap<>(b.mappers);
-    this.endpointCodec = new EndpointCodec(mappers, new HashMap<>(b.schemes));
+  Engine(DispatcherConfig config, EndpointRegistry registry) {
+    this.config = config;
+    this.store = config.store();
+    this.registry = registry;
+    this.transport = config.transport();
+    this.clock = config.clock();
+    this.scheduler = config.scheduler();
+    this.codec = config.codec();
+    this.listeners = config.listeners();
+    this.retention =
+        new Retention(store, scheduler, clock, config.retainSucceeded(), () -> state == State.RUNNING);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -150,59 +98,11 @@ final class Engine {
     if (state != State.NEW) {
       throw new IllegalStateException("dispatcher already " + state.name().toLowerCase());
     }
-    for (Endpoint endpoint : Dispatcher.load(store.endpoints(), endpointCodec)) {
-      endpoints.putIfAbsent(endpoint.id(), new EndpointRuntime(endpoint));
-    }
+    int endpoints = registry.reload(true).entries().size();
     state = State.RUNNING;
-    log.info("dispatcher {} started with {} endpoint(s)", nodeId, endpoints.size());
+    log.info("dispatcher {} started; the store holds {} endpoint(s)", config.nodeId(), endpoints);
     wake();
-    schedulePrune(pruneInterval());
-  }
-
-  // ---------------------------------------------------------------------------------------------
-  // Retention
-
-  /** A tenth of the retention age, between a minute and an hour. */
-  Duration pruneInterval() {
-    Duration tenth = retainSucceeded.dividedBy(10);
-    if (tenth.compareTo(Duration.ofMinutes(1)) < 0) {
-      return Duration.ofMinutes(1);
-    }
-    return min(tenth, Duration.ofHours(1));
-  }
-
-  private void schedulePrune(Duration delay) {
-    if (retainSucceeded.compareTo(KEEP_FOR_GOOD) >= 0 || state != State.RUNNING) {
-      return;
-    }
-    try {
-      scheduler.schedule(this::prune, delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      log.debug("scheduler stopped; no more pruning");
-    }
-  }
-
-  /**
-   * Deletes one step of succeeded deliveries older than the retention age. A full step is
-   * followed at once by another, queued behind the work already waiting on the scheduler.
-   */
-  private void prune() {
-    if (state != State.RUNNING) {
-      return;
-    }
-    Duration next = pruneInterval();
-    try {
-      int pruned = store.prune(clock.instant().minus(retainSucceeded), PRUNE_STEP);
-      if (pruned > 0) {
-        log.debug("pruned {} succeeded deliveries older than {}", pruned, retainSucceeded);
-      }
-      if (pruned >= PRUNE_STEP) {
-        next = Duration.ZERO;
-      }
-    } catch (RuntimeException e) {
-      log.warn("cannot prune succeeded deliveries; trying again in {}", next, e);
-    }
-    schedulePrune(next);
+    retention.start();
   }
 
   void close(Duration wait) {
@@ -223,7 +123,7 @@ final class Engine {
       while (inFlight.get() > 0) {
         long left = deadline - System.nanoTime();
         if (left <= 0) {
-          log.warn("dispatcher {} closing with {} request(s) still in flight", nodeId, inFlight.get());
+          log.warn("dispatcher {} closing with {} request(s) still in flight", config.nodeId(), inFlight.get());
           break;
         }
         try {
@@ -235,32 +135,31 @@ final class Engine {
       }
     }
     state = State.CLOSED;
-    if (ownsScheduler) {
+    if (config.ownsScheduler()) {
       scheduler.shutdown();
     }
-    if (ownsTransport) {
+    if (config.ownsTransport()) {
       transport.close();
     }
-    log.info("dispatcher {} closed", nodeId);
+    log.info("dispatcher {} closed", config.nodeId());
   }
 
-  private void checkOpen() {
+  void checkOpen() {
     State s = state;
     if (s == State.CLOSING || s == State.CLOSED) {
-      throw new IllegalStateException("dispatcher is closed; events can no longer be sent");
+      throw new IllegalStateException("dispatcher is closed");
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Sending
 
-  SendReceipt send(WebhookEvent<?> event, Optional<String> orderingKey) {
-    return send(null, event, orderingKey);
-  }
-
-  /** Fans out and stores an event; through the host's connection if one is given. */
+  /**
+   * Fans an event out against the registry's view (at most the refresh interval behind the
+   * store) and stores it; through the host's connection if one is given.
+   */
   SendReceipt send(java.sql.Connection connection, WebhookEvent<?> event, Optional<String> orderingKey) {
-    java.util.Objects.requireNonNull(event, "event == null");
+    Objects.requireNonNull(event, "event == null");
     checkOpen();
     if (connection != null && !(store instanceof TransactionalDeliveryStore)) {
       throw new IllegalStateException(
@@ -270,8 +169,14 @@ final class Engine {
     Instant now = clock.instant();
     Map<String, NewMessage> messages = new LinkedHashMap<>();
     List<NewDelivery> deliveries = new ArrayList<>();
-    for (EndpointRuntime runtime : endpoints.values()) {
-      Endpoint endpoint = runtime.endpoint();
+    for (EndpointRegistry.Entry entry : registry.view().entries().values()) {
+      if (entry.runtime() == null) {
+        throw new IllegalStateException(
+            "endpoint " + entry.id() + " cannot be read by this dispatcher (see the log: a payload"
+                + " mapper or signature scheme it uses is not registered on this node), so the"
+                + " event cannot be fanned out to it; nothing was stored");
+      }
+      Endpoint endpoint = entry.runtime().endpoint();
       if (!endpoint.enabled() || !endpoint.subscribes(event.type())) {
         continue;
       }
@@ -301,127 +206,6 @@ final class Engine {
     return new SendReceipt(event.id(), ids);
   }
 
-  // ---------------------------------------------------------------------------------------------
-  // Endpoints
-
-  Endpoint register(Endpoint endpoint, boolean replace) {
-    java.util.Objects.requireNonNull(endpoint, "endpoint == null");
-    checkOpen();
-    EndpointRuntime existing = endpoints.get(endpoint.id());
-    if (!replace && existing != null) {
-      throw new IllegalArgumentException("an endpoint with id " + endpoint.id() + " is already registered");
-    }
-    if (replace && existing == null) {
-      throw Dispatcher.unknown(endpoint.id());
-    }
-    if (existing == null || !existing.endpoint().url().equals(endpoint.url())) {
-      validate(endpoint);
-    }
-    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
-    save(endpoint);
-    if (existing != null) {
-      existing.update(endpoint);
-    } else {
-      endpoints.put(endpoint.id(), new EndpointRuntime(endpoint));
-    }
-    log.info("endpoint {} {}", endpoint, replace ? "updated" : "registered");
-    wake();
-    return endpoint;
-  }
-
-  Endpoint setEnabled(String endpointId, boolean enabled, String reason) {
-    EndpointRuntime runtime = endpoints.get(endpointId);
-    if (runtime == null) {
-      throw Dispatcher.unknown(endpointId);
-    }
-    Endpoint.Builder b = runtime.endpoint().toBuilder();
-    Endpoint updated = enabled ? b.enabled(true).build() : b.disabled(reason).build();
-    save(updated);
-    runtime.update(updated);
-    wake();
-    return updated;
-  }
-
-  boolean delete(String endpointId) {
-    EndpointRuntime removed = endpoints.remove(endpointId);
-    boolean stored = store.deleteEndpoint(endpointId);
-    return removed != null || stored;
-  }
-
-  private void save(Endpoint endpoint) {
-    String config = endpointCodec.write(endpoint);
-    if (!store.insertEndpoint(StoredEndpoint.of(endpoint.id(), config, clock.instant()))) {
-      StoredEndpoint current = store.endpoint(endpoint.id()).orElseThrow();
-      store.updateEndpoint(current.with(config, current.failingSince(), clock.instant()), current.version());
-    }
-  }
-
-  private void validate(Endpoint endpoint) {
-    try {
-      networkPolicy.checkUrl(endpoint.uri());
-      if (!networkPolicy.allowsPrivateNetworks()) {
-        String host = endpoint.uri().getHost();
-        List<InetAddress> addresses;
-        try {
-          addresses = Arrays.asList(InetAddress.getAllByName(host));
-        } catch (UnknownHostException e) {
-          throw new EndpointValidationException(
-              EndpointValidationException.Check.REACHABILITY,
-              "endpoint " + endpoint.url() + ": host " + host + " does not resolve",
-              e);
-        }
-        networkPolicy.checkAddresses(host, addresses);
-      }
-    } catch (DestinationRefusedException e) {
-      throw new EndpointValidationException(
-          EndpointValidationException.Check.DESTINATION,
-          "endpoint " + endpoint.url() + " refused by the network policy: " + e.getMessage(),
-          e);
-    }
-    boolean head =
-        endpoint.verifyOnRegistration().orElse("https".equalsIgnoreCase(endpoint.uri().getScheme()));
-    if (!head) {
-      return;
-    }
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
-    endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
-    Duration limit = endpoint.timeout().orElse(timeout);
-    TransportRequest request =
-        new TransportRequest("HEAD", endpoint.uri(), headers, new byte[0], limit);
-    TransportResponse response;
-    try {
-      response = transport.send(request).get(limit.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      String hint =
-          cause instanceof SSLException
-              ? " (the TLS certificate is not valid for this host, or not trusted)"
-              : "";
-      throw new EndpointValidationException(
-          cause instanceof DestinationRefusedException
-              ? EndpointValidationException.Check.DESTINATION
-              : EndpointValidationException.Check.REACHABILITY,
-          "endpoint " + endpoint.url() + ": HEAD request failed: " + cause + hint,
-          cause);
-    } catch (TimeoutException e) {
-      throw new EndpointValidationException(
-          EndpointValidationException.Check.REACHABILITY,
-          "endpoint " + endpoint.url() + ": HEAD request timed out",
-          e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new EndpointValidationException(
-          EndpointValidationException.Check.REACHABILITY, "interrupted while checking " + endpoint.url(), e);
-    }
-    if (response.status() < 200 || response.status() > 299) {
-      throw new EndpointValidationException(
-          EndpointValidationException.Check.STATUS,
-          "endpoint " + endpoint.url() + " answered HEAD with " + response.status()
-              + "; it must answer 2xx to be registered (or set verifyOnRegistration(false))",
-          null);
-    }
-  }
-
   WebhookEvent<Map<String, Object>> testEvent(Endpoint endpoint) {
     Map<String, Object> data = new LinkedHashMap<>();
     data.put("message", "This is a test event from Hookwire.");
@@ -440,7 +224,8 @@ final class Engine {
     return send(request)
         .handle(
             (response, error) ->
-                attempt("test_" + event.id().substring(4), endpoint.id(), event.id(), 1, startedAt, t0, response, error));
+                AttemptJudge.record("test_" + event.id().substring(4), endpoint.id(), event.id(), 1,
+                    startedAt, Duration.ofNanos(System.nanoTime() - t0), response, error));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -465,33 +250,39 @@ final class Engine {
       return;
     }
     Instant now = clock.instant();
-    Instant wakeAt = now.plus(pollInterval);
+    Instant wakeAt = now.plus(config.pollInterval());
     try {
-      int capacity = maxInFlight - inFlight.get();
+      int capacity = config.maxInFlight() - inFlight.get();
       if (capacity > 0) {
         Set<String> excluded = new HashSet<>();
         int endpointRoom = 0;
-        Duration longestTimeout = timeout;
-        for (Map.Entry<String, EndpointRuntime> entry : endpoints.entrySet()) {
-          EndpointRuntime runtime = entry.getValue();
-          Instant blocked = runtime.blockedUntil(now, maxInFlightPerEndpoint);
+        Duration longestTimeout = config.timeout();
+        for (EndpointRegistry.Entry entry : registry.view().entries().values()) {
+          EndpointRuntime runtime = entry.runtime();
+          if (runtime == null) {
+            excluded.add(entry.id()); // unreadable here: left to nodes that can read it
+            continue;
+          }
+          Instant blocked = runtime.blockedUntil(now, config.maxInFlightPerEndpoint());
           if (blocked != null) {
-            excluded.add(entry.getKey());
+            excluded.add(entry.id());
             if (!blocked.equals(Instant.MAX) && blocked.isBefore(wakeAt)) {
               wakeAt = blocked;
             }
           } else {
-            endpointRoom += runtime.capacity(now, maxInFlightPerEndpoint);
+            endpointRoom += runtime.capacity(now, config.maxInFlightPerEndpoint());
           }
           Optional<Duration> t = runtime.endpoint().timeout();
           if (t.isPresent() && t.get().compareTo(longestTimeout) > 0) {
             longestTimeout = t.get();
           }
         }
-        // Deliveries to endpoints unknown here (deleted) are claimed too, and marked dead.
+        // Deliveries to endpoints this view does not hold are claimed too: new ones are looked
+        // up in the store, deleted ones marked dead.
         int limit = Math.min(BATCH, Math.min(capacity, Math.max(endpointRoom, 1)));
-        Duration lease = configuredLease != null ? configuredLease : longestTimeout.plusSeconds(20);
-        List<ClaimedDelivery> claimed = store.claim(new ClaimRequest(nodeId, now, lease, limit, excluded));
+        Duration lease = config.lease().orElse(longestTimeout.plusSeconds(20));
+        List<ClaimedDelivery> claimed =
+            store.claim(new ClaimRequest(config.nodeId(), now, lease, limit, excluded));
         List<ClaimedDelivery> surplus = new ArrayList<>();
         for (ClaimedDelivery delivery : claimed) {
           start(delivery, surplus);
@@ -510,7 +301,7 @@ final class Engine {
       storeBackoff = Duration.ZERO;
     } catch (StoreException e) {
       boolean first = storeBackoff.isZero();
-      storeBackoff = first ? Duration.ofMillis(250) : min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
+      storeBackoff = first ? Duration.ofMillis(250) : AttemptJudge.min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
       wakeAt = now.plus(storeBackoff);
       // The whole trace once per outage; after that one line per try.
       log.warn("store unavailable, retrying in {} ms: {}", storeBackoff.toMillis(), e.getMessage(),
@@ -545,12 +336,15 @@ final class Engine {
 
   private void start(ClaimedDelivery delivery, List<ClaimedDelivery> surplus) {
     Instant now = clock.instant();
-    EndpointRuntime runtime = endpoints.get(delivery.endpointId());
-    if (runtime == null) {
+    Optional<EndpointRegistry.Entry> found = registry.find(delivery.endpointId());
+    if (found.isEmpty()) {
+      // The store holds no such endpoint: it was deleted.
       completeWithoutAttempt(delivery, now, "endpoint deleted");
       return;
     }
-    if (!runtime.tryAcquire(now, maxInFlightPerEndpoint)) {
+    EndpointRegistry.Entry entry = found.get();
+    EndpointRuntime runtime = entry.runtime();
+    if (runtime == null || !runtime.tryAcquire(now, config.maxInFlightPerEndpoint())) {
       surplus.add(delivery);
       return;
     }
@@ -563,7 +357,7 @@ final class Engine {
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
-    response.whenComplete((r, error) -> finish(delivery, runtime, endpoint, now, t0, r, error));
+    response.whenComplete((r, error) -> finish(delivery, entry, endpoint, now, t0, r, error));
   }
 
   private CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -580,7 +374,7 @@ final class Engine {
     endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
     runtime.signer(now).ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
     headers.put("Content-Type", "application/json");
-    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
+    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(config.timeout()));
   }
 
   private void runOnScheduler(Runnable task) {
@@ -600,7 +394,7 @@ final class Engine {
    */
   private void finish(
       ClaimedDelivery delivery,
-      EndpointRuntime runtime,
+      EndpointRegistry.Entry entry,
       Endpoint endpoint,
       Instant startedAt,
       long t0,
@@ -608,73 +402,37 @@ final class Engine {
       Throwable error) {
     Result result;
     try {
-      result = result(delivery, runtime, endpoint, startedAt, t0, response, error);
+      Instant now = clock.instant();
+      AttemptRecord attempt =
+          AttemptJudge.record(delivery.deliveryId(), delivery.endpointId(), delivery.eventId(),
+              delivery.attempts() + 1, startedAt, Duration.ofNanos(System.nanoTime() - t0), response, error);
+      RetryPolicy policy = endpoint.retryPolicy().orElse(config.retryPolicy());
+      result = new Result(delivery, entry, attempt, AttemptJudge.judge(attempt, response, policy, now), now);
     } catch (RuntimeException e) {
       // The delivery stays leased; when the lease expires it is attempted again.
       log.error("cannot judge the attempt of delivery {}; it will be retried after its lease",
           delivery.deliveryId(), e);
-      released(runtime);
+      released(entry.runtime());
       return;
     }
     results.add(result);
     requestFlush();
   }
 
-  private Result result(
-      ClaimedDelivery delivery,
-      EndpointRuntime runtime,
-      Endpoint endpoint,
-      Instant startedAt,
-      long t0,
-      TransportResponse response,
-      Throwable error) {
-    Instant now = clock.instant();
-    AttemptRecord attempt =
-        attempt(
-            delivery.deliveryId(),
-            delivery.endpointId(),
-            delivery.eventId(),
-            delivery.attempts() + 1,
-            startedAt,
-            t0,
-            response,
-            error);
-    RetryPolicy policy = endpoint.retryPolicy().orElse(retryPolicy);
-    if (attempt.succeeded()) {
-      return new Result(delivery, runtime, attempt, DeliveryState.SUCCEEDED, now, null, false, now);
-    }
-    if (attempt.status() == 410) {
-      return new Result(
-          delivery, runtime, attempt, DeliveryState.DEAD, now, "endpoint answered 410 Gone", true, now);
-    }
-    Optional<Duration> delay = policy.delayBefore(attempt.attemptNumber() + 1);
-    if (delay.isEmpty()) {
-      String reason =
-          "all " + policy.maxAttempts() + " attempts failed; last: " + attempt.error().orElse("?");
-      return new Result(delivery, runtime, attempt, DeliveryState.DEAD, now, reason, false, now);
-    }
-    Duration wait = delay.get();
-    Optional<Duration> retryAfter = retryAfter(response, now);
-    if (retryAfter.isPresent()) {
-      wait = min(retryAfter.get(), policy.maxRetryAfter());
-    }
-    return new Result(
-        delivery, runtime, attempt, DeliveryState.PENDING, now.plus(wait), null, false, now);
-  }
-
   /** An attempt's judged result, waiting to be written with others in one store call. */
   private record Result(
       ClaimedDelivery delivery,
-      EndpointRuntime runtime,
+      EndpointRegistry.Entry entry,
       AttemptRecord attempt,
-      DeliveryState next,
-      Instant nextAt,
-      String deadReason,
-      boolean gone,
+      AttemptJudge.Verdict verdict,
       Instant judgedAt) {
 
     Completion completion() {
-      return new Completion(delivery, Optional.of(attempt), next, nextAt);
+      return new Completion(delivery, Optional.of(attempt), verdict.next(), verdict.nextAt());
+    }
+
+    EndpointRuntime runtime() {
+      return entry.runtime();
     }
   }
 
@@ -722,7 +480,7 @@ final class Engine {
   private void retryFlush(List<Result> batch, RuntimeException e) {
     Instant now = clock.instant();
     boolean first = flushBackoff.isZero();
-    flushBackoff = first ? Duration.ofMillis(250) : min(flushBackoff.multipliedBy(2), STORE_RETRY_MAX);
+    flushBackoff = first ? Duration.ofMillis(250) : AttemptJudge.min(flushBackoff.multipliedBy(2), STORE_RETRY_MAX);
     int kept = 0;
     for (Result r : batch) {
       if (state == State.RUNNING && r.delivery().leaseUntil().isAfter(now.plus(flushBackoff))) {
@@ -747,31 +505,29 @@ final class Engine {
   private void settle(Result r, boolean applied) {
     ClaimedDelivery delivery = r.delivery();
     AttemptRecord attempt = r.attempt();
+    AttemptJudge.Verdict verdict = r.verdict();
     try {
       if (!applied) {
         log.info("delivery {}: lease lost to another node; its result was not recorded",
             delivery.deliveryId());
-      } else if (r.next() == DeliveryState.SUCCEEDED) {
+      } else if (verdict.next() == DeliveryState.SUCCEEDED) {
         notify(l -> l.attemptSucceeded(attempt));
-      } else if (r.next() == DeliveryState.PENDING) {
-        notify(l -> l.attemptFailed(attempt, r.nextAt()));
+      } else if (verdict.next() == DeliveryState.PENDING) {
+        notify(l -> l.attemptFailed(attempt, verdict.nextAt()));
       } else {
-        dead(delivery, r.deadReason());
+        dead(delivery, verdict.deadReason().orElse("dead"));
       }
       EndpointRuntime runtime = r.runtime();
       if (attempt.succeeded()) {
         runtime.succeeded();
+        registry.succeeded(r.entry());
       } else {
-        Duration failing = runtime.failed(r.judgedAt(), breakerThreshold, breakerOpenFor);
-        if (r.gone()) {
-          autoDisable(runtime, "answered 410 Gone");
-        } else if (failing.compareTo(autoDisableAfter) >= 0) {
-          autoDisable(runtime, "failed without a success for " + failing);
-        }
+        runtime.failed(r.judgedAt(), config.breakerThreshold(), config.breakerOpenFor());
+        judgeHealth(r);
         runtime.openUntil().ifPresent(this::scheduleWake);
       }
-      if (r.next() == DeliveryState.PENDING) {
-        scheduleWake(r.nextAt());
+      if (verdict.next() == DeliveryState.PENDING) {
+        scheduleWake(verdict.nextAt());
       }
       log.debug("attempt {} of {} to {}: {} {}", attempt.attemptNumber(), delivery.deliveryId(),
           delivery.endpointId(), attempt.outcome(), attempt.status());
@@ -780,6 +536,44 @@ final class Engine {
     } finally {
       released(r.runtime());
     }
+  }
+
+  /**
+   * After a failed attempt: disables the endpoint if it answered 410, or if it has failed without
+   * a success on any node for the auto-disable time (the failure clock lives in the store).
+   */
+  private void judgeHealth(Result r) {
+    String id = r.entry().id();
+    if (r.verdict().gone()) {
+      autoDisable(id, "answered 410 Gone", stored -> true);
+      return;
+    }
+    Optional<Instant> since = registry.failed(r.entry(), r.judgedAt());
+    if (since.isEmpty()) {
+      return;
+    }
+    Duration failing = Duration.between(since.get(), r.judgedAt());
+    if (failing.compareTo(config.autoDisableAfter()) >= 0) {
+      // Disabled only if no node has recorded a success since.
+      autoDisable(id, "failed without a success for " + failing,
+          stored -> stored.failingSince().isPresent() && !stored.failingSince().get().isAfter(since.get()));
+    }
+  }
+
+  private void autoDisable(String endpointId, String reason, java.util.function.Predicate<StoredEndpoint> stillDue) {
+    Optional<Endpoint> disabled;
+    try {
+      disabled = registry.disableIf(endpointId, reason, stillDue);
+    } catch (StoreException e) {
+      log.error("cannot store that endpoint {} is disabled ({}); the next failure tries again",
+          endpointId, reason, e);
+      return;
+    }
+    disabled.ifPresent(
+        endpoint -> {
+          log.warn("endpoint {} disabled: {}", endpointId, reason);
+          notify(l -> l.endpointDisabled(endpoint, reason));
+        });
   }
 
   /** Gives back the slots an attempt held, and looks for more work. */
@@ -808,48 +602,6 @@ final class Engine {
     notify(l -> l.deliveryDead(delivery.deliveryId(), delivery.endpointId(), reason));
   }
 
-  private void autoDisable(EndpointRuntime runtime, String reason) {
-    Endpoint current = runtime.endpoint();
-    if (!current.enabled()) {
-      return;
-    }
-    Endpoint disabled = current.toBuilder().disabled(reason).build();
-    try {
-      save(disabled);
-    } catch (StoreException e) {
-      log.error("cannot store that endpoint {} is disabled", current.id(), e);
-    }
-    runtime.update(disabled);
-    log.warn("endpoint {} disabled: {}", current.id(), reason);
-    notify(l -> l.endpointDisabled(disabled, reason));
-  }
-
-  private AttemptRecord attempt(
-      String deliveryId,
-      String endpointId,
-      String eventId,
-      int number,
-      Instant startedAt,
-      long t0,
-      TransportResponse response,
-      Throwable error) {
-    Duration latency = Duration.ofNanos(System.nanoTime() - t0);
-    if (error != null) {
-      Throwable cause = unwrap(error);
-      AttemptOutcome outcome = Transport.isTimeout(cause) ? AttemptOutcome.TIMEOUT : AttemptOutcome.NETWORK_ERROR;
-      return new AttemptRecord(
-          deliveryId, endpointId, eventId, number, startedAt, latency, outcome, 0,
-          Optional.of(describe(cause)), "");
-    }
-    int status = response.status();
-    boolean ok = status >= 200 && status <= 299;
-    return new AttemptRecord(
-        deliveryId, endpointId, eventId, number, startedAt, latency,
-        ok ? AttemptOutcome.SUCCEEDED : AttemptOutcome.HTTP_ERROR, status,
-        ok ? Optional.empty() : Optional.of("HTTP " + status + (status >= 300 && status < 400 ? " (redirects are not followed)" : "")),
-        response.bodySnippet());
-  }
-
   private void notify(java.util.function.Consumer<DeliveryListener> call) {
     for (DeliveryListener listener : listeners) {
       try {
@@ -859,53 +611,4 @@ final class Engine {
       }
     }
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Helpers
-
-  static Throwable unwrap(Throwable error) {
-    Throwable t = error;
-    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t;
-  }
-
-  private static String describe(Throwable t) {
-    String message = t.getMessage();
-    String text = t.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-    return text.length() > 500 ? text.substring(0, 500) : text;
-  }
-
-  private static final List<Integer> RETRY_AFTER_STATUSES = List.of(429, 502, 503, 504);
-
-  /** The delay a 429/502/503/504 response asks for, as seconds or an HTTP date. */
-  static Optional<Duration> retryAfter(TransportResponse response, Instant now) {
-    if (response == null || !RETRY_AFTER_STATUSES.contains(response.status())) {
-      return Optional.empty();
-    }
-    Optional<String> header = response.header("Retry-After");
-    if (header.isEmpty()) {
-      return Optional.empty();
-    }
-    String value = header.get().trim();
-    if (!value.isEmpty() && value.chars().allMatch(Character::isDigit)) {
-      if (value.length() > 9) {
-        return Optional.of(Duration.ofSeconds(999_999_999L));
-      }
-      return Optional.of(Duration.ofSeconds(Long.parseLong(value)));
-    }
-    try {
-      Instant at = ZonedDateTime.parse(value, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
-      Duration d = Duration.between(now, at);
-      return Optional.of(d.isNegative() ? Duration.ZERO : d);
-    } catch (DateTimeParseException e) {
-      return Optional.empty();
-    }
-  }
-
-  private static Duration min(Duration a, Duration b) {
-    return a.compareTo(b) <= 0 ? a : b;
-  }
-
 }

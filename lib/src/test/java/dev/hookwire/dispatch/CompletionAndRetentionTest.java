@@ -3,19 +3,12 @@ package dev.hookwire.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.signature.Secrets;
-import dev.hookwire.store.AttemptRecord;
-import dev.hookwire.store.ClaimRequest;
-import dev.hookwire.store.ClaimedDelivery;
 import dev.hookwire.store.Completion;
-import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.InMemoryDeliveryStore;
-import dev.hookwire.store.NewDelivery;
-import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
-import dev.hookwire.store.StoredEndpoint;
 import dev.hookwire.testing.ForwardingStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
@@ -30,7 +23,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -235,7 +227,7 @@ class CompletionAndRetentionTest {
     try (Dispatcher d =
         Dispatcher.builder().store(InMemoryDeliveryStore.create()).transport(transport)
             .scheduler(scheduler).retainSucceeded(age).build()) {
-      return d.engine.pruneInterval();
+      return d.engine.retention.interval();
     }
   }
 

@@ -567,7 +567,10 @@ class DispatcherTest {
     assertThatThrownBy(() -> dispatcher.update(Endpoint.builder(server.url("/x").toString()).id("ep_unknown").build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("ep_unknown");
-    assertThatThrownBy(() -> dispatcher.register(moved)).hasMessageContaining("already registered");
+    assertThat(dispatcher.register(moved)).isEqualTo(moved);
+    assertThatThrownBy(() -> dispatcher.register(moved.toBuilder().subscribe("goal.*").build()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already registered with other settings");
     dispatcher.start();
 
     runUntilState(dispatcher.send(TestEvents.experienceStarted().toEvent(clock)), DeliveryState.SUCCEEDED);
@@ -665,7 +668,7 @@ class DispatcherTest {
     for (int i = 0; i < 4; i++) {
       server.enqueue(new MockResponse.Builder().code(200).build());
     }
-    dispatcher.register(endpoint("/hook").rateLimit(2).build());
+    dispatcher.register(endpoint("/hook").rateLimitPerNode(2).build());
     dispatcher.start();
     for (int i = 0; i < 4; i++) {
       dispatcher.send(TestEvents.experienceStarted().toEvent(clock));

@@ -82,7 +82,7 @@ class EndpointTest {
             .timeout(Duration.ofSeconds(3))
             .retryPolicy(RetryPolicy.of(Duration.ofSeconds(1)).withJitter(0.2))
             .maxInFlight(4)
-            .rateLimit(2.5)
+            .rateLimitPerNode(2.5)
             .payloadMapper(mapper)
             .description("growth team")
             .ownerId("tenant-7")

@@ -1,0 +1,39 @@
+package dev.hookwire.dispatch;
+
+import dev.hookwire.event.EventCodec;
+import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.transport.NetworkPolicy;
+import dev.hookwire.transport.Transport;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A dispatcher's settings, as {@link Dispatcher.Builder#build()} fixed them: immutable, read by
+ * the dispatcher's parts.
+ */
+record DispatcherConfig(
+    DeliveryStore store,
+    Transport transport,
+    boolean ownsTransport,
+    ScheduledExecutorService scheduler,
+    boolean ownsScheduler,
+    Clock clock,
+    EventCodec codec,
+    NetworkPolicy networkPolicy,
+    RetryPolicy retryPolicy,
+    Duration timeout,
+    int maxInFlight,
+    int maxInFlightPerEndpoint,
+    int breakerThreshold,
+    Duration breakerOpenFor,
+    Duration autoDisableAfter,
+    Duration pollInterval,
+    Duration endpointRefresh,
+    Duration drainTimeout,
+    Optional<Duration> lease,
+    Duration retainSucceeded,
+    List<DeliveryListener> listeners,
+    String nodeId) {}
