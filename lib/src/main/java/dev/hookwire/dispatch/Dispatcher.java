@@ -54,6 +54,13 @@ import org.slf4j.LoggerFactory;
  * disabled. Requests are capped globally and per endpoint; a circuit breaker stops hammering an
  * endpoint that keeps failing; so one slow or dead endpoint never holds up the others.
  *
+ * <p><b>Several nodes.</b> Dispatchers sharing one store (one per instance of the host) share
+ * its work and its endpoints. The store is the single source of truth for endpoints and their
+ * control state (settings, enabled or disabled, keys, the failure clock); each node acts on a
+ * change made on another within {@link Builder#endpointRefresh} (1 s by default), and on its own
+ * changes at once. Requests-in-flight caps, the circuit breaker and {@link
+ * Endpoint.Builder#rateLimitPerNode} hold per node; everything stored holds for the cluster.
+ *
  * <p>Thread-safe. Work runs on the scheduler given to the builder (by default one daemon
  * thread), HTTP on the transport's own threads.
  */
@@ -100,6 +107,12 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Stores an event for delivery to every enabled endpoint subscribed to its type.
+   *
+   * <p>The event is fanned out against this node's view of the store's endpoints, which is at
+   * most {@link Builder#endpointRefresh} old (a change made through this dispatcher is in it at
+   * once). So an endpoint registered, enabled or subscribed on any node at least that long before
+   * {@code send} gets the event, and one disabled or deleted that long before does not; a change
+   * within that window may or may not apply to it. Every node behaves the same way.
    *
    * @param event the event
    * @return the event's id and one delivery id per endpoint
@@ -606,7 +619,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Caps requests in flight across all endpoints. Default 256.
+     * Caps this node's requests in flight across all endpoints. Default 256. Per node: N nodes
+     * sharing a store may have N times as many in flight.
      *
      * @param maxInFlight at least 1
      * @return this builder
@@ -618,7 +632,8 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
-     * Caps requests in flight to each endpoint that does not set its own cap. Default 32.
+     * Caps this node's requests in flight to each endpoint that does not set its own cap. Default
+     * 32. Per node, like {@link #maxInFlight}.
      *
      * @param maxInFlight at least 1
      * @return this builder
@@ -632,7 +647,7 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * Sets the circuit breaker: after {@code failures} failed attempts in a row an endpoint gets
      * no request for {@code openFor}, then one probe; a success closes it. Default 10 failures,
-     * 30 s.
+     * 30 s. Each node keeps its own breaker, from the attempts it made.
      *
      * @param failures failures in a row that open it; 0 turns the breaker off
      * @param openFor how long it stays open
@@ -651,7 +666,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Sets how long an endpoint may fail without a single success before it is disabled.
-     * Default 5 days.
+     * Default 5 days. The failure clock is kept in the store, so it counts every node's attempts,
+     * survives restarts, and is stopped by a success on any node.
      *
      * @param duration the time of continuous failure
      * @return this builder

@@ -612,7 +612,9 @@ public final class Endpoint {
     }
 
     /**
-     * Caps the requests in flight to this endpoint. Default: the dispatcher's.
+     * Caps the requests each dispatcher node has in flight to this endpoint. Default: the
+     * dispatcher's {@code maxInFlightPerEndpoint}. Per node: N nodes sharing a store may have N
+     * times as many in flight.
      *
      * @param maxInFlight at least 1
      * @return this builder
