@@ -90,13 +90,13 @@ public final class DurableSending {
     DataSource db = database();
     createOrdersTable(db);
     try (Dispatcher dispatcher = dispatcher(db, new DeliveryListener() {})) {
-      if (dispatcher.endpoints().isEmpty()) {
-        dispatcher.register(
-            Endpoint.builder("http://127.0.0.1:" + PORT + "/webhooks")
-                .subscribe("experience.*")
-                .signing(SignatureScheme.standardWebhooks(), secret())
-                .build());
-      }
+      // Idempotent by id: a second run finds the endpoint stored and registers nothing new.
+      dispatcher.register(
+          Endpoint.builder("http://127.0.0.1:" + PORT + "/webhooks")
+              .id("ep_durable_example")
+              .subscribe("experience.*")
+              .signing(SignatureScheme.standardWebhooks(), secret())
+              .build());
       dispatcher.start();
 
       // 1. Committed before send returns.

@@ -80,7 +80,8 @@ final class EndpointRegistry {
    */
   Optional<Entry> find(String endpointId) {
     Entry entry = view().entries().get(endpointId);
-    if (entry == null) {
+    if (entry == null && repository.endpoint(endpointId).isPresent()) {
+      // New since the view was loaded: reload. A deleted one costs one row read, not a reload.
       entry = reload(true).entries().get(endpointId);
     }
     return Optional.ofNullable(entry);
