@@ -53,7 +53,8 @@ final class Pg {
   /** Drops a store's tables and sequence. */
   static void drop(DataSource db, String prefix) throws SQLException {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      for (String table : List.of("attempts", "deliveries", "messages", "endpoints", "schema_version")) {
+      for (String table : List.of("attempts", "deliveries", "messages", "endpoints",
+          "endpoint_revision", "schema_version")) {
         s.execute("DROP TABLE IF EXISTS " + prefix + table);
       }
       s.execute("DROP SEQUENCE IF EXISTS " + prefix + "claim_tokens");

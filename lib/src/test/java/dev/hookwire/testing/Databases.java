@@ -290,7 +290,7 @@ public final class Databases {
 
   /**
    * Deletes every row of the store's tables, leaving the tables, the schema version and the
-   * claim token counter.
+   * claim token counter, and sets the endpoint revision back to 0, as in a new store.
    *
    * @param dataSource the database
    * @param prefix the tables' prefix
@@ -301,7 +301,8 @@ public final class Databases {
         "DELETE FROM " + prefix + "attempts",
         "DELETE FROM " + prefix + "deliveries",
         "DELETE FROM " + prefix + "messages",
-        "DELETE FROM " + prefix + "endpoints");
+        "DELETE FROM " + prefix + "endpoints",
+        "UPDATE " + prefix + "endpoint_revision SET revision = 0");
   }
 
   /**
@@ -318,6 +319,7 @@ public final class Databases {
         "DROP TABLE IF EXISTS " + prefix + "deliveries",
         "DROP TABLE IF EXISTS " + prefix + "messages",
         "DROP TABLE IF EXISTS " + prefix + "endpoints",
+        "DROP TABLE IF EXISTS " + prefix + "endpoint_revision",
         "DROP TABLE IF EXISTS " + prefix + "schema_version",
         kind == Kind.MARIADB
             ? "DROP TABLE IF EXISTS " + prefix + "claim_tokens"

@@ -49,14 +49,23 @@ import javax.sql.DataSource;
  * Dispatcher dispatcher = Dispatcher.builder().store(store).clock(clock).build();
  * }</pre>
  *
- * <p><b>Tables.</b> Five tables named with a prefix ({@code hookwire_} by default): {@code
- * endpoints}, {@code messages} (one body per event and payload), {@code deliveries} (one per
- * message and endpoint; its {@code seq} is the enqueue order), {@code attempts} (the log) and
- * {@code schema_version}; PostgreSQL and H2 add a sequence of claim tokens, MariaDB a counter
- * table. {@link JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()}
- * runs when the tables are missing, unless told not to. Times are kept as nanoseconds since the
- * epoch: exact from 1677 to 2262, clamped beyond. Ids, event types, ordering keys and owners are
- * at most {@value #MAX_ID_LENGTH} characters.
+ * <p><b>Tables.</b> Six tables named with a prefix ({@code hookwire_} by default): {@code
+ * endpoints} (each with its version and failing-since time), {@code endpoint_revision} (one
+ * row: the revision of all endpoints), {@code messages} (one body per event and payload), {@code
+ * deliveries} (one per message and endpoint; its {@code seq} is the enqueue order), {@code
+ * attempts} (the log) and {@code schema_version}; PostgreSQL and H2 add a sequence of claim
+ * tokens, MariaDB a counter table. This code reads and writes schema version 2. {@link
+ * JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()} runs when the
+ * tables are missing, unless told not to; tables of version 1 it upgrades in place with {@link
+ * JdbcDialect#upgradeScript(String, int)}. Times are kept as nanoseconds since the epoch: exact
+ * from 1677 to 2262, clamped beyond. Ids, event types, ordering keys and owners are at most
+ * {@value #MAX_ID_LENGTH} characters.
+ *
+ * <p><b>Endpoints.</b> Every insert, update and delete of an endpoint advances the revision row
+ * in its own transaction and holds that row's lock until it commits: endpoint changes take turns,
+ * which costs little as they are rare, and the revision and the versions grow in commit order.
+ * An update is a compare-and-set on the version; one that does not apply rolls back, revision
+ * and all. {@link #endpointRevision()} reads the one row.
  *
  * <p><b>Claims</b> never hand a delivery to two nodes at once. PostgreSQL and MariaDB lock the
  * rows they take with {@code FOR UPDATE SKIP LOCKED}, passing over rows that another claim or a
@@ -150,34 +159,224 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   // ---------------------------------------------------------------- endpoints
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction: advances the revision, whose row lock it holds until it commits (endpoint
+   * changes take turns), and inserts the endpoint with the new revision as its version. If the
+   * id is taken, it rolls back, leaving the revision as it was.
+   *
+   * @param endpoint the endpoint; its version is ignored and assigned by the store
+   * @return whether it was inserted; false if the id was taken
+   * @throws IllegalArgumentException if its id is longer than {@value #MAX_ID_LENGTH} characters
+   */
   @Override
   public boolean insertEndpoint(StoredEndpoint endpoint) {
-    throw new UnsupportedOperationException("TODO schema v2");
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    checkLength("endpoint id", endpoint.endpointId());
+    return changeEndpoint(
+        "insert endpoint",
+        (c, revision) -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.insertEndpoint)) {
+            bindEndpoint(ps, endpoint, revision);
+            return ps.executeUpdate() == 1;
+          } catch (SQLException e) {
+            if (isConstraint(e)) {
+              return false; // the id is taken
+            }
+            throw e;
+          }
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction, as for {@link #insertEndpoint}: a change that does not apply rolls back,
+   * leaving the revision as it was. An updated endpoint keeps its place in {@link #endpoints()}.
+   *
+   * @param endpoint the new state, with the endpoint's id
+   * @param expectedVersion the version the change was computed from
+   * @return whether it was applied; false if the endpoint changed meanwhile or is gone
+   */
   @Override
   public boolean updateEndpoint(StoredEndpoint endpoint, long expectedVersion) {
-    throw new UnsupportedOperationException("TODO schema v2");
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    return changeEndpoint(
+        "update endpoint",
+        (c, revision) -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.updateEndpoint)) {
+            bindEndpoint(ps, endpoint, revision);
+            ps.setLong(6, expectedVersion);
+            return ps.executeUpdate() == 1;
+          }
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One transaction, as for {@link #insertEndpoint}.
+   *
+   * @param endpointId the endpoint's id
+   * @return whether it existed
+   */
   @Override
   public boolean deleteEndpoint(String endpointId) {
-    throw new UnsupportedOperationException("TODO schema v2");
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    return changeEndpoint(
+        "delete endpoint",
+        (c, revision) -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.deleteEndpoint)) {
+            ps.setString(1, endpointId);
+            return ps.executeUpdate() == 1;
+          }
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * @param endpointId the endpoint's id
+   * @return the endpoint, or empty if there is none with the id
+   */
   @Override
   public Optional<StoredEndpoint> endpoint(String endpointId) {
-    throw new UnsupportedOperationException("TODO schema v2");
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    return read(
+        "read endpoint",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.endpoint)) {
+            ps.setString(1, endpointId);
+            try (ResultSet rs = ps.executeQuery()) {
+              return rs.next() ? Optional.of(storedEndpoint(rs)) : Optional.empty();
+            }
+          }
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>An endpoint deleted and inserted again counts as inserted the second time.
+   *
+   * @return the endpoints, an immutable list
+   */
   @Override
   public List<StoredEndpoint> endpoints() {
-    throw new UnsupportedOperationException("TODO schema v2");
+    return read(
+        "list endpoints",
+        c -> {
+          List<StoredEndpoint> endpoints = new ArrayList<>();
+          try (PreparedStatement ps = c.prepareStatement(sql.endpoints);
+              ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+              endpoints.add(storedEndpoint(rs));
+            }
+          }
+          return List.copyOf(endpoints);
+        });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One read of a single row, by its primary key.
+   *
+   * @return the revision
+   */
   @Override
   public long endpointRevision() {
-    throw new UnsupportedOperationException("TODO schema v2");
+    return read(
+        "read endpoint revision",
+        c -> {
+          try (PreparedStatement ps = c.prepareStatement(sql.endpointRevision);
+              ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw missingRevisionRow();
+            }
+            return rs.getLong(1);
+          }
+        });
+  }
+
+  /** A change of one endpoint, given the revision it makes: whether it applied. */
+  @FunctionalInterface
+  private interface EndpointChange {
+    boolean apply(Connection c, long revision) throws SQLException;
+  }
+
+  /**
+   * Runs a change of an endpoint in a transaction of its own, after advancing the revision; rolls
+   * the revision back with it if the change does not apply.
+   */
+  private boolean changeEndpoint(String operation, EndpointChange change) {
+    return transaction(
+        operation,
+        c -> {
+          if (change.apply(c, nextRevision(c))) {
+            return true;
+          }
+          c.rollback(); // the commit that follows then commits nothing
+          return false;
+        });
+  }
+
+  /** Advances the revision by one and returns it; its row stays locked until commit. */
+  private long nextRevision(Connection c) throws SQLException {
+    if (sql.dialect == JdbcDialect.MARIADB) {
+      try (PreparedStatement ps =
+          c.prepareStatement(sql.nextRevision, Statement.RETURN_GENERATED_KEYS)) {
+        if (ps.executeUpdate() != 1) {
+          throw missingRevisionRow();
+        }
+        try (ResultSet keys = ps.getGeneratedKeys()) {
+          if (!keys.next()) {
+            throw new SQLException("no LAST_INSERT_ID from the endpoint revision row");
+          }
+          return keys.getLong(1);
+        }
+      }
+    }
+    try (PreparedStatement ps = c.prepareStatement(sql.nextRevision);
+        ResultSet rs = ps.executeQuery()) {
+      if (!rs.next()) {
+        throw missingRevisionRow();
+      }
+      return rs.getLong(1);
+    }
+  }
+
+  private SQLException missingRevisionRow() {
+    return new SQLException(
+        "the endpoint revision row is missing from " + sql.prefix + "endpoint_revision");
+  }
+
+  /**
+   * Binds the five parameters the endpoint insert and update share: configuration,
+   * failing-since, version, update time, id.
+   */
+  private static void bindEndpoint(PreparedStatement ps, StoredEndpoint endpoint, long version)
+      throws SQLException {
+    ps.setString(1, endpoint.config());
+    if (endpoint.failingSince().isPresent()) {
+      ps.setLong(2, Nanos.of(endpoint.failingSince().get()));
+    } else {
+      ps.setNull(2, Types.BIGINT);
+    }
+    ps.setLong(3, version);
+    ps.setLong(4, Nanos.of(endpoint.updatedAt()));
+    ps.setString(5, endpoint.endpointId());
+  }
+
+  /** Reads an endpoint from the columns of {@code Sql.endpoint}. */
+  private static StoredEndpoint storedEndpoint(ResultSet rs) throws SQLException {
+    String id = rs.getString(1);
+    String config = rs.getString(2);
+    long failingSince = rs.getLong(3);
+    Optional<Instant> failing =
+        rs.wasNull() ? Optional.empty() : Optional.of(Nanos.instant(failingSince));
+    return new StoredEndpoint(id, config, failing, rs.getLong(4), Nanos.instant(rs.getLong(5)));
   }
 
   // ---------------------------------------------------------------- enqueue
@@ -1602,10 +1801,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
-     * Sets whether {@link #build()} creates the tables when they are missing (and, in later
-     * versions, upgrades them). Default: true. Turn it off where the schema is managed by
-     * migrations copied from {@link JdbcDialect#schemaScript(String)}; {@link #build()} then
-     * only checks that the tables are there, at the right version.
+     * Sets whether {@link #build()} creates the tables when they are missing, and upgrades them
+     * when they are at an earlier schema version. Default: true. Turn it off where the schema is
+     * managed by migrations copied from {@link JdbcDialect#schemaScript(String)} and {@link
+     * JdbcDialect#upgradeScript(String, int)}; {@link #build()} then only checks that the tables
+     * are there, at the right version.
      *
      * @param createSchema whether to create the tables
      * @return this builder
@@ -1630,12 +1830,17 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
     /**
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
-     * tables, creating them if they are missing and {@link #createSchema(boolean)} allows.
+     * tables, creating them if they are missing, or upgrading them if they are at an earlier
+     * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
+     * database at once: each creation or upgrade statement may run again, and one that trips
+     * over another node's runs again.
      *
      * @return the store, thread-safe
      * @throws IllegalStateException if the dialect cannot be detected, or the tables are
-     *     missing or at another schema version and may not be created or upgraded
+     *     missing or at another schema version and may not be created or upgraded (the message
+     *     names the script to run)
      * @throws StoreException if the database cannot be reached or the tables cannot be created
+     *     or upgraded
      */
     public JdbcDeliveryStore build() {
       try {

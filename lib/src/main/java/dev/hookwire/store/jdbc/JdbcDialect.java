@@ -8,9 +8,11 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * The SQL dialects {@link JdbcDeliveryStore} and {@link JdbcIdempotencyStore} speak. Each has its own schema script, a resource
- * that hosts managing their schema with Flyway or Liquibase can copy ({@link #schemaResource()},
- * {@link #schemaScript(String)}), and its own way of claiming deliveries.
+ * The SQL dialects {@link JdbcDeliveryStore} and {@link JdbcIdempotencyStore} speak. Each has
+ * its own schema script, and upgrade scripts from earlier schema versions, resources that hosts
+ * managing their schema with Flyway or Liquibase can copy ({@link #schemaResource()}, {@link
+ * #schemaScript(String)}, {@link #upgradeResource(int)}, {@link #upgradeScript(String, int)}),
+ * and its own way of claiming deliveries.
  *
  * <p>Immutable and thread-safe.
  */
@@ -39,7 +41,8 @@ public enum JdbcDialect {
    * claims that did not take turns deadlocked); then selects due deliveries {@code FOR UPDATE
    * SKIP LOCKED}, passing over rows that completions hold; then updates them. The schema and
    * statements are written to suit MySQL 8.0.16 or later too (the counter stands in for
-   * sequences, which MySQL lacks), but only MariaDB is tested.
+   * sequences, which MySQL lacks), but only MariaDB is tested; MySQL cannot run the upgrade
+   * scripts as they are (it has no {@code ADD COLUMN IF NOT EXISTS}: see each script).
    */
   MARIADB("mariadb");
 
@@ -73,6 +76,48 @@ public enum JdbcDialect {
    */
   public String schemaScript(String tablePrefix) {
     return resource("schema").replace(JdbcDeliveryStore.PLACEHOLDER, Sql.checkPrefix(tablePrefix));
+  }
+
+  /**
+   * Returns the class-path name of this dialect's script that upgrades the tables in place to a
+   * schema version from the one before, such as {@code
+   * dev/hookwire/store/jdbc/upgrade-2-postgresql.sql}; {@code ${prefix}} placeholders as in
+   * {@link #schemaResource()}. Hosts that manage the schema with migrations add these, in order,
+   * after the schema script they first copied.
+   *
+   * @param version the version the script upgrades to: 2 or later, up to the version this
+   *     Hookwire writes
+   * @return the resource name, without a leading slash
+   * @throws IllegalArgumentException if there is no such script
+   */
+  public String upgradeResource(int version) {
+    return "dev/hookwire/store/jdbc/" + fileName(upgradeKind(version));
+  }
+
+  /**
+   * Returns this dialect's script that upgrades the tables to a schema version from the one
+   * before, with the table prefix filled in: the statements {@link JdbcDeliveryStore} runs when
+   * it finds tables of the version before. Every statement may run again without harm, also
+   * while another node runs the script; the last one records the version.
+   *
+   * @param tablePrefix the table prefix, as given to {@link
+   *     JdbcDeliveryStore.Builder#tablePrefix(String)}
+   * @param version the version the script upgrades to, as for {@link #upgradeResource(int)}
+   * @return the script, in the form {@link #schemaScript(String)} describes
+   * @throws IllegalArgumentException if the prefix is not a valid table prefix, or there is no
+   *     such script
+   */
+  public String upgradeScript(String tablePrefix, int version) {
+    String kind = upgradeKind(version);
+    return resource(kind).replace(JdbcDeliveryStore.PLACEHOLDER, Sql.checkPrefix(tablePrefix));
+  }
+
+  private static String upgradeKind(int version) {
+    if (version < 2 || version > Schema.VERSION) {
+      throw new IllegalArgumentException(
+          "no upgrade script to schema version " + version + ": there are 2 to " + Schema.VERSION);
+    }
+    return "upgrade-" + version;
   }
 
   /**

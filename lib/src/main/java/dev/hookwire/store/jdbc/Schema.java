@@ -8,14 +8,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Creates and checks the store's tables from the dialect's schema script: the script hosts copy
- * is the one the store runs. Versions: {@code schema_version} holds one row per version
- * applied; the script creates the latest, and each later version will ship an {@code
- * upgrade-<dialect>-<version>.sql} that takes the tables there from the version before.
+ * Creates, upgrades and checks the store's tables from the dialect's scripts: the scripts hosts
+ * copy are the ones the store runs. Versions: {@code schema_version} holds one row per version
+ * applied; the schema script creates the latest, and {@code upgrade-<version>-<dialect>.sql}
+ * takes the tables to {@code <version>} from the version before ({@link
+ * JdbcDialect#upgradeResource(int)}).
  */
 final class Schema {
   /** The version this code reads and writes. */
-  static final int VERSION = 1;
+  static final int VERSION = 2;
 
   private Schema() {}
 
@@ -53,8 +54,11 @@ final class Schema {
                   + sql.prefix
                   + "* tables are at schema version "
                   + version
-                  + "; build the store with createSchema(true) to upgrade them to "
-                  + VERSION);
+                  + ": upgrade them to "
+                  + VERSION
+                  + " by running "
+                  + upgradeResources(sql.dialect, version)
+                  + " (see JdbcDialect.upgradeScript), or build the store with createSchema(true)");
     }
     if (version == 0) {
       create(c, sql);
@@ -68,15 +72,28 @@ final class Schema {
     }
   }
 
-  /**
-   * Runs the schema script. When several nodes start at once they run it side by side, and one
-   * trips over an object another is creating (PostgreSQL and H2 check {@code IF NOT EXISTS}
-   * before the other's creation commits). Every statement may run again, so the one that tripped
-   * runs the script again, unless the other has finished meanwhile. Each failure means another
-   * node has just created the object in question, so one retry per statement is enough.
-   */
+  /** Runs the schema script, which creates the tables at {@link #VERSION}. */
   private static void create(Connection c, Sql sql) throws SQLException {
-    List<String> statements = statements(sql.dialect.schemaScript(sql.prefix));
+    runScript(c, sql, statements(sql.dialect.schemaScript(sql.prefix)), VERSION);
+  }
+
+  /** Takes the tables from {@code from} to {@link #VERSION}, one version at a time. */
+  private static void upgrade(Connection c, Sql sql, int from) throws SQLException {
+    for (int v = from + 1; v <= VERSION; v++) {
+      runScript(c, sql, statements(sql.dialect.upgradeScript(sql.prefix, v)), v);
+    }
+  }
+
+  /**
+   * Runs a script that ends by recording version {@code to}. When several nodes start at once
+   * they run it side by side, and one trips over an object another is creating (PostgreSQL and
+   * H2 check {@code IF NOT EXISTS} before the other's creation commits; two inserts of one row
+   * collide). Every statement may run again, so the one that tripped runs the script again,
+   * unless the other has finished meanwhile. Each failure means another node has just created
+   * the object in question, so one retry per statement is enough.
+   */
+  private static void runScript(Connection c, Sql sql, List<String> statements, int to)
+      throws SQLException {
     for (int attempt = 0; ; attempt++) {
       try {
         run(c, statements);
@@ -85,20 +102,20 @@ final class Schema {
         if (attempt >= statements.size()) {
           throw e;
         }
-        if (version(c, sql) == VERSION) {
+        if (version(c, sql) >= to) {
           return;
         }
       }
     }
   }
 
-  /** Takes the tables from {@code from} to {@link #VERSION}, one version at a time. */
-  private static void upgrade(Connection c, Sql sql, int from) throws SQLException {
+  /** The upgrade scripts that take tables from {@code from} to {@link #VERSION}, in order. */
+  private static String upgradeResources(JdbcDialect dialect, int from) {
+    List<String> names = new ArrayList<>();
     for (int v = from + 1; v <= VERSION; v++) {
-      // Each script ends by recording its version, like the schema script.
-      run(c, statements(sql.dialect.resource("upgrade-" + v).replace(
-          JdbcDeliveryStore.PLACEHOLDER, sql.prefix)));
+      names.add(dialect.upgradeResource(v));
     }
+    return String.join(", then ", names);
   }
 
   private static void run(Connection c, List<String> statements) throws SQLException {

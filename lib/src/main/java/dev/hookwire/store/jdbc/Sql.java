@@ -47,8 +47,12 @@ final class Sql {
   final String prefix;
 
   final String schemaVersion;
-  final String saveEndpoint;
+  final String nextRevision;
+  final String endpointRevision;
+  final String insertEndpoint;
+  final String updateEndpoint;
   final String deleteEndpoint;
+  final String endpoint;
   final String endpoints;
   final String insertMessage;
   final String insertDelivery;
@@ -78,28 +82,43 @@ final class Sql {
     this.dialect = Objects.requireNonNull(dialect, "dialect == null");
     this.prefix = checkPrefix(prefix);
     schemaVersion = fill("SELECT MAX(version) FROM ${prefix}schema_version");
+    // The revision row's lock, taken here, is held until commit: endpoint changes take turns.
     switch (dialect) {
       case POSTGRESQL:
-        saveEndpoint =
+        nextRevision =
             fill(
-                "INSERT INTO ${prefix}endpoints (id, config, updated_at) VALUES (?, ?, ?)"
-                    + " ON CONFLICT (id) DO UPDATE"
-                    + " SET config = EXCLUDED.config, updated_at = EXCLUDED.updated_at");
+                "UPDATE ${prefix}endpoint_revision SET revision = revision + 1 WHERE id = 1"
+                    + " RETURNING revision");
         break;
       case MARIADB:
-        saveEndpoint =
+        // LAST_INSERT_ID(expr) hands the new value back with the update's result.
+        nextRevision =
             fill(
-                "INSERT INTO ${prefix}endpoints (id, config, updated_at) VALUES (?, ?, ?)"
-                    + " ON DUPLICATE KEY UPDATE"
-                    + " config = VALUES(config), updated_at = VALUES(updated_at)");
+                "UPDATE ${prefix}endpoint_revision SET revision = LAST_INSERT_ID(revision + 1)"
+                    + " WHERE id = 1");
         break;
       default:
-        saveEndpoint =
-            fill("MERGE INTO ${prefix}endpoints (id, config, updated_at) KEY (id) VALUES (?, ?, ?)");
+        nextRevision =
+            fill(
+                "SELECT revision FROM FINAL TABLE (UPDATE ${prefix}endpoint_revision"
+                    + " SET revision = revision + 1 WHERE id = 1)");
         break;
     }
+    endpointRevision = fill("SELECT revision FROM ${prefix}endpoint_revision WHERE id = 1");
+    // The insert and the update take their first five parameters in one order.
+    insertEndpoint =
+        fill(
+            "INSERT INTO ${prefix}endpoints (config, failing_since, version, updated_at, id)"
+                + " VALUES (?, ?, ?, ?, ?)");
+    updateEndpoint =
+        fill(
+            "UPDATE ${prefix}endpoints SET config = ?, failing_since = ?, version = ?,"
+                + " updated_at = ? WHERE id = ? AND version = ?");
     deleteEndpoint = fill("DELETE FROM ${prefix}endpoints WHERE id = ?");
-    endpoints = fill("SELECT id, config, updated_at FROM ${prefix}endpoints ORDER BY created_seq");
+    String endpointColumns =
+        "SELECT id, config, failing_since, version, updated_at FROM ${prefix}endpoints";
+    endpoint = fill(endpointColumns + " WHERE id = ?");
+    endpoints = fill(endpointColumns + " ORDER BY created_seq");
     insertMessage =
         fill(
             "INSERT INTO ${prefix}messages (id, event_id, event_type, ordering_key, created_at,"

@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 1, for MariaDB 10.6 or later (InnoDB).
+-- Hookwire JDBC delivery store: schema version 2, for MariaDB 10.6 or later (InnoDB).
 -- Written to suit MySQL 8.0.16 or later as well, which runs it unchanged; the store is tested
 -- on MariaDB only.
 --
@@ -7,6 +7,9 @@
 -- instead, copy this file into a migration, define ${prefix} as a placeholder (or replace it
 -- with the table prefix, "hookwire_" by default), and build the store with createSchema(false).
 -- The last statement records the version; the store checks it when built.
+-- Tables of an earlier version are upgraded in place, one version at a time, by
+-- upgrade-<version>-mariadb.sql (upgrade-2-mariadb.sql takes version 1 to 2), which the store
+-- runs too: hosts that ran an earlier version of this file add those as migrations instead.
 --
 -- Times are BIGINT nanoseconds since 1970-01-01T00:00:00Z (UTC), the same on every database:
 -- no time zone conversion anywhere, an exact round trip of java.time.Instant.
@@ -28,13 +31,27 @@ CREATE TABLE IF NOT EXISTS ${prefix}claim_tokens (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 INSERT IGNORE INTO ${prefix}claim_tokens (id, last_token) VALUES (1, 0);
 
+-- Endpoints, listed in insert order (created_seq).
 CREATE TABLE IF NOT EXISTS ${prefix}endpoints (
   id VARCHAR(255) NOT NULL PRIMARY KEY,
   created_seq BIGINT NOT NULL AUTO_INCREMENT,
   config MEDIUMTEXT NOT NULL,
   updated_at BIGINT NOT NULL,
+  -- The revision of the endpoint's last change; 0 for rows from before schema version 2.
+  version BIGINT NOT NULL DEFAULT 0,
+  -- When its current run of failed attempts began; NULL while it succeeds.
+  failing_since BIGINT,
   UNIQUE KEY ${prefix}endpoints_order_key (created_seq)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+
+-- The endpoints' revision: one row, whose value grows with every insert, update and delete of
+-- an endpoint, in the same transaction, holding the row's lock until it commits (so endpoint
+-- changes take turns). An endpoint's version is the revision its last change produced.
+CREATE TABLE IF NOT EXISTS ${prefix}endpoint_revision (
+  id INT NOT NULL PRIMARY KEY,
+  revision BIGINT NOT NULL
+) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
+INSERT IGNORE INTO ${prefix}endpoint_revision (id, revision) VALUES (1, 0);
 
 CREATE TABLE IF NOT EXISTS ${prefix}messages (
   id VARCHAR(255) NOT NULL PRIMARY KEY,
@@ -101,4 +118,4 @@ CREATE TABLE IF NOT EXISTS ${prefix}attempts (
     FOREIGN KEY (delivery_id) REFERENCES ${prefix}deliveries (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (1);
+INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (2);

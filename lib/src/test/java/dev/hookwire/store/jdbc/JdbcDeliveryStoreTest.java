@@ -13,6 +13,7 @@ import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.NewDelivery;
 import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
+import dev.hookwire.store.StoredEndpoint;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
 import dev.hookwire.testing.MutableClock;
@@ -312,7 +313,8 @@ class JdbcDeliveryStoreTest {
 
     assertThat(store.tablePrefix()).isEqualTo(prefix);
     List<String> expected =
-        new ArrayList<>(List.of("attempts", "deliveries", "endpoints", "messages"));
+        new ArrayList<>(
+            List.of("attempts", "deliveries", "endpoint_revision", "endpoints", "messages"));
     if (kind == Kind.MARIADB) {
       expected.add("claim_tokens");
     }
@@ -371,11 +373,13 @@ class JdbcDeliveryStoreTest {
     TestDataSource database = database(kind);
     String prefix = prefix(kind, database);
     store(database, prefix);
-    Databases.execute(database, "INSERT INTO " + prefix + "schema_version (version) VALUES (2)");
+    int newer = Schema.VERSION + 1;
+    Databases.execute(
+        database, "INSERT INTO " + prefix + "schema_version (version) VALUES (" + newer + ")");
 
     assertThatThrownBy(() -> store(database, prefix))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("version 2")
+        .hasMessageContaining("version " + newer)
         .hasMessageContaining("newer");
   }
 
@@ -580,7 +584,13 @@ class JdbcDeliveryStoreTest {
     ClaimedDelivery c = claim(store, "n", 10).get(0);
     store.release(List.of(c), T0);
     assertThat(store.complete(List.of(succeeded(c)))).containsExactly(false);
+    assertThat(store.insertEndpoint(StoredEndpoint.of("ep_a", "{}", T0))).isTrue();
+    assertThat(store.insertEndpoint(StoredEndpoint.of("ep_a", "{}", T0))).isFalse();
+    assertThat(store.updateEndpoint(StoredEndpoint.of("ep_a", "{}", T0), -1)).isFalse();
+    store.endpoint("ep_a");
     store.endpoints();
+    store.endpointRevision();
+    assertThat(store.deleteEndpoint("ep_a")).isTrue();
     store.nextDueAt();
     store.prune(T0.plusSeconds(1));
 
@@ -687,6 +697,10 @@ class JdbcDeliveryStoreTest {
     assertThatThrownBy(() -> claim(store, tooLong, 1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("owner");
+    assertThatThrownBy(() -> store.insertEndpoint(StoredEndpoint.of(tooLong, "{}", T0)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("endpoint id");
     assertThat(store.delivery("m1")).isEmpty();
+    assertThat(store.endpointRevision()).isZero();
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
+import java.util.Locale;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -47,6 +48,30 @@ class JdbcDialectTest {
     for (String table : List.of("endpoints", "messages", "deliveries", "attempts")) {
       assertThat(statements).anySatisfy(s -> assertThat(s).contains("acme_" + table + " ("));
     }
+  }
+
+  @ParameterizedTest
+  @EnumSource(JdbcDialect.class)
+  void upgradeScripts_areOnTheClassPath_fillInThePrefix_andEndByRecordingTheirVersion(
+      JdbcDialect dialect) {
+    for (int version = 2; version <= Schema.VERSION; version++) {
+      assertThat(JdbcDialect.class.getClassLoader().getResource(dialect.upgradeResource(version)))
+          .isNotNull();
+      String name = dialect.name().toLowerCase(Locale.ROOT);
+      assertThat(dialect.upgradeResource(version))
+          .isEqualTo("dev/hookwire/store/jdbc/upgrade-" + version + "-" + name + ".sql");
+      String script = dialect.upgradeScript("acme_", version);
+      List<String> statements = Schema.statements(script);
+
+      assertThat(script).doesNotContain("${prefix}");
+      assertThat(statements.get(statements.size() - 1))
+          .contains("acme_schema_version")
+          .contains("(" + version + ")");
+    }
+    assertThatThrownBy(() -> dialect.upgradeResource(1))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> dialect.upgradeScript("acme_", Schema.VERSION + 1))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @ParameterizedTest
