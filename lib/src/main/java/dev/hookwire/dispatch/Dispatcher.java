@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Delivers events to endpoints: the sending side's entry point.
@@ -65,7 +64,7 @@ import org.slf4j.LoggerFactory;
  * thread), HTTP on the transport's own threads.
  */
 public final class Dispatcher implements AutoCloseable {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = DispatchLog.LOG;
 
   final Engine engine;
   private final EndpointRegistry registry;

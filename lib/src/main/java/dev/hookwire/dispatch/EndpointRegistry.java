@@ -16,7 +16,6 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * This node's view of the endpoints in the store, and the one way endpoints change.
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * serialised.
  */
 final class EndpointRegistry {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = DispatchLog.LOG;
 
   /** One endpoint as this node sees it; {@code runtime} is null if its settings cannot be read here. */
   record Entry(StoredEndpoint stored, EndpointRuntime runtime) {

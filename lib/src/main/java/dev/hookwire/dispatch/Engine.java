@@ -36,7 +36,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The dispatcher's delivery machinery: fan-out at send against the endpoint registry's view, the
@@ -49,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * writes what has queued in one store call (a batch that grows with the load), then acts on each.
  */
 final class Engine {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = DispatchLog.LOG;
   private static final int BATCH = 256;
   private static final Duration STORE_RETRY_MAX = Duration.ofSeconds(30);
 

@@ -9,7 +9,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Deletes succeeded deliveries older than the retention age, in small steps on the scheduler, so
@@ -17,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * long. Every node prunes; the steps are short and idempotent. Thread-safe.
  */
 final class Retention {
-  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+  private static final Logger log = DispatchLog.LOG;
   static final int STEP = 1_000;
   private static final Duration KEEP_FOR_GOOD = ChronoUnit.CENTURIES.getDuration();
 
