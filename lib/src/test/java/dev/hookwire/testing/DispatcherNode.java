@@ -232,11 +232,10 @@ public final class DispatcherNode implements AutoCloseable {
         JdbcDeliveryStore.builder(database).tablePrefix(prefix).createSchema(false).build();
     Transport http =
         OkHttpTransport.builder().networkPolicy(TestTransports.LOOPBACK_ALLOWED).build();
-    Transport tagged = request -> http.send(tagged(request, nodeId));
     Dispatcher dispatcher =
         Dispatcher.builder()
             .store(store)
-            .transport(tagged)
+            .transport(tagging(http, nodeId))
             .networkPolicy(TestTransports.LOOPBACK_ALLOWED)
             .nodeId(nodeId)
             .lease(lease)
@@ -256,6 +255,19 @@ public final class DispatcherNode implements AutoCloseable {
     http.close();
     database.close();
     System.exit(0);
+  }
+
+  /**
+   * Returns a transport that names a node in the {@value #NODE_HEADER} header of every request
+   * and sends through another; closing it does not close the other. For dispatchers in the test's
+   * own JVM that work beside {@link DispatcherNode}s.
+   *
+   * @param transport the transport that sends
+   * @param nodeId the node to name
+   * @return the tagging transport
+   */
+  public static Transport tagging(Transport transport, String nodeId) {
+    return request -> transport.send(tagged(request, nodeId));
   }
 
   private static TransportRequest tagged(TransportRequest request, String nodeId) {
