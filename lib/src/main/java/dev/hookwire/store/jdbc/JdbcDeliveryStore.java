@@ -1832,8 +1832,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
      * tables, creating them if they are missing, or upgrading them if they are at an earlier
      * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
-     * database at once: each creation or upgrade statement may run again, and one that trips
-     * over another node's runs again.
+     * database at once: each creation statement may run again, and one that trips over another
+     * node's runs again; upgrades take turns, on a lock that an upgrade holds on a second
+     * connection from the data source.
      *
      * @return the store, thread-safe
      * @throws IllegalStateException if the dialect cannot be detected, or the tables are
@@ -1849,7 +1850,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             dialect,
             (c, d) -> {
               Sql sql = new Sql(d, tablePrefix);
-              Schema.ensure(c, sql, createSchema);
+              Schema.ensure(c, dataSource, sql, createSchema);
               return new JdbcDeliveryStore(dataSource, sql, clock);
             });
       } catch (SQLException e) {
