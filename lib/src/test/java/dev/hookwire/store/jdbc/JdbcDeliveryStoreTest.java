@@ -20,7 +20,6 @@ import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -170,42 +168,6 @@ class JdbcDeliveryStoreTest {
     }
   }
 
-  /** The store's tables with their columns (name and JDBC type), as the database reports them. */
-  private static Map<String, List<String>> tables(TestDataSource database, String prefix)
-      throws SQLException {
-    Map<String, List<String>> tables = new TreeMap<>();
-    try (Connection c = database.getConnection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          String name = rs.getString("TABLE_NAME");
-          if (name.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-            tables.put(name.toLowerCase(Locale.ROOT).substring(prefix.length()), new ArrayList<>());
-          }
-        }
-      }
-      for (Map.Entry<String, List<String>> table : tables.entrySet()) {
-        String name = prefix + table.getKey();
-        if (meta.storesUpperCaseIdentifiers()) {
-          name = name.toUpperCase(Locale.ROOT);
-        }
-        try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), name, "%")) {
-          while (rs.next()) {
-            table
-                .getValue()
-                .add(
-                    rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT)
-                        + " "
-                        + rs.getInt("DATA_TYPE")
-                        + " "
-                        + rs.getString("IS_NULLABLE"));
-          }
-        }
-      }
-    }
-    return tables;
-  }
-
   private static void runScript(TestDataSource database, String script) throws SQLException {
     try (Connection c = database.getConnection();
         Statement s = c.createStatement()) {
@@ -319,10 +281,10 @@ class JdbcDeliveryStoreTest {
       expected.add("claim_tokens");
     }
     expected.add("schema_version");
-    assertThat(tables(database, prefix).keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(Databases.tables(database, prefix).keySet()).containsExactlyInAnyOrderElementsOf(expected);
     if (kind == Kind.H2) {
       // A fresh database: nothing else was created, under the default prefix or any other.
-      assertThat(tables(database, "")).hasSize(expected.size());
+      assertThat(Databases.tables(database, "")).hasSize(expected.size());
     }
   }
 
@@ -346,7 +308,7 @@ class JdbcDeliveryStoreTest {
             .build();
     store(database, byStore);
 
-    assertThat(tables(database, byHost)).isEqualTo(tables(database, byStore)).isNotEmpty();
+    assertThat(Databases.tables(database, byHost)).isEqualTo(Databases.tables(database, byStore)).isNotEmpty();
     enqueue(store, "d1", "ep_a");
     ClaimedDelivery c = claim(store, "n", 10).get(0);
     assertThat(store.complete(List.of(succeeded(c)))).containsExactly(true);
