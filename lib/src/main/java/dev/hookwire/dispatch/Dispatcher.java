@@ -740,7 +740,7 @@ public final class Dispatcher implements AutoCloseable {
           transport != null
               ? transport
               : OkHttpTransport.builder().networkPolicy(networkPolicy).build();
-      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create(clock);
+      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create();
       String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
       return new Dispatcher(new Engine(this, st, t, ownsTransport, s, ownsScheduler, id));
     }

@@ -297,7 +297,7 @@ class SchemaUpgradeTest {
   }
 
   private JdbcDeliveryStore.Builder builder(TestDataSource database, String prefix) {
-    return JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock);
+    return JdbcDeliveryStore.builder(database).tablePrefix(prefix);
   }
 
   private Dispatcher dispatcher(JdbcDeliveryStore store) {
