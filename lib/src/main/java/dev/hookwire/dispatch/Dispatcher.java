@@ -817,7 +817,7 @@ public final class Dispatcher implements AutoCloseable {
           transport != null
               ? transport
               : OkHttpTransport.builder().networkPolicy(networkPolicy).build();
-      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create(clock);
+      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create();
       String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
       DispatcherConfig config =
           new DispatcherConfig(st, t, ownsTransport, s, ownsScheduler, clock, codec, networkPolicy,

@@ -287,13 +287,13 @@ final class Engine {
           start(delivery, surplus);
         }
         if (!surplus.isEmpty()) {
-          store.release(surplus, now);
+          store.release(surplus, now, now);
         }
         if (claimed.size() == limit && surplus.size() < claimed.size()) {
           wake();
         }
       }
-      Optional<Instant> due = store.nextDueAt();
+      Optional<Instant> due = store.nextDueAt(now);
       if (due.isPresent() && due.get().isAfter(now) && due.get().isBefore(wakeAt)) {
         wakeAt = due.get();
       }
@@ -460,7 +460,7 @@ final class Engine {
     }
     List<Boolean> applied;
     try {
-      applied = store.complete(batch.stream().map(Result::completion).toList());
+      applied = store.complete(batch.stream().map(Result::completion).toList(), clock.instant());
       flushBackoff = Duration.ZERO;
     } catch (RuntimeException e) {
       retryFlush(batch, e);
@@ -589,7 +589,8 @@ final class Engine {
   /** Marks a delivery dead without an attempt, such as one whose endpoint was deleted. */
   private void completeWithoutAttempt(ClaimedDelivery delivery, Instant now, String reason) {
     boolean applied =
-        store.complete(List.of(new Completion(delivery, Optional.empty(), DeliveryState.DEAD, now)))
+        store.complete(
+                List.of(new Completion(delivery, Optional.empty(), DeliveryState.DEAD, now)), now)
             .get(0);
     if (applied) {
       dead(delivery, reason);

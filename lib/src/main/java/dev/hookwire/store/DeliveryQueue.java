@@ -20,7 +20,8 @@ import java.util.Optional;
  * after a {@link #replay}).
  *
  * <p><b>Time.</b> A queue reads no clock: every time comes from the caller ({@code now}, due
- * times, cut-offs), so that every node of a cluster and every test agree on it.
+ * times, cut-offs), so that every node of a cluster and every test agree on it. A delivery's
+ * {@code updatedAt} is the {@code now} of the call that last changed it.
  *
  * <p><b>Threads.</b> Called from dispatcher threads, concurrently; never from a transport's
  * callback thread and never while an HTTP request is held open, so implementations may block on
@@ -58,33 +59,39 @@ public interface DeliveryQueue {
   /**
    * Records attempts and the new state of claimed deliveries, each only if its claim is
    * current. The attempt is appended to the log with the state change, atomically per delivery.
+   * Each delivery completed was last updated at {@code now}.
    *
    * @param completions the results, in any order
+   * @param now the time of the completions: the deliveries' new {@code updatedAt}
    * @return for each completion, in order, whether it was applied
    * @throws StoreException if the store cannot be written
    */
-  List<Boolean> complete(List<Completion> completions);
+  List<Boolean> complete(List<Completion> completions, Instant now);
 
   /**
    * Gives claimed deliveries back without an attempt, due again at {@code dueAt}; each only if
-   * its claim is current.
+   * its claim is current. Each delivery released was last updated at {@code now}.
    *
    * @param claims the claims to give back
    * @param dueAt when they are due again
+   * @param now the time of the release: the deliveries' new {@code updatedAt}
    * @return for each claim, in order, whether it was released
    * @throws StoreException if the store cannot be written
    */
-  List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt);
+  List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt, Instant now);
 
   /**
-   * Returns the earliest time at which an unleased pending delivery is due or a lease expires, to
-   * schedule the next claim; deliveries to excluded endpoints count too. Counting lease expiry
-   * lets a node pick up a dead node's deliveries on time. Present whenever anything is pending.
+   * Returns the earliest time at which a pending delivery becomes claimable, to schedule the next
+   * claim: the due time of one not leased at {@code now} (a lease that expired at or before
+   * {@code now} no longer counts), or the expiry of a lease that has not expired at {@code now},
+   * whichever is earlier; deliveries to excluded endpoints count too. Counting lease expiry lets
+   * a node pick up a dead node's deliveries on time. Present whenever anything is pending.
    *
-   * @return the earliest due time, or empty if nothing is pending
+   * @param now the time against which leases are expired
+   * @return the earliest due time, possibly before {@code now}, or empty if nothing is pending
    * @throws StoreException if the store cannot be read
    */
-  Optional<Instant> nextDueAt();
+  Optional<Instant> nextDueAt(Instant now);
 
   /**
    * Makes dead deliveries pending again, due at {@code now}, with their attempt count reset; the

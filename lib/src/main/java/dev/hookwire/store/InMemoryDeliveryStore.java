@@ -1,6 +1,5 @@
 package dev.hookwire.store;
 
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -57,9 +56,9 @@ import java.util.function.Consumer;
  * deliveries and every claim of them. Each delivery costs one small object plus its entries in
  * the id map and the attempt log.
  *
- * <p><b>Time.</b> {@code updatedAt} is read from the store's clock when a delivery is completed
- * or released, and is the {@code now} given to {@link #replay}. {@link #prune} drops succeeded
- * deliveries in order of that time.
+ * <p><b>Time.</b> The store reads no clock. {@code updatedAt} is the {@code now} given to {@link
+ * #complete}, {@link #release} or {@link #replay}, whichever last changed the delivery; {@link
+ * #prune} drops succeeded deliveries in order of that time.
  *
  * <p>Thread-safe: one lock guards all state. It is held for short, in-memory steps only; queries
  * over an endpoint's or an event's history ({@link #deliveries}, the attempt log) hold it for
@@ -112,7 +111,6 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         return c != 0 ? c : Long.compare(a.headSeq, b.headSeq);
       };
 
-  private final Clock clock;
   private final ReentrantLock lock = new ReentrantLock();
 
   // Everything below is guarded by lock.
@@ -132,27 +130,15 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private long succeededCount;
   private long deadCount;
 
-  private InMemoryDeliveryStore(Clock clock) {
-    this.clock = clock;
-  }
+  private InMemoryDeliveryStore() {}
 
   /**
-   * Returns an empty store that reads the system clock, in UTC.
+   * Returns an empty store.
    *
    * @return the store
    */
   public static InMemoryDeliveryStore create() {
-    return new InMemoryDeliveryStore(Clock.systemUTC());
-  }
-
-  /**
-   * Returns an empty store that reads the given clock for the time a delivery was last updated.
-   *
-   * @param clock the clock; the dispatcher's, so that {@link #prune} cut-offs match
-   * @return the store
-   */
-  public static InMemoryDeliveryStore create(Clock clock) {
-    return new InMemoryDeliveryStore(Objects.requireNonNull(clock, "clock == null"));
+    return new InMemoryDeliveryStore();
   }
 
   // ---------------------------------------------------------------- endpoints
@@ -415,25 +401,26 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * <p>A claim is current while its delivery is pending with the claim's owner and token: until
    * it is completed or released, or claimed again after its lease expired. A completion with an
    * attempt adds one to the delivery's attempt count. The delivery's {@code updatedAt} becomes
-   * the store clock's time.
+   * {@code now}.
    *
    * @param completions the results, in any order
+   * @param now the time of the completions
    * @return for each completion, in order, whether it was applied; an immutable list
    * @throws IllegalArgumentException if an attempt names another delivery than its claim; then
    *     none is applied
    */
   @Override
-  public List<Boolean> complete(List<Completion> completions) {
+  public List<Boolean> complete(List<Completion> completions, Instant now) {
     Objects.requireNonNull(completions, "completions == null");
+    Objects.requireNonNull(now, "now == null");
     for (Completion c : completions) {
       Objects.requireNonNull(c, "completions contains null");
     }
-    Instant at = clock.instant();
     Boolean[] applied = new Boolean[completions.size()];
     lock.lock();
     try {
       for (int i = 0; i < applied.length; i++) {
-        applied[i] = applyCompletion(completions.get(i), at);
+        applied[i] = applyCompletion(completions.get(i), now);
       }
     } finally {
       lock.unlock();
@@ -465,20 +452,21 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * {@inheritDoc}
    *
    * <p>A claim is current as for {@link #complete}. The delivery's attempt count is unchanged;
-   * its {@code updatedAt} becomes the store clock's time.
+   * its {@code updatedAt} becomes {@code now}.
    *
    * @param claims the claims to give back
    * @param dueAt when they are due again
+   * @param now the time of the release
    * @return for each claim, in order, whether it was released; an immutable list
    */
   @Override
-  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt, Instant now) {
     Objects.requireNonNull(claims, "claims == null");
     Objects.requireNonNull(dueAt, "dueAt == null");
+    Objects.requireNonNull(now, "now == null");
     for (ClaimedDelivery c : claims) {
       Objects.requireNonNull(c, "claims contains null");
     }
-    Instant at = clock.instant();
     Boolean[] released = new Boolean[claims.size()];
     lock.lock();
     try {
@@ -489,7 +477,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
           continue;
         }
         detachClaimed(d);
-        d.updatedAt = at;
+        d.updatedAt = now;
         d.dueAt = dueAt;
         requeue(d);
         released[i] = true;
@@ -631,14 +619,17 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    *
    * <p>Here that is the earlier of the earliest due time of a claimable delivery and the
    * earliest expiry of a lease, so that a dead node's deliveries are picked up when its leases
-   * run out.
+   * run out. Leases that expired at or before {@code now} are ended first, as a claim would.
    *
+   * @param now the time against which leases are expired
    * @return the earliest due time, or empty if nothing is pending
    */
   @Override
-  public Optional<Instant> nextDueAt() {
+  public Optional<Instant> nextDueAt(Instant now) {
+    Objects.requireNonNull(now, "now == null");
     lock.lock();
     try {
+      expireLeases(now);
       Instant due = lanesByHead.isEmpty() ? null : lanesByHead.first().headDue;
       Delivery leased = leases.peek();
       if (leased != null && (due == null || leased.leaseUntil.isBefore(due))) {
@@ -888,7 +879,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>"Last updated" is the store clock's time at completion. Messages enqueued without
+   * <p>"Last updated" is the {@code now} of the call that last changed the delivery, its
+   * completion for a succeeded one. Messages enqueued without
    * deliveries are deleted once their {@code createdAt} is before the cut-off.
    *
    * @param updatedBefore the cut-off

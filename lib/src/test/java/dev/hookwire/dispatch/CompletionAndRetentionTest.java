@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class CompletionAndRetentionTest {
   final MutableClock clock = MutableClock.at(TestEvents.T0);
   final ManualScheduler scheduler = new ManualScheduler(clock);
-  final WatchedStore store = new WatchedStore(InMemoryDeliveryStore.create(clock));
+  final WatchedStore store = new WatchedStore(InMemoryDeliveryStore.create());
   final HeldTransport transport = new HeldTransport();
   Dispatcher dispatcher;
 
@@ -278,12 +278,12 @@ class CompletionAndRetentionTest {
     }
 
     @Override
-    public List<Boolean> complete(List<Completion> completions) {
+    public List<Boolean> complete(List<Completion> completions, Instant now) {
       completionBatches.add(completions.size());
       if (failCompletions.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new StoreException("complete: the database is down", null);
       }
-      return delegate.complete(completions);
+      return delegate.complete(completions, now);
     }
 
     @Override

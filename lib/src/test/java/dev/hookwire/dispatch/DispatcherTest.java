@@ -52,7 +52,7 @@ class DispatcherTest {
 
   final MutableClock clock = MutableClock.at(TestEvents.T0);
   final ManualScheduler scheduler = new ManualScheduler(clock);
-  final InMemoryDeliveryStore store = InMemoryDeliveryStore.create(clock);
+  final InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
   final OkHttpTransport transport =
       OkHttpTransport.builder()
           .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
  * The rules every {@link DeliveryStore} must keep, as tests. A store's test class extends this
  * one and says how to make a fresh, empty store; it may add tests of its own.
  *
- * <p>Stores that read a clock (for {@code updatedAt}) must read {@link #clock}: the tests set it
- * before completing deliveries and pruning them.
+ * <p>Stores read no clock: the tests pass the time in, as {@link #clock}'s reading wherever a
+ * call takes a {@code now} of no interest of its own.
  *
  * <p>Test methods are public because subclasses live in other packages (the JDBC stores). Tests
  * are compiled into the {@code dev.hookwire} module, where this public class sits in an exported
@@ -51,7 +51,7 @@ public abstract class DeliveryStoreContract {
   /** Endpoint ids. */
   protected static final String C = "ep_c";
 
-  /** The clock a store made by {@link #newStore()} must read; starts at {@link #T0}. */
+  /** The tests' time, passed as {@code now}; starts at {@link #T0}. */
   protected final MutableClock clock = MutableClock.at(T0);
 
   /** The store under test, fresh for each test. */
@@ -61,7 +61,7 @@ public abstract class DeliveryStoreContract {
   protected DeliveryStoreContract() {}
 
   /**
-   * Makes a fresh, empty store that reads {@link #clock}.
+   * Makes a fresh, empty store.
    *
    * @return the store; closed after the test
    */
@@ -153,7 +153,7 @@ public abstract class DeliveryStoreContract {
   }
 
   protected boolean complete(Completion completion) {
-    List<Boolean> applied = store.complete(List.of(completion));
+    List<Boolean> applied = store.complete(List.of(completion), clock.instant());
     assertThat(applied).hasSize(1);
     return applied.get(0);
   }
@@ -323,7 +323,7 @@ public abstract class DeliveryStoreContract {
     store.enqueue(List.of(), List.of());
 
     assertThat(store.count(DeliveryState.PENDING)).isZero();
-    assertThat(store.nextDueAt()).isEmpty();
+    assertThat(store.nextDueAt(clock.instant())).isEmpty();
   }
 
   // ------------------------------------------------------------------ claim
@@ -440,7 +440,7 @@ public abstract class DeliveryStoreContract {
     enqueue("d2", A, T0);
     ClaimedDelivery c1 = claim("n", T0, 1).get(0);
     ClaimedDelivery c2 = claim("n", T0, 1).get(0);
-    store.release(List.of(c1), T0);
+    store.release(List.of(c1), T0, clock.instant());
     ClaimedDelivery c3 = claim("n", T0, 1).get(0);
 
     assertThat(c3.deliveryId()).isEqualTo("d1");
@@ -620,7 +620,8 @@ public abstract class DeliveryStoreContract {
 
     assertThat(
             store.complete(
-                List.of(new Completion(unknown, Optional.empty(), DeliveryState.DEAD, T0))))
+                List.of(new Completion(unknown, Optional.empty(), DeliveryState.DEAD, T0)),
+                clock.instant()))
         .containsExactly(false);
   }
 
@@ -638,7 +639,8 @@ public abstract class DeliveryStoreContract {
                 succeeded(c2, at(1)),
                 succeeded(forged(c1, "node-x", c1.claimToken()), at(1)),
                 retry(c1, at(1), at(20)),
-                succeeded(c2, at(2))));
+                succeeded(c2, at(2))),
+            clock.instant());
 
     assertThat(applied).containsExactly(true, false, true, false);
     assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
@@ -662,7 +664,8 @@ public abstract class DeliveryStoreContract {
             List.of(
                 succeeded(c3, at(3)),
                 succeeded(forged(c1, c1.leaseOwner(), c1.claimToken() + 1), at(1)),
-                retry(c2, at(2), at(20))));
+                retry(c2, at(2), at(20))),
+            clock.instant());
 
     assertThat(applied).containsExactly(true, false, true);
     assertThat(record("d1").state()).isEqualTo(DeliveryState.PENDING);
@@ -681,8 +684,8 @@ public abstract class DeliveryStoreContract {
 
   @Test
   public void complete_emptyBatch_answersNothing() {
-    assertThat(store.complete(List.of())).isEmpty();
-    assertThat(store.release(List.of(), T0)).isEmpty();
+    assertThat(store.complete(List.of(), clock.instant())).isEmpty();
+    assertThat(store.release(List.of(), T0, clock.instant())).isEmpty();
   }
 
   // ------------------------------------------------------------------ release
@@ -692,7 +695,7 @@ public abstract class DeliveryStoreContract {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
-    assertThat(store.release(List.of(c), at(30))).containsExactly(true);
+    assertThat(store.release(List.of(c), at(30), clock.instant())).containsExactly(true);
 
     DeliveryRecord d1 = record("d1");
     assertThat(d1.state()).isEqualTo(DeliveryState.PENDING);
@@ -710,7 +713,7 @@ public abstract class DeliveryStoreContract {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
-    store.release(List.of(c), T0);
+    store.release(List.of(c), T0, clock.instant());
 
     assertThat(ids(claim("node-2", T0, 10))).containsExactly("d1");
   }
@@ -719,10 +722,10 @@ public abstract class DeliveryStoreContract {
   public void release_invalidatesTheClaim() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
-    store.release(List.of(c), at(30));
+    store.release(List.of(c), at(30), clock.instant());
 
     assertThat(complete(succeeded(c, at(1)))).isFalse();
-    assertThat(store.release(List.of(c), at(1))).containsExactly(false);
+    assertThat(store.release(List.of(c), at(1), clock.instant())).containsExactly(false);
     assertThat(record("d1").nextAttemptAt()).isEqualTo(at(30));
   }
 
@@ -732,7 +735,8 @@ public abstract class DeliveryStoreContract {
     ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
     ClaimedDelivery theirs = claim("node-b", T0.plus(LEASE), 10).get(0);
 
-    assertThat(store.release(List.of(mine), T0.plus(LEASE))).containsExactly(false);
+    assertThat(store.release(List.of(mine), T0.plus(LEASE), clock.instant()))
+        .containsExactly(false);
 
     assertThat(claim("node-c", T0.plus(LEASE), 10)).isEmpty();
     assertThat(complete(succeeded(theirs, at(31)))).isTrue();
@@ -746,7 +750,9 @@ public abstract class DeliveryStoreContract {
 
     assertThat(
             store.release(
-                List.of(claimed.get(1), forged(claimed.get(0), "x", 1), claimed.get(0)), at(5)))
+                List.of(claimed.get(1), forged(claimed.get(0), "x", 1), claimed.get(0)),
+                at(5),
+                clock.instant()))
         .containsExactly(true, false, true);
   }
 
@@ -794,7 +800,7 @@ public abstract class DeliveryStoreContract {
   public void orderingKey_releaseOfTheEarlier_keepsTheLaterWaiting() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
-    store.release(List.of(claimOne(T0)), at(20));
+    store.release(List.of(claimOne(T0)), at(20), clock.instant());
 
     assertThat(claim(at(10))).isEmpty();
     assertThat(ids(claim(at(20)))).containsExactly("d1");
@@ -1039,7 +1045,7 @@ public abstract class DeliveryStoreContract {
     complete(succeeded(c.get(0), at(1)));
     complete(dead(c.get(1), at(1)));
     complete(retry(c.get(2), at(1), at(5)));
-    store.release(List.of(c.get(3)), at(5));
+    store.release(List.of(c.get(3)), at(5), clock.instant());
     assertThat(store.count(DeliveryState.PENDING)).isEqualTo(2);
     assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
     assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
@@ -1180,7 +1186,7 @@ public abstract class DeliveryStoreContract {
       done.add(succeeded(c, T0));
     }
     assertThat(done).hasSize(n);
-    assertThat(store.complete(done)).containsOnly(true);
+    assertThat(store.complete(done, clock.instant())).containsOnly(true);
     clock.set(at(10));
 
     assertThat(store.prune(at(10), 700)).isEqualTo(700);
@@ -1237,7 +1243,7 @@ public abstract class DeliveryStoreContract {
 
   @Test
   public void nextDueAt_emptyStore_hasNothingDue() {
-    assertThat(store.nextDueAt()).isEmpty();
+    assertThat(store.nextDueAt(clock.instant())).isEmpty();
   }
 
   @Test
@@ -1246,7 +1252,7 @@ public abstract class DeliveryStoreContract {
     enqueue("d2", B, at(10));
     enqueue("d3", C, at(20));
 
-    assertThat(store.nextDueAt()).contains(at(10));
+    assertThat(store.nextDueAt(clock.instant())).contains(at(10));
   }
 
   @Test
@@ -1255,7 +1261,7 @@ public abstract class DeliveryStoreContract {
     enqueue("b1", B, at(50));
     claim("n", at(60), 10, A).forEach(c -> complete(succeeded(c, at(60))));
 
-    assertThat(store.nextDueAt()).contains(at(5));
+    assertThat(store.nextDueAt(clock.instant())).contains(at(5));
   }
 
   @Test
@@ -1264,10 +1270,10 @@ public abstract class DeliveryStoreContract {
     enqueue("d2", A, at(100));
     ClaimedDelivery c = claim("n", T0, 1).get(0);
 
-    assertThat(store.nextDueAt()).contains(T0.plus(LEASE));
+    assertThat(store.nextDueAt(clock.instant())).contains(T0.plus(LEASE));
 
     complete(succeeded(c, at(1)));
-    assertThat(store.nextDueAt()).contains(at(100));
+    assertThat(store.nextDueAt(clock.instant())).contains(at(100));
   }
 
   @Test
@@ -1275,7 +1281,7 @@ public abstract class DeliveryStoreContract {
     enqueue("d1", A, T0);
     complete(retry(claimOne(T0), at(1), at(300)));
 
-    assertThat(store.nextDueAt()).contains(at(300));
+    assertThat(store.nextDueAt(clock.instant())).contains(at(300));
   }
 
   @Test
@@ -1286,7 +1292,44 @@ public abstract class DeliveryStoreContract {
     complete(succeeded(c.get(0), at(1)));
     complete(dead(c.get(1), at(1)));
 
-    assertThat(store.nextDueAt()).isEmpty();
+    assertThat(store.nextDueAt(clock.instant())).isEmpty();
+  }
+
+  @Test
+  public void nextDueAt_leaseExpiredAtNow_countsAtItsDeliverysDueTime() {
+    enqueueKeyed("d1", A, T0, "k");
+    enqueueKeyed("d2", A, at(1), "k");
+    claimOne(T0);
+
+    // Leased: the lease's end counts, not the later delivery waiting behind it.
+    assertThat(store.nextDueAt(at(2))).contains(T0.plus(LEASE));
+    // Expired at now: the delivery is claimable again, and has been due since T0.
+    assertThat(store.nextDueAt(T0.plus(LEASE))).contains(T0);
+  }
+
+  // ------------------------------------------------------------------ time
+
+  @Test
+  public void completeAndRelease_updateTheDelivery_atTheGivenNow() {
+    enqueue("d1", A, T0);
+    enqueue("d2", B, T0);
+    List<ClaimedDelivery> c = claim(T0);
+
+    assertThat(store.complete(List.of(retry(c.get(0), at(1), at(20))), at(7)))
+        .containsExactly(true);
+    assertThat(store.release(List.of(c.get(1)), at(30), at(8))).containsExactly(true);
+
+    assertThat(record("d1").updatedAt()).isEqualTo(at(7));
+    assertThat(record("d2").updatedAt()).isEqualTo(at(8));
+  }
+
+  @Test
+  public void theTime_isRequired() {
+    assertThatThrownBy(() -> store.complete(List.of(), null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.release(List.of(), T0, null))
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> store.nextDueAt(null)).isInstanceOf(NullPointerException.class);
   }
 
   // ------------------------------------------------------------------ endpoints
@@ -1434,7 +1477,7 @@ public abstract class DeliveryStoreContract {
 
   /**
    * Runs random enqueues, claims (with random exclusions), completions (current, stale and
-   * repeated), releases, replays and clock moves on the store and on a {@link ReferenceStore},
+   * repeated), releases, replays and moves of time on the store and on a {@link ReferenceStore},
    * and checks that they agree at every step; then drains the store, to show nothing was lost.
    * Expects an empty store.
    *
@@ -1452,7 +1495,6 @@ public abstract class DeliveryStoreContract {
     long lastToken = 0;
     for (int op = 0; op < operations; op++) {
       String where = "seed " + seed + ", operation " + op;
-      clock.set(now);
       int kind = random.nextInt(100);
       if (kind < 25) {
         String messageId = "m" + op;
@@ -1509,23 +1551,23 @@ public abstract class DeliveryStoreContract {
         } else {
           completion = new Completion(c, Optional.empty(), DeliveryState.DEAD, now);
         }
-        boolean applied = complete(completion);
-        assertThat(applied)
+        assertThat(store.complete(List.of(completion), now))
             .as(where)
-            .isEqualTo(
+            .containsExactly(
                 reference.complete(
                     c.deliveryId(),
                     c.leaseOwner(),
                     c.claimToken(),
                     completion.state(),
                     completion.attempt().isPresent(),
-                    completion.nextAttemptAt()));
+                    completion.nextAttemptAt(),
+                    now));
       } else if (kind < 83 && !outstanding.isEmpty()) {
         ClaimedDelivery c = pick(random, outstanding);
         Instant dueAt = now.plusSeconds(random.nextInt(20));
         boolean released =
-            reference.release(c.deliveryId(), c.leaseOwner(), c.claimToken(), dueAt);
-        assertThat(store.release(List.of(c), dueAt)).as(where).containsExactly(released);
+            reference.release(c.deliveryId(), c.leaseOwner(), c.claimToken(), dueAt, now);
+        assertThat(store.release(List.of(c), dueAt, now)).as(where).containsExactly(released);
       } else if (kind < 88 && !deliveryIds.isEmpty()) {
         List<String> ids = new ArrayList<>();
         for (int j = random.nextInt(4); j >= 0; j--) {
@@ -1536,10 +1578,10 @@ public abstract class DeliveryStoreContract {
         now = now.plusSeconds(random.nextInt(25));
       }
       if (op % 50 == 0) {
-        compareWithReference(reference, where);
+        compareWithReference(reference, now, where);
       }
     }
-    compareWithReference(reference, "seed " + seed + ", at the end");
+    compareWithReference(reference, now, "seed " + seed + ", at the end");
     // Drain: far in the future every lease has expired and everything pending is claimable.
     Instant later = now.plus(Duration.ofDays(1));
     for (int round = 0; store.count(DeliveryState.PENDING) > 0; round++) {
@@ -1547,10 +1589,10 @@ public abstract class DeliveryStoreContract {
       List<ClaimedDelivery> claimed = claim("drain", later, 1_000);
       assertThat(claimed).as("seed %d: pending deliveries nobody can claim", seed).isNotEmpty();
       for (ClaimedDelivery c : claimed) {
-        assertThat(complete(succeeded(c, later))).isTrue();
+        assertThat(store.complete(List.of(succeeded(c, later)), later)).containsExactly(true);
       }
     }
-    assertThat(store.nextDueAt()).as("seed %d", seed).isEmpty();
+    assertThat(store.nextDueAt(later)).as("seed %d", seed).isEmpty();
   }
 
   private static ClaimedDelivery pick(Random random, List<ClaimedDelivery> claims) {
@@ -1559,11 +1601,12 @@ public abstract class DeliveryStoreContract {
     return random.nextInt(4) == 0 ? claims.get(i) : claims.remove(i);
   }
 
-  private void compareWithReference(ReferenceStore reference, String where) {
+  private void compareWithReference(ReferenceStore reference, Instant now, String where) {
     for (ReferenceStore.Entry e : reference.entries()) {
       DeliveryRecord d = record(e.id);
       assertThat(d.state()).as("%s: %s", where, e.id).isEqualTo(e.state);
       assertThat(d.attempts()).as("%s: %s", where, e.id).isEqualTo(e.attempts);
+      assertThat(d.updatedAt()).as("%s: %s updated", where, e.id).isEqualTo(e.updatedAt);
       if (e.state == DeliveryState.PENDING) {
         assertThat(d.nextAttemptAt()).as("%s: %s", where, e.id).isEqualTo(e.dueAt);
       }
@@ -1571,8 +1614,6 @@ public abstract class DeliveryStoreContract {
     for (DeliveryState state : DeliveryState.values()) {
       assertThat(store.count(state)).as("%s: %s", where, state).isEqualTo(reference.count(state));
     }
-    assertThat(store.nextDueAt().isPresent())
-        .as("%s: nextDueAt", where)
-        .isEqualTo(reference.count(DeliveryState.PENDING) > 0);
+    assertThat(store.nextDueAt(now)).as("%s: nextDueAt", where).isEqualTo(reference.nextDueAt(now));
   }
 }

@@ -8,12 +8,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The claiming rules of {@link DeliveryStore}, written as plainly as possible: every claim scans
  * every delivery. Randomised tests run a real store and this one side by side and compare their
- * answers. Not thread-safe.
+ * answers, each delivery's last update and the next due time among them. Not thread-safe.
  */
 final class ReferenceStore {
 
@@ -26,6 +27,7 @@ final class ReferenceStore {
     DeliveryState state = DeliveryState.PENDING;
     int attempts;
     Instant dueAt;
+    Instant updatedAt;
     String owner;
     long token;
     Instant leaseUntil;
@@ -36,6 +38,7 @@ final class ReferenceStore {
       this.key = key;
       this.seq = seq;
       this.dueAt = dueAt;
+      this.updatedAt = dueAt;
     }
 
     boolean leasedAt(Instant now) {
@@ -95,7 +98,8 @@ final class ReferenceStore {
       long token,
       DeliveryState state,
       boolean withAttempt,
-      Instant nextAttemptAt) {
+      Instant nextAttemptAt,
+      Instant now) {
     Entry e = current(deliveryId, owner, token);
     if (e == null) {
       return false;
@@ -105,16 +109,54 @@ final class ReferenceStore {
     }
     e.state = state;
     e.dueAt = nextAttemptAt;
+    e.updatedAt = now;
     return true;
   }
 
-  boolean release(String deliveryId, String owner, long token, Instant dueAt) {
+  boolean release(String deliveryId, String owner, long token, Instant dueAt, Instant now) {
     Entry e = current(deliveryId, owner, token);
     if (e == null) {
       return false;
     }
     e.dueAt = dueAt;
+    e.updatedAt = now;
     return true;
+  }
+
+  /**
+   * The earliest time a pending delivery becomes claimable: the expiry of a lease current at
+   * {@code now}, or the due time of the first delivery of its ordering group none of which is
+   * leased at {@code now} (or of one without a key); empty if nothing is pending.
+   */
+  Optional<Instant> nextDueAt(Instant now) {
+    Map<String, Entry> heads = new HashMap<>();
+    Map<String, Boolean> busy = new HashMap<>();
+    for (Entry e : entries.values()) {
+      if (e.state == DeliveryState.PENDING && e.key != null) {
+        String group = e.endpointId + "\u0000" + e.key;
+        heads.merge(group, e, (a, b) -> a.seq < b.seq ? a : b);
+        busy.merge(group, e.leasedAt(now), Boolean::logicalOr);
+      }
+    }
+    Instant earliest = null;
+    for (Entry e : entries.values()) {
+      if (e.state != DeliveryState.PENDING) {
+        continue;
+      }
+      Instant at;
+      if (e.leasedAt(now)) {
+        at = e.leaseUntil;
+      } else if (e.key == null) {
+        at = e.dueAt;
+      } else {
+        String group = e.endpointId + "\u0000" + e.key;
+        at = heads.get(group) == e && !busy.get(group) ? e.dueAt : null;
+      }
+      if (at != null && (earliest == null || at.isBefore(earliest))) {
+        earliest = at;
+      }
+    }
+    return Optional.ofNullable(earliest);
   }
 
   /** Returns the delivery and ends its lease if the claim is current, else null. */
@@ -141,6 +183,7 @@ final class ReferenceStore {
         e.state = DeliveryState.PENDING;
         e.attempts = 0;
         e.dueAt = now;
+        e.updatedAt = now;
         revived++;
       }
     }

@@ -3,6 +3,7 @@ package dev.hookwire.testing;
 import dev.hookwire.store.jdbc.JdbcDialect;
 import java.io.IOException;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -345,6 +347,52 @@ public final class Databases {
       throw new IllegalStateException("query failed: " + e.getMessage(), e);
     }
     return values;
+  }
+
+  /**
+   * Returns the tables whose names start with a prefix, by name without the prefix, each with
+   * its columns in order ({@code "name jdbcType nullable"}), as the database reports them: to
+   * compare the tables that two ways of making a schema leave.
+   *
+   * @param dataSource the database
+   * @param prefix the tables' prefix
+   * @return table name to columns, sorted by table name
+   */
+  public static Map<String, List<String>> tables(DataSource dataSource, String prefix) {
+    Map<String, List<String>> tables = new TreeMap<>();
+    try (Connection c = dataSource.getConnection()) {
+      DatabaseMetaData meta = c.getMetaData();
+      try (ResultSet rs =
+          meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
+        while (rs.next()) {
+          String name = rs.getString("TABLE_NAME").toLowerCase(Locale.ROOT);
+          if (name.startsWith(prefix)) {
+            tables.put(name.substring(prefix.length()), new ArrayList<>());
+          }
+        }
+      }
+      for (Map.Entry<String, List<String>> table : tables.entrySet()) {
+        String name = prefix + table.getKey();
+        if (meta.storesUpperCaseIdentifiers()) {
+          name = name.toUpperCase(Locale.ROOT);
+        }
+        try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), name, "%")) {
+          while (rs.next()) {
+            table
+                .getValue()
+                .add(
+                    rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT)
+                        + " "
+                        + rs.getInt("DATA_TYPE")
+                        + " "
+                        + rs.getString("IS_NULLABLE"));
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("reading the tables failed: " + e.getMessage(), e);
+    }
+    return tables;
   }
 
   /**

@@ -38,7 +38,7 @@ public final class DispatchHarness implements AutoCloseable {
 
   private final MutableClock clock = MutableClock.at(Instant.now().truncatedTo(ChronoUnit.SECONDS));
   private final ManualScheduler scheduler = new ManualScheduler(clock);
-  private final InMemoryDeliveryStore store = InMemoryDeliveryStore.create(clock);
+  private final InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
   private final OkHttpTransport transport =
       OkHttpTransport.builder().networkPolicy(TestTransports.LOOPBACK_ALLOWED).build();
   private final List<Duration> retryDelays = Collections.synchronizedList(new ArrayList<>());

@@ -64,18 +64,18 @@ public abstract class ForwardingStore implements DeliveryStore {
   }
 
   @Override
-  public List<Boolean> complete(List<Completion> completions) {
-    return delegate.complete(completions);
+  public List<Boolean> complete(List<Completion> completions, Instant now) {
+    return delegate.complete(completions, now);
   }
 
   @Override
-  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
-    return delegate.release(claims, dueAt);
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt, Instant now) {
+    return delegate.release(claims, dueAt, now);
   }
 
   @Override
-  public Optional<Instant> nextDueAt() {
-    return delegate.nextDueAt();
+  public Optional<Instant> nextDueAt(Instant now) {
+    return delegate.nextDueAt(now);
   }
 
   @Override

@@ -21,7 +21,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,8 +44,8 @@ import javax.sql.DataSource;
  *
  * <pre>{@code
  * DataSource dataSource = ...; // the host's connection pool
- * JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).clock(clock).build();
- * Dispatcher dispatcher = Dispatcher.builder().store(store).clock(clock).build();
+ * JdbcDeliveryStore store = JdbcDeliveryStore.builder(dataSource).build();
+ * Dispatcher dispatcher = Dispatcher.builder().store(store).build();
  * }</pre>
  *
  * <p><b>Tables.</b> Six tables named with a prefix ({@code hookwire_} by default): {@code
@@ -90,6 +89,10 @@ import javax.sql.DataSource;
  * #enqueue(Connection, List, List)} writes through the host's own transaction instead: a
  * transactional outbox.
  *
+ * <p><b>Time.</b> The store reads no clock, neither its own nor the database's: every time it
+ * writes or compares comes from the caller ({@code now}, due times, cut-offs), which for a
+ * dispatcher is its clock.
+ *
  * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} that names the
  * operation and keeps the cause.
  *
@@ -114,7 +117,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   private final DataSource dataSource;
   private final Sql sql;
-  private final Clock clock;
 
   /**
    * Whether the driver answers a batch with a count per row. Cleared the first time it does not
@@ -123,10 +125,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private volatile boolean batchCounts = true;
 
-  private JdbcDeliveryStore(DataSource dataSource, Sql sql, Clock clock) {
+  private JdbcDeliveryStore(DataSource dataSource, Sql sql) {
     this.dataSource = dataSource;
     this.sql = sql;
-    this.clock = clock;
   }
 
   /**
@@ -949,26 +950,28 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    *
    * <p>A claim is current while its delivery is pending with the claim's owner and token: until
    * it is completed or released, or claimed again after its lease expired. A completion with an
-   * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes the store
-   * clock's time. All completions of one call commit together, in one transaction of two
-   * batched statements; on PostgreSQL, when each logs an attempt, of one statement per completion
-   * (a single completion is then one statement in auto-commit mode).
+   * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes {@code
+   * now}. All completions of one call commit together, in one transaction of two batched
+   * statements; on PostgreSQL, when each logs an attempt, of one statement per completion (a
+   * single completion is then one statement in auto-commit mode).
    *
    * @param completions the results, in any order
+   * @param now the time of the completions
    * @return for each completion, in order, whether it was applied; an immutable list
    * @throws IllegalArgumentException if an attempt names another delivery than its claim; then
    *     none is applied
    */
   @Override
-  public List<Boolean> complete(List<Completion> completions) {
+  public List<Boolean> complete(List<Completion> completions, Instant now) {
     Objects.requireNonNull(completions, "completions == null");
+    Objects.requireNonNull(now, "now == null");
     for (Completion x : completions) {
       Objects.requireNonNull(x, "completions contains null");
     }
     if (completions.isEmpty()) {
       return List.of();
     }
-    long at = Nanos.of(clock.instant());
+    long at = Nanos.of(now);
     int[] order = byDeliveryId(completions.size(), i -> completions.get(i).claim().deliveryId());
     if (sql.dialect == JdbcDialect.POSTGRESQL
         && completions.stream().allMatch(x -> x.attempt().isPresent())) {
@@ -1042,23 +1045,25 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * {@inheritDoc}
    *
    * <p>A claim is current as for {@link #complete}. The attempt count is unchanged; {@code
-   * updatedAt} becomes the store clock's time.
+   * updatedAt} becomes {@code now}.
    *
    * @param claims the claims to give back
    * @param dueAt when they are due again
+   * @param now the time of the release
    * @return for each claim, in order, whether it was released; an immutable list
    */
   @Override
-  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt) {
+  public List<Boolean> release(List<ClaimedDelivery> claims, Instant dueAt, Instant now) {
     Objects.requireNonNull(claims, "claims == null");
     Objects.requireNonNull(dueAt, "dueAt == null");
+    Objects.requireNonNull(now, "now == null");
     for (ClaimedDelivery claim : claims) {
       Objects.requireNonNull(claim, "claims contains null");
     }
     if (claims.isEmpty()) {
       return List.of();
     }
-    long at = Nanos.of(clock.instant());
+    long at = Nanos.of(now);
     long due = Nanos.of(dueAt);
     int[] order = byDeliveryId(claims.size(), i -> claims.get(i).deliveryId());
     return transaction(
@@ -1134,22 +1139,23 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Here that is the earlier of the earliest expiry of a lease that has not expired by the
-   * store's clock, and the earliest due time of a delivery a claim could take (the first of its
-   * ordering group, none of which is leased); two index lookups.
+   * <p>Here that is the earlier of the earliest expiry of a lease that has not expired at {@code
+   * now}, and the earliest due time of a delivery a claim could take (the first of its ordering
+   * group, none of which is leased at {@code now}); two index lookups.
    *
+   * @param now the time against which leases are expired
    * @return the earliest due time, or empty if nothing is pending
    */
   @Override
-  public Optional<Instant> nextDueAt() {
-    long now = Nanos.of(clock.instant());
+  public Optional<Instant> nextDueAt(Instant now) {
+    long at = Nanos.of(Objects.requireNonNull(now, "now == null"));
     return read(
         "find the next due time",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
-            ps.setLong(1, now);
-            ps.setLong(2, now);
-            ps.setLong(3, now);
+            ps.setLong(1, at);
+            ps.setLong(2, at);
+            ps.setLong(3, at);
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
@@ -1400,7 +1406,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>"Last updated" is the store clock's time at completion. Messages are deleted once no
+   * <p>"Last updated" is the {@code now} of the completion. Messages are deleted once no
    * delivery names them and their {@code createdAt} is before the cut-off. The work is done
    * in transactions of 500 deliveries, oldest first, so that it never holds
    * many locks for long; if one fails, those before it stay done.
@@ -1768,7 +1774,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private JdbcDialect dialect;
     private String tablePrefix = "hookwire_";
     private boolean createSchema = true;
-    private Clock clock = Clock.systemUTC();
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1816,24 +1821,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
-     * Sets the clock the store reads for a delivery's {@code updatedAt} on completion and
-     * release, and for the lease expiry {@link JdbcDeliveryStore#nextDueAt()} compares with.
-     * Default: the system clock. Pass the dispatcher's.
-     *
-     * @param clock the clock
-     * @return this builder
-     */
-    public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock == null");
-      return this;
-    }
-
-    /**
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
      * tables, creating them if they are missing, or upgrading them if they are at an earlier
      * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
-     * database at once: each creation or upgrade statement may run again, and one that trips
-     * over another node's runs again.
+     * database at once: each creation statement may run again, and one that trips over another
+     * node's runs again; upgrades take turns, on a lock that an upgrade holds on a second
+     * connection from the data source.
      *
      * @return the store, thread-safe
      * @throws IllegalStateException if the dialect cannot be detected, or the tables are
@@ -1849,8 +1842,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             dialect,
             (c, d) -> {
               Sql sql = new Sql(d, tablePrefix);
-              Schema.ensure(c, sql, createSchema);
-              return new JdbcDeliveryStore(dataSource, sql, clock);
+              Schema.ensure(c, dataSource, sql, createSchema);
+              return new JdbcDeliveryStore(dataSource, sql);
             });
       } catch (SQLException e) {
         throw new StoreException(

@@ -1,11 +1,13 @@
 package dev.hookwire.store.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import javax.sql.DataSource;
 
 /**
  * Creates, upgrades and checks the store's tables from the dialect's scripts: the scripts hosts
@@ -22,12 +24,14 @@ final class Schema {
 
   /**
    * Makes sure the tables exist at {@link #VERSION}: creates or upgrades them if allowed.
-   * Runs statements one by one in auto-commit mode (DDL commits on its own on MariaDB and H2).
+   * Runs statements one by one on {@code c}, in auto-commit mode (DDL commits on its own on
+   * MariaDB and H2); an upgrade borrows a second connection from {@code dataSource} for its lock.
    *
    * @throws IllegalStateException if the tables are missing or at another version and may not be
    *     created or upgraded, or are newer than this code
    */
-  static void ensure(Connection c, Sql sql, boolean create) throws SQLException {
+  static void ensure(Connection c, DataSource dataSource, Sql sql, boolean create)
+      throws SQLException {
     int version = version(c, sql);
     if (version == VERSION) {
       return;
@@ -63,7 +67,7 @@ final class Schema {
     if (version == 0) {
       create(c, sql);
     } else {
-      upgrade(c, sql, version);
+      upgrade(c, dataSource, sql, version);
     }
     int now = version(c, sql);
     if (now != VERSION) {
@@ -77,20 +81,40 @@ final class Schema {
     runScript(c, sql, statements(sql.dialect.schemaScript(sql.prefix)), VERSION);
   }
 
-  /** Takes the tables from {@code from} to {@link #VERSION}, one version at a time. */
-  private static void upgrade(Connection c, Sql sql, int from) throws SQLException {
-    for (int v = from + 1; v <= VERSION; v++) {
-      runScript(c, sql, statements(sql.dialect.upgradeScript(sql.prefix, v)), v);
+  /**
+   * Takes the tables from {@code from} to {@link #VERSION}, one version at a time. Upgrades take
+   * turns: on a connection of its own, a node locks the {@code schema_version} row of {@code
+   * from} until it is done, and a node that waited for the lock reads the version again and finds
+   * the tables upgraded. Unlike creations, upgrades side by side are not just retried: on H2, two
+   * {@code ALTER TABLE} statements on one table at once can lose the table.
+   */
+  private static void upgrade(Connection c, DataSource dataSource, Sql sql, int from)
+      throws SQLException {
+    try (Connection lock = dataSource.getConnection()) {
+      boolean autoCommit = lock.getAutoCommit();
+      lock.setAutoCommit(false);
+      try {
+        try (PreparedStatement ps = lock.prepareStatement(sql.lockSchemaVersion)) {
+          ps.setInt(1, from);
+          ps.executeQuery().close();
+        }
+        for (int v = version(c, sql) + 1; v <= VERSION; v++) {
+          runScript(c, sql, statements(sql.dialect.upgradeScript(sql.prefix, v)), v);
+        }
+      } finally {
+        lock.rollback(); // it changed nothing: this only lets the lock go
+        lock.setAutoCommit(autoCommit);
+      }
     }
   }
 
   /**
    * Runs a script that ends by recording version {@code to}. When several nodes start at once
-   * they run it side by side, and one trips over an object another is creating (PostgreSQL and
-   * H2 check {@code IF NOT EXISTS} before the other's creation commits; two inserts of one row
-   * collide). Every statement may run again, so the one that tripped runs the script again,
-   * unless the other has finished meanwhile. Each failure means another node has just created
-   * the object in question, so one retry per statement is enough.
+   * on a database without tables, they run the schema script side by side, and one trips over
+   * an object another is creating (PostgreSQL and H2 check {@code IF NOT EXISTS} before the
+   * other's creation commits). Every statement may run again, so the one that tripped runs the
+   * script again, unless the other has finished meanwhile. Each failure means another node has
+   * just created the object in question, so one retry per statement is enough.
    */
   private static void runScript(Connection c, Sql sql, List<String> statements, int to)
       throws SQLException {

@@ -47,6 +47,7 @@ final class Sql {
   final String prefix;
 
   final String schemaVersion;
+  final String lockSchemaVersion;
   final String nextRevision;
   final String endpointRevision;
   final String insertEndpoint;
@@ -82,6 +83,8 @@ final class Sql {
     this.dialect = Objects.requireNonNull(dialect, "dialect == null");
     this.prefix = checkPrefix(prefix);
     schemaVersion = fill("SELECT MAX(version) FROM ${prefix}schema_version");
+    lockSchemaVersion =
+        fill("SELECT version FROM ${prefix}schema_version WHERE version = ? FOR UPDATE");
     // The revision row's lock, taken here, is held until commit: endpoint changes take turns.
     switch (dialect) {
       case POSTGRESQL:

@@ -116,7 +116,7 @@ class DatabaseOutageTest {
     cleanUp.add(database::close);
     cleanUp.add(proxy);
     JdbcDeliveryStore store =
-        JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
+        JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
     Dispatcher dispatcher =
         Dispatcher.builder()
             .store(store)

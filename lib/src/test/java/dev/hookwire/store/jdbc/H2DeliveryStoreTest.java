@@ -16,7 +16,7 @@ class H2DeliveryStoreTest extends DeliveryStoreContract {
   protected DeliveryStore newStore() {
     TestDataSource database = Databases.h2();
     databases.add(database);
-    return JdbcDeliveryStore.builder(database).clock(clock).build();
+    return JdbcDeliveryStore.builder(database).build();
   }
 
   @AfterEach

@@ -20,7 +20,6 @@ import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
 import java.sql.Connection;
-import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,7 +29,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -116,7 +114,7 @@ class JdbcDeliveryStoreTest {
   }
 
   private JdbcDeliveryStore store(TestDataSource database, String prefix) {
-    return JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
+    return JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
   }
 
   private static NewMessage message(String id, Instant createdAt, String key) {
@@ -168,42 +166,6 @@ class JdbcDeliveryStoreTest {
       rs.next();
       return rs.getLong(1);
     }
-  }
-
-  /** The store's tables with their columns (name and JDBC type), as the database reports them. */
-  private static Map<String, List<String>> tables(TestDataSource database, String prefix)
-      throws SQLException {
-    Map<String, List<String>> tables = new TreeMap<>();
-    try (Connection c = database.getConnection()) {
-      DatabaseMetaData meta = c.getMetaData();
-      try (ResultSet rs = meta.getTables(c.getCatalog(), c.getSchema(), "%", new String[] {"TABLE"})) {
-        while (rs.next()) {
-          String name = rs.getString("TABLE_NAME");
-          if (name.toLowerCase(Locale.ROOT).startsWith(prefix)) {
-            tables.put(name.toLowerCase(Locale.ROOT).substring(prefix.length()), new ArrayList<>());
-          }
-        }
-      }
-      for (Map.Entry<String, List<String>> table : tables.entrySet()) {
-        String name = prefix + table.getKey();
-        if (meta.storesUpperCaseIdentifiers()) {
-          name = name.toUpperCase(Locale.ROOT);
-        }
-        try (ResultSet rs = meta.getColumns(c.getCatalog(), c.getSchema(), name, "%")) {
-          while (rs.next()) {
-            table
-                .getValue()
-                .add(
-                    rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT)
-                        + " "
-                        + rs.getInt("DATA_TYPE")
-                        + " "
-                        + rs.getString("IS_NULLABLE"));
-          }
-        }
-      }
-    }
-    return tables;
   }
 
   private static void runScript(TestDataSource database, String script) throws SQLException {
@@ -279,18 +241,19 @@ class JdbcDeliveryStoreTest {
     clock.set(T0.plusSeconds(2));
 
     // Leased: the lease's end counts, not the later delivery waiting behind it.
-    assertThat(store.nextDueAt()).contains(T0.plus(LEASE));
+    assertThat(store.nextDueAt(clock.instant())).contains(T0.plus(LEASE));
 
     store.complete(
-        List.of(new Completion(first, Optional.empty(), DeliveryState.PENDING, T0.plusSeconds(60))));
-    assertThat(store.nextDueAt()).contains(T0.plusSeconds(60));
+        List.of(new Completion(first, Optional.empty(), DeliveryState.PENDING, T0.plusSeconds(60))),
+        clock.instant());
+    assertThat(store.nextDueAt(clock.instant())).contains(T0.plusSeconds(60));
 
-    // An expired lease by the store's clock no longer counts; the delivery's due time does.
+    // A lease expired at now no longer counts; the delivery's due time does.
     ClaimedDelivery again =
         store.claim(new ClaimRequest("n", T0.plusSeconds(60), LEASE, 10, Set.of())).get(0);
     assertThat(again.deliveryId()).isEqualTo("d1");
     clock.set(T0.plusSeconds(60).plus(LEASE).plusSeconds(1));
-    assertThat(store.nextDueAt()).contains(T0.plusSeconds(60));
+    assertThat(store.nextDueAt(clock.instant())).contains(T0.plusSeconds(60));
   }
 
   @ParameterizedTest
@@ -319,10 +282,10 @@ class JdbcDeliveryStoreTest {
       expected.add("claim_tokens");
     }
     expected.add("schema_version");
-    assertThat(tables(database, prefix).keySet()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(Databases.tables(database, prefix).keySet()).containsExactlyInAnyOrderElementsOf(expected);
     if (kind == Kind.H2) {
       // A fresh database: nothing else was created, under the default prefix or any other.
-      assertThat(tables(database, "")).hasSize(expected.size());
+      assertThat(Databases.tables(database, "")).hasSize(expected.size());
     }
   }
 
@@ -342,14 +305,13 @@ class JdbcDeliveryStoreTest {
         JdbcDeliveryStore.builder(database)
             .tablePrefix(byHost)
             .createSchema(false)
-            .clock(clock)
             .build();
     store(database, byStore);
 
-    assertThat(tables(database, byHost)).isEqualTo(tables(database, byStore)).isNotEmpty();
+    assertThat(Databases.tables(database, byHost)).isEqualTo(Databases.tables(database, byStore)).isNotEmpty();
     enqueue(store, "d1", "ep_a");
     ClaimedDelivery c = claim(store, "n", 10).get(0);
-    assertThat(store.complete(List.of(succeeded(c)))).containsExactly(true);
+    assertThat(store.complete(List.of(succeeded(c)), T0)).containsExactly(true);
     assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
   }
 
@@ -396,7 +358,6 @@ class JdbcDeliveryStoreTest {
     JdbcDeliveryStore nodeB =
         JdbcDeliveryStore.builder(kind == Kind.H2 ? database : privateDatabase(kind))
             .tablePrefix(prefix)
-            .clock(clock)
             .build();
     int total = 2_000;
     Map<String, List<String>> enqueuedByGroup = new TreeMap<>();
@@ -448,7 +409,7 @@ class JdbcDeliveryStoreTest {
                     List<Completion> completions = new ArrayList<>();
                     claimed.forEach(c -> completions.add(succeeded(c)));
                     if (!completions.isEmpty()) {
-                      assertThat(node.complete(completions)).containsOnly(true);
+                      assertThat(node.complete(completions, now)).containsOnly(true);
                       completed += completions.size();
                     }
                   }
@@ -557,7 +518,7 @@ class JdbcDeliveryStoreTest {
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("enqueue")
         .hasCauseInstanceOf(SQLException.class);
-    assertThatThrownBy(store::nextDueAt)
+    assertThatThrownBy(() -> store.nextDueAt(T0))
         .isInstanceOf(StoreException.class)
         .hasMessageContaining("next due time");
     assertThatThrownBy(() -> store.count(DeliveryState.DEAD))
@@ -582,8 +543,8 @@ class JdbcDeliveryStoreTest {
     assertThatThrownBy(() -> enqueue(store, "d1", "ep_a"))
         .isInstanceOf(IllegalArgumentException.class);
     ClaimedDelivery c = claim(store, "n", 10).get(0);
-    store.release(List.of(c), T0);
-    assertThat(store.complete(List.of(succeeded(c)))).containsExactly(false);
+    store.release(List.of(c), T0, T0);
+    assertThat(store.complete(List.of(succeeded(c)), T0)).containsExactly(false);
     assertThat(store.insertEndpoint(StoredEndpoint.of("ep_a", "{}", T0))).isTrue();
     assertThat(store.insertEndpoint(StoredEndpoint.of("ep_a", "{}", T0))).isFalse();
     assertThat(store.updateEndpoint(StoredEndpoint.of("ep_a", "{}", T0), -1)).isFalse();
@@ -591,7 +552,7 @@ class JdbcDeliveryStoreTest {
     store.endpoints();
     store.endpointRevision();
     assertThat(store.deleteEndpoint("ep_a")).isTrue();
-    store.nextDueAt();
+    store.nextDueAt(T0);
     store.prune(T0.plusSeconds(1));
 
     assertThat(database.lent()).isZero();
@@ -640,10 +601,10 @@ class JdbcDeliveryStoreTest {
             0,
             Optional.of("reset \u0000 by peer"),
             "");
-    clock.set(createdAt.plusNanos(7));
 
     store.complete(
-        List.of(new Completion(c, Optional.of(attempt), DeliveryState.PENDING, createdAt.plusNanos(3))));
+        List.of(new Completion(c, Optional.of(attempt), DeliveryState.PENDING, createdAt.plusNanos(3))),
+        createdAt.plusNanos(7));
 
     assertThat(c.orderingKey()).contains("käy \u00e9\u4e2d");
     var d1 = store.delivery("d1").orElseThrow();
@@ -669,7 +630,7 @@ class JdbcDeliveryStoreTest {
     store.enqueue(List.of(message("m1", T0, null), message("alone", T0, null)), deliveries);
     List<Completion> completions = new ArrayList<>();
     claim(store, "n", 2_000).forEach(c -> completions.add(succeeded(c)));
-    assertThat(store.complete(completions)).hasSize(1_100).containsOnly(true);
+    assertThat(store.complete(completions, T0)).hasSize(1_100).containsOnly(true);
 
     assertThat(store.prune(T0.plusSeconds(1))).isEqualTo(1_100);
 

@@ -61,7 +61,7 @@ class JdbcDispatcherTest {
     } else {
       cleanUp.add(() -> Databases.drop(database, kind, prefix));
     }
-    return JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
+    return JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
   }
 
   private Dispatcher dispatcher(JdbcDeliveryStore store, String nodeId) {

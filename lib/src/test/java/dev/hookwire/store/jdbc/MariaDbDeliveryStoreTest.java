@@ -39,7 +39,7 @@ class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
   protected DeliveryStore newStore() {
     database = Databases.open(Databases.Kind.MARIADB);
     JdbcDeliveryStore store =
-        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).clock(clock).build();
+        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).build();
     Databases.clear(database, PREFIX);
     return store;
   }
@@ -61,7 +61,7 @@ class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
         }
         assertThat(ps.executeBatch()).containsOnly(Statement.SUCCESS_NO_INFO);
       }
-      store = JdbcDeliveryStore.builder(bulkDatabase).tablePrefix(PREFIX).clock(clock).build();
+      store = JdbcDeliveryStore.builder(bulkDatabase).tablePrefix(PREFIX).build();
       enqueue("d1", A, T0);
       enqueue("d2", B, T0);
       enqueue("d3", C, T0);
@@ -73,9 +73,12 @@ class MariaDbDeliveryStoreTest extends DeliveryStoreContract {
                       succeeded(claimed.get(1), at(1)),
                       succeeded(forged(claimed.get(0), "node-x", claimed.get(0).claimToken()), at(1)),
                       retry(claimed.get(0), at(1), at(20)),
-                      succeeded(claimed.get(1), at(2)))))
+                      succeeded(claimed.get(1), at(2))),
+                  clock.instant()))
           .containsExactly(true, false, true, false);
-      assertThat(store.release(List.of(claimed.get(2), forged(claimed.get(2), "x", 1)), at(5)))
+      assertThat(
+              store.release(
+                  List.of(claimed.get(2), forged(claimed.get(2), "x", 1)), at(5), clock.instant()))
           .containsExactly(true, false);
       assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
       assertThat(store.attemptsForEvent("evt_m_d1")).hasSize(1);

@@ -29,7 +29,7 @@ class PostgresDeliveryStoreTest extends DeliveryStoreContract {
   protected DeliveryStore newStore() {
     database = Databases.open(Databases.Kind.POSTGRESQL);
     JdbcDeliveryStore store =
-        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).clock(clock).build();
+        JdbcDeliveryStore.builder(database).tablePrefix(PREFIX).build();
     Databases.clear(database, PREFIX);
     return store;
   }
