@@ -34,7 +34,7 @@ class SharedStoreNodesTest {
   @StartStop final MockWebServer server = new MockWebServer();
 
   final MutableClock clock = MutableClock.at(TestEvents.T0);
-  final InMemoryDeliveryStore store = InMemoryDeliveryStore.create(clock);
+  final InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
   final NetworkPolicy local = NetworkPolicy.builder().allowPrivateNetworks(true).build();
   final OkHttpTransport transport = OkHttpTransport.builder().networkPolicy(local).build();
   final String secret = Secrets.newStandardSecret();

@@ -538,7 +538,7 @@ class MultiNodeTest {
 
     Node start(String name) {
       JdbcDeliveryStore store =
-          JdbcDeliveryStore.builder(database).tablePrefix(prefix).clock(clock).build();
+          JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
       Dispatcher dispatcher =
           cleanUp.add(
               Dispatcher.builder()
