@@ -10,6 +10,10 @@
  *       speaks to (Standard Webhooks, Intelligems, ABsmartly, Insightarc, Intempt);</li>
  *   <li>{@link dev.hookwire.receive}: the receiving side, verifying, de-duplicating and routing
  *       webhooks to handlers;</li>
+ *   <li>{@link dev.hookwire.store}: the delivery and attempt records the dispatcher's queries
+ *       answer with;</li>
+ *   <li>{@link dev.hookwire.store.spi}: the store SPIs, for whoever implements a store;</li>
+ *   <li>{@link dev.hookwire.store.memory}: the in-memory store, the default;</li>
  *   <li>{@link dev.hookwire.store.jdbc}: the delivery store in a database, through JDBC
  *       ({@code java.sql} is required transitively, as its API names {@code DataSource}).</li>
  * </ul>
@@ -26,6 +30,8 @@ module dev.hookwire {
   exports dev.hookwire.event;
   exports dev.hookwire.signature;
   exports dev.hookwire.store;
+  exports dev.hookwire.store.memory;
+  exports dev.hookwire.store.spi;
   exports dev.hookwire.store.jdbc;
   exports dev.hookwire.transport;
   exports dev.hookwire.dispatch;

@@ -9,7 +9,7 @@ import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;

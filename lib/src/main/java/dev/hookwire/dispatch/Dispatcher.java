@@ -7,8 +7,8 @@ import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.DeliveryStore;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
+import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
 import dev.hookwire.transport.Transport;
@@ -156,7 +156,7 @@ public final class Dispatcher implements AutoCloseable {
    * @param event the event
    * @return the event's id and one delivery id per endpoint
    * @throws IllegalStateException if the dispatcher is closed, or its store cannot write through
-   *     a connection (only {@link dev.hookwire.store.TransactionalDeliveryStore}s can)
+   *     a connection (only {@link dev.hookwire.store.spi.TransactionalDeliveryStore}s can)
    * @throws IllegalArgumentException if the connection is in auto-commit mode
    * @throws dev.hookwire.store.StoreException if the statements fail; the host should roll back
    */

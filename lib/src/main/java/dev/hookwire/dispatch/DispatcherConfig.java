@@ -1,7 +1,7 @@
 package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
-import dev.hookwire.store.DeliveryStore;
+import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.Transport;
 import java.time.Clock;

@@ -1,7 +1,7 @@
 package dev.hookwire.dispatch;
 
-import dev.hookwire.store.EndpointRepository;
-import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.store.spi.EndpointRepository;
+import dev.hookwire.store.spi.StoredEndpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package dev.hookwire.dispatch;
 
-import dev.hookwire.store.DeliveryQueue;
+import dev.hookwire.store.spi.DeliveryQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;

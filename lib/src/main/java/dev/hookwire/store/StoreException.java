@@ -1,6 +1,7 @@
 package dev.hookwire.store;
 
 import dev.hookwire.HookwireException;
+import dev.hookwire.store.spi.DeliveryStore;
 
 /**
  * A {@link DeliveryStore} could not read or write: its database is unreachable, a statement

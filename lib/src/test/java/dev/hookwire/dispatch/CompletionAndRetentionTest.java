@@ -3,12 +3,12 @@ package dev.hookwire.dispatch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.signature.Secrets;
-import dev.hookwire.store.Completion;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.DeliveryStore;
-import dev.hookwire.store.InMemoryDeliveryStore;
 import dev.hookwire.store.StoreException;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
+import dev.hookwire.store.spi.Completion;
+import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.testing.ForwardingStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;

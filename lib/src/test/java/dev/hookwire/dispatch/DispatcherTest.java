@@ -6,15 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.signature.Secrets;
+import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.signature.VerifiedWebhook;
 import dev.hookwire.signature.Verifier;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestEvents;

@@ -7,7 +7,7 @@ import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.signature.Verifier;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestEvents;

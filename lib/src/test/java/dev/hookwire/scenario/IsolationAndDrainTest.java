@@ -6,7 +6,7 @@ import dev.hookwire.dispatch.Dispatcher;
 import dev.hookwire.dispatch.Endpoint;
 import dev.hookwire.dispatch.SendReceipt;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
 import dev.hookwire.testing.TestEvents;

@@ -1,5 +1,6 @@
 package dev.hookwire.store;
 
+import dev.hookwire.store.spi.DeliveryStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import dev.hookwire.dispatch.SendReceipt;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.InMemoryDeliveryStore;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.transport.OkHttpTransport;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,16 +1,16 @@
 package dev.hookwire.testing;
 
 import dev.hookwire.store.AttemptRecord;
-import dev.hookwire.store.ClaimRequest;
-import dev.hookwire.store.ClaimedDelivery;
-import dev.hookwire.store.Completion;
 import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.DeliveryStore;
-import dev.hookwire.store.NewDelivery;
-import dev.hookwire.store.NewMessage;
-import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.store.spi.ClaimRequest;
+import dev.hookwire.store.spi.ClaimedDelivery;
+import dev.hookwire.store.spi.Completion;
+import dev.hookwire.store.spi.DeliveryStore;
+import dev.hookwire.store.spi.NewDelivery;
+import dev.hookwire.store.spi.NewMessage;
+import dev.hookwire.store.spi.StoredEndpoint;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

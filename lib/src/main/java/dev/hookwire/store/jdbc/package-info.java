@@ -1,5 +1,5 @@
 /**
- * A {@link dev.hookwire.store.DeliveryStore} in a relational database through JDBC: {@link
+ * A {@link dev.hookwire.store.spi.DeliveryStore} in a relational database through JDBC: {@link
  * dev.hookwire.store.jdbc.JdbcDeliveryStore}, for H2, PostgreSQL and MariaDB ({@link
  * dev.hookwire.store.jdbc.JdbcDialect}); and the receiving side's {@link
  * dev.hookwire.receive.IdempotencyStore} there, {@link

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
-import dev.hookwire.store.ClaimRequest;
-import dev.hookwire.store.ClaimedDelivery;
-import dev.hookwire.store.Completion;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.NewDelivery;
-import dev.hookwire.store.NewMessage;
 import dev.hookwire.store.StoreException;
-import dev.hookwire.store.StoredEndpoint;
+import dev.hookwire.store.spi.ClaimRequest;
+import dev.hookwire.store.spi.ClaimedDelivery;
+import dev.hookwire.store.spi.Completion;
+import dev.hookwire.store.spi.NewDelivery;
+import dev.hookwire.store.spi.NewMessage;
+import dev.hookwire.store.spi.StoredEndpoint;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
 import dev.hookwire.testing.MutableClock;
@@ -45,7 +45,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * What the JDBC store does beyond the {@link dev.hookwire.store.DeliveryStore} contract, on each
+ * What the JDBC store does beyond the {@link dev.hookwire.store.spi.DeliveryStore} contract, on each
  * database: its schema, several nodes on one database, the transactional outbox, failures.
  */
 class JdbcDeliveryStoreTest {

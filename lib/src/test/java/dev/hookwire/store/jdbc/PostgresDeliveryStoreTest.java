@@ -1,7 +1,7 @@
 package dev.hookwire.store.jdbc;
 
-import dev.hookwire.store.DeliveryStore;
 import dev.hookwire.store.DeliveryStoreContract;
+import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;

@@ -1,5 +1,7 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
 
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.StoreException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,5 +1,16 @@
-package dev.hookwire.store;
+package dev.hookwire.store.memory;
 
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.spi.ClaimRequest;
+import dev.hookwire.store.spi.ClaimedDelivery;
+import dev.hookwire.store.spi.Completion;
+import dev.hookwire.store.spi.DeliveryStore;
+import dev.hookwire.store.spi.NewDelivery;
+import dev.hookwire.store.spi.NewMessage;
+import dev.hookwire.store.spi.StoredEndpoint;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,5 +1,7 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
 
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryState;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,5 +1,10 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
 
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.StoreException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,5 +1,6 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
 
+import dev.hookwire.store.StoreException;
 import java.sql.Connection;
 import java.util.List;
 

@@ -1,4 +1,6 @@
-package dev.hookwire.store;
+package dev.hookwire.store.spi;
+
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 
 /**
  * Where the dispatcher keeps endpoints, messages, deliveries and the attempt log: the three
