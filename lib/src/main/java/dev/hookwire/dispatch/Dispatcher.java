@@ -24,7 +24,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.slf4j.Logger;
 
@@ -201,6 +200,7 @@ public final class Dispatcher implements AutoCloseable {
   public Endpoint register(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint == null");
     engine.checkOpen();
+    checkLease(endpoint);
     endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
     Endpoint stored = registry.register(endpoint, destinationCheck::check);
     log.info("endpoint {} registered", stored);
@@ -223,6 +223,7 @@ public final class Dispatcher implements AutoCloseable {
   public Endpoint update(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint == null");
     engine.checkOpen();
+    checkLease(endpoint);
     endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
     Endpoint stored =
         registry.change(
@@ -238,6 +239,14 @@ public final class Dispatcher implements AutoCloseable {
     return stored;
   }
 
+  /** Refuses an endpoint whose requests may outlast this dispatcher's configured lease. */
+  private void checkLease(Endpoint endpoint) {
+    Optional<Duration> lease = engine.config.lease();
+    if (lease.isPresent() && endpoint.timeout().isPresent()) {
+      Limits.checkLease(lease.get(), endpoint.timeout().get(), "the timeout of endpoint " + endpoint.id());
+    }
+  }
+
   /**
    * Makes a new secret the endpoint's primary one; the current ones keep signing for {@code
    * grace}, so receivers can switch without rejecting anything. Other nodes sign with the new
@@ -245,16 +254,19 @@ public final class Dispatcher implements AutoCloseable {
    *
    * @param endpointId the endpoint
    * @param newSecret the new secret
-   * @param grace how long the current secrets keep signing
+   * @param grace how long the current secrets keep signing, not negative; any grace of a
+   *     thousand years or more keeps them for good
    * @return the endpoint as stored
-   * @throws IllegalArgumentException if the endpoint is unknown or the secret malformed
+   * @throws IllegalArgumentException if the endpoint is unknown, the secret malformed or the grace
+   *     negative
    * @throws IllegalStateException if the endpoint is not signed
    */
   public Endpoint rotateSecret(String endpointId, String newSecret, Duration grace) {
     Objects.requireNonNull(endpointId, "endpointId == null");
     Objects.requireNonNull(newSecret, "newSecret == null");
-    Objects.requireNonNull(grace, "grace == null");
-    Instant expiry = engine.config.clock().instant().plus(grace);
+    Limits.notNegative("grace", grace);
+    Duration capped = grace.compareTo(Limits.FOREVER) > 0 ? Limits.FOREVER : grace;
+    Instant expiry = engine.config.clock().instant().plus(capped);
     return registry.change(endpointId, current -> current.toBuilder().rotateSecret(newSecret, expiry).build());
   }
 
@@ -473,8 +485,11 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * Stops taking work, waits up to the builder's drain timeout for requests in flight, and
-   * releases what the dispatcher created (its scheduler, its transport). Deliveries not yet
-   * attempted stay pending in the store. Calling it again does nothing.
+   * releases what the dispatcher created: its scheduler thread has ended when this returns, and
+   * its transport is closed (OkHttp's shared, idle-timed task threads and the JDK {@code
+   * HttpClient}'s selector thread may outlive it by up to a minute; they hold nothing of the
+   * dispatcher's). Deliveries not yet attempted stay pending in the store. Calling it again does
+   * nothing.
    */
   @Override
   public void close() {
@@ -487,7 +502,7 @@ public final class Dispatcher implements AutoCloseable {
    * @param drainTimeout how long to wait for requests in flight
    */
   public void close(Duration drainTimeout) {
-    engine.close(Objects.requireNonNull(drainTimeout, "drainTimeout == null"));
+    engine.close(Limits.notNegative("drainTimeout", drainTimeout));
   }
 
   @Override
@@ -726,11 +741,12 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * Sets how long {@link Dispatcher#close()} waits for requests in flight. Default 30 s.
      *
-     * @param timeout the drain timeout
+     * @param timeout the drain timeout, not negative; zero does not wait
      * @return this builder
+     * @throws IllegalArgumentException if negative
      */
     public Builder drainTimeout(Duration timeout) {
-      this.drainTimeout = Objects.requireNonNull(timeout, "timeout == null");
+      this.drainTimeout = Limits.notNegative("drainTimeout", timeout);
       return this;
     }
 
@@ -738,7 +754,9 @@ public final class Dispatcher implements AutoCloseable {
      * Sets how long a claimed delivery stays leased to this node. Default: the longest request
      * timeout plus 20 s. A node that dies leaves its deliveries to others after this time.
      *
-     * @param lease the lease, longer than any request timeout
+     * @param lease the lease, at least 5 s longer than any request timeout (checked against
+     *     {@link #timeout} at {@link #build()}, and against an endpoint's own timeout when it is
+     *     registered or updated)
      * @return this builder
      * @throws IllegalArgumentException if not positive
      */
@@ -750,11 +768,17 @@ public final class Dispatcher implements AutoCloseable {
     /**
      * Sets this node's id, which owns its leases. Default: random.
      *
-     * @param nodeId the id
+     * @param nodeId the id: unique among the nodes sharing a store, not blank, at most 255
+     *     characters
      * @return this builder
+     * @throws IllegalArgumentException if blank or longer than 255 characters
      */
     public Builder nodeId(String nodeId) {
-      this.nodeId = Objects.requireNonNull(nodeId, "nodeId == null");
+      Objects.requireNonNull(nodeId, "nodeId == null");
+      if (nodeId.isBlank() || nodeId.length() > 255) {
+        throw new IllegalArgumentException("nodeId must be non-blank and at most 255 characters: \"" + nodeId + "\"");
+      }
+      this.nodeId = nodeId;
       return this;
     }
 
@@ -799,19 +823,18 @@ public final class Dispatcher implements AutoCloseable {
      * Builds the dispatcher. Call {@link Dispatcher#start()} to begin delivering.
      *
      * @return the dispatcher
+     * @throws IllegalStateException if the settings cannot work together: a {@link #lease} that
+     *     is not at least 5 s longer than the {@link #timeout}
      */
     public Dispatcher build() {
-      boolean ownsScheduler = scheduler == null;
-      ScheduledExecutorService s = scheduler;
-      if (s == null) {
-        s =
-            Executors.newSingleThreadScheduledExecutor(
-                r -> {
-                  Thread t = new Thread(r, "hookwire-dispatcher");
-                  t.setDaemon(true);
-                  return t;
-                });
+      if (lease != null) {
+        try {
+          Limits.checkLease(lease, timeout, "timeout");
+        } catch (IllegalArgumentException e) {
+          throw new IllegalStateException(e.getMessage(), e);
+        }
       }
+      ScheduledExecutorService s = scheduler != null ? scheduler : new OwnScheduler();
       boolean ownsTransport = transport == null;
       Transport t =
           transport != null
@@ -820,7 +843,7 @@ public final class Dispatcher implements AutoCloseable {
       DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create();
       String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
       DispatcherConfig config =
-          new DispatcherConfig(st, t, ownsTransport, s, ownsScheduler, clock, codec, networkPolicy,
+          new DispatcherConfig(st, t, ownsTransport, s, clock, codec, networkPolicy,
               retryPolicy, timeout, maxInFlight, maxInFlightPerEndpoint, breakerThreshold,
               breakerOpenFor, autoDisableAfter, pollInterval, endpointRefresh, drainTimeout,
               Optional.ofNullable(lease), retainSucceeded, List.copyOf(listeners), id);

@@ -19,7 +19,6 @@ record DispatcherConfig(
     Transport transport,
     boolean ownsTransport,
     ScheduledExecutorService scheduler,
-    boolean ownsScheduler,
     Clock clock,
     EventCodec codec,
     NetworkPolicy networkPolicy,

@@ -134,8 +134,10 @@ final class Engine {
       }
     }
     state = State.CLOSED;
-    if (config.ownsScheduler()) {
-      scheduler.shutdown();
+    if (scheduler instanceof OwnScheduler own) {
+      if (!own.stop(Duration.ofSeconds(5))) {
+        log.warn("dispatcher {}: scheduler thread still running 5 s after close", config.nodeId());
+      }
     }
     if (config.ownsTransport()) {
       transport.close();
@@ -279,7 +281,10 @@ final class Engine {
         // Deliveries to endpoints this view does not hold are claimed too: new ones are looked
         // up in the store, deleted ones marked dead.
         int limit = Math.min(BATCH, Math.min(capacity, Math.max(endpointRoom, 1)));
-        Duration lease = config.lease().orElse(longestTimeout.plusSeconds(20));
+        // A configured lease is checked against every timeout set through this node; one that
+        // another node stored may be longer, and a lease never ends before its request would.
+        Duration needed = Limits.leaseFor(longestTimeout);
+        Duration lease = config.lease().filter(l -> l.compareTo(needed) >= 0).orElse(longestTimeout.plusSeconds(20));
         List<ClaimedDelivery> claimed =
             store.claim(new ClaimRequest(config.nodeId(), now, lease, limit, excluded));
         List<ClaimedDelivery> surplus = new ArrayList<>();
