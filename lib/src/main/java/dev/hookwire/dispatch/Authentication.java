@@ -1,5 +1,6 @@
 package dev.hookwire.dispatch;
 
+import dev.hookwire.internal.HeaderRules;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -18,8 +19,11 @@ public final class Authentication {
 
   private Authentication(String kind, String headerName, String headerValue) {
     this.kind = kind;
-    this.headerName = Headers.checkName(headerName);
-    this.headerValue = Headers.checkValue(headerName, headerValue);
+    this.headerName = HeaderRules.checkName(headerName);
+    this.headerValue = HeaderRules.checkValue(headerName, headerValue);
+    if (HeaderRules.isManaged(headerName) || headerName.equalsIgnoreCase(Endpoint.CONTENT_TYPE)) {
+      throw new IllegalArgumentException("header " + headerName + " cannot carry credentials: Hookwire or the HTTP client writes it");
+    }
   }
 
   /**

@@ -1,9 +1,10 @@
 package dev.hookwire.dispatch;
 
+import dev.hookwire.internal.HeaderRules;
+import dev.hookwire.internal.UrlRules;
 import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.signature.Signer;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -42,6 +44,9 @@ public final class Endpoint {
   private static final Set<String> METHODS = Set.of("POST", "PUT", "DELETE");
 
   private final String id;
+  /** The header Hookwire writes on every request with a body. */
+  static final String CONTENT_TYPE = "Content-Type";
+
   private final String url;
   private final URI uri;
   private final String method;
@@ -410,30 +415,8 @@ public final class Endpoint {
     private Boolean verifyOnRegistration;
 
     private Builder(String url) {
-      Objects.requireNonNull(url, "url == null");
-      URI parsed;
-      try {
-        parsed = new URI(url);
-      } catch (URISyntaxException e) {
-        throw new IllegalArgumentException("url \"" + url + "\" is not a valid URI: " + e.getReason(), e);
-      }
-      String s = parsed.getScheme() == null ? "" : parsed.getScheme().toLowerCase(Locale.ROOT);
-      if (!parsed.isAbsolute() || !(s.equals("http") || s.equals("https"))) {
-        throw new IllegalArgumentException(
-            "url \"" + url + "\" is not an absolute http or https URL");
-      }
-      if (parsed.getHost() == null || parsed.getHost().isEmpty()) {
-        throw new IllegalArgumentException("url \"" + url + "\" has no host");
-      }
-      if (parsed.getRawUserInfo() != null) {
-        throw new IllegalArgumentException(
-            "url \"" + parsed.getHost() + "\" carries credentials; use authentication(...)");
-      }
-      if (parsed.getRawFragment() != null) {
-        throw new IllegalArgumentException("url \"" + url + "\" has a fragment, which is never sent");
-      }
+      this.uri = UrlRules.parse(url);
       this.url = url;
-      this.uri = parsed;
     }
 
     /**
@@ -564,16 +547,28 @@ public final class Endpoint {
     }
 
     /**
-     * Adds a header sent with every request. Hookwire's own headers (signatures, {@code
-     * Content-Type}, {@code User-Agent}) take precedence.
+     * Adds a header sent with every request, or replaces one of the same name in any case. The
+     * headers Hookwire writes cannot be set here: {@code Content-Type}, the signature scheme's
+     * headers and the {@link #authentication} header are refused at {@link #build()}, and the
+     * headers the HTTP client writes ({@code Host}, {@code Content-Length}, {@code
+     * Transfer-Encoding}, {@code Connection} and the like) at once. A {@code User-Agent} set here
+     * replaces the transport's.
      *
-     * @param name the header name
-     * @param value the value
+     * @param name the header name, an HTTP token
+     * @param value the value: visible ASCII, spaces and tabs inside
      * @return this builder
-     * @throws IllegalArgumentException if the name or value is not valid in a header
+     * @throws IllegalArgumentException if the name or value is not valid in a header, or the name
+     *     is one the HTTP client or Hookwire writes
      */
     public Builder header(String name, String value) {
-      headers.put(Headers.checkName(name), Headers.checkValue(name, value));
+      HeaderRules.checkValue(HeaderRules.checkName(name), value);
+      if (HeaderRules.isManaged(name) || name.equalsIgnoreCase(CONTENT_TYPE)) {
+        throw new IllegalArgumentException(
+            "header " + name + " is " + (HeaderRules.isManaged(name) ? "managed by the HTTP client" : "written by Hookwire")
+                + " and cannot be set on an endpoint");
+      }
+      headers.keySet().removeIf(present -> present.equalsIgnoreCase(name));
+      headers.put(name, value);
       return this;
     }
 
@@ -723,18 +718,33 @@ public final class Endpoint {
      *     another combination is inconsistent
      */
     public Endpoint build() {
+      Map<String, String> writtenBy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
       if (scheme != null) {
-        // Build a signer once, so that a key the scheme cannot use fails here, not at send.
-        checkKeys(scheme, keys);
+        // Build a signer once, so that a key the scheme cannot use fails here, not at send; its
+        // signature on an empty body names the headers it writes.
+        for (String name : checkKeys(scheme, keys).sign("msg_check", Instant.EPOCH, new byte[0]).keySet()) {
+          writtenBy.put(name, "the " + scheme.name() + " signature scheme");
+        }
+      }
+      if (authentication != null) {
+        writtenBy.put(authentication.headerName(), "authentication(...)");
+      }
+      for (String name : headers.keySet()) {
+        String writer = writtenBy.get(name);
+        if (writer != null) {
+          throw new IllegalStateException(
+              "header " + name + " is written by " + writer + " and cannot also be set with header(...)");
+        }
       }
       return new Endpoint(this);
     }
 
-    private void checkKeys(SignatureScheme s, List<SigningKey> candidates) {
+    private Signer checkKeys(SignatureScheme s, List<SigningKey> candidates) {
       Signer.Builder signer = Signer.builder(s).url(url);
       for (SigningKey key : candidates) {
         signer.key(key.secret());
       }
+      return signer.build();
     }
   }
 }

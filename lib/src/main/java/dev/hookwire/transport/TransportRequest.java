@@ -1,14 +1,14 @@
 package dev.hookwire.transport;
 
+import dev.hookwire.internal.HeaderRules;
+import dev.hookwire.internal.UrlRules;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * One HTTP request for a {@link Transport} to send.
@@ -26,8 +26,8 @@ import java.util.TreeMap;
  *
  * @param method {@code POST}, {@code PUT}, {@code PATCH}, {@code DELETE}, {@code GET} or {@code
  *     HEAD}
- * @param url an absolute {@code http} or {@code https} URL with a host (and a port from 1 to
- *     65535, if any)
+ * @param url an absolute {@code http} or {@code https} URL with a host, a port from 1 to 65535
+ *     if any, and neither credentials nor a fragment
  * @param headers header names to values, in the order to send them
  * @param body the body; empty for none, and always empty for {@code GET} and {@code HEAD}
  * @param timeout the limit for the whole exchange, from looking up the host to reading the start
@@ -37,19 +37,6 @@ public record TransportRequest(
     String method, URI url, Map<String, String> headers, byte[] body, Duration timeout) {
   private static final Set<String> METHODS = Set.of("POST", "PUT", "DELETE", "HEAD", "GET", "PATCH");
 
-  /** Headers the HTTP client writes itself; lower case. */
-  private static final Set<String> MANAGED_HEADERS =
-      Set.of(
-          "connection",
-          "content-length",
-          "expect",
-          "host",
-          "keep-alive",
-          "proxy-connection",
-          "te",
-          "trailer",
-          "transfer-encoding",
-          "upgrade");
 
   /**
    * Validates and copies the components (the headers, not the body).
@@ -72,13 +59,7 @@ public record TransportRequest(
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("method " + method + " is not one of " + METHODS);
     }
-    String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-    if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https")) || url.getHost() == null) {
-      throw new IllegalArgumentException("url " + url + " is not an absolute http(s) URL");
-    }
-    if (url.getPort() != -1 && (url.getPort() < 1 || url.getPort() > 65535)) {
-      throw new IllegalArgumentException("url " + url + " has no valid port");
-    }
+    UrlRules.check(url);
     if (body.length > 0 && (method.equals("GET") || method.equals("HEAD"))) {
       throw new IllegalArgumentException(method + " requests carry no body, got " + body.length + " bytes");
     }
@@ -86,7 +67,7 @@ public record TransportRequest(
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
     headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    checkHeaders(headers);
+    HeaderRules.checkAll(headers);
   }
 
   /**
@@ -108,63 +89,6 @@ public record TransportRequest(
   @Override
   public String toString() {
     // Headers may hold credentials; the body may hold personal data.
-    return "TransportRequest[" + method + " " + url + ", " + body.length + " bytes]";
-  }
-
-  private static void checkHeaders(Map<String, String> headers) {
-    Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    for (Map.Entry<String, String> header : headers.entrySet()) {
-      String name = Objects.requireNonNull(header.getKey(), "header name == null");
-      String value = Objects.requireNonNull(header.getValue(), () -> "value of header " + name + " == null");
-      if (!isToken(name)) {
-        throw new IllegalArgumentException("header name is not an HTTP token: \"" + name + "\"");
-      }
-      if (MANAGED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
-        throw new IllegalArgumentException(
-            "header " + name + " is managed by the HTTP client and cannot be set");
-      }
-      String previous = seen.put(name, name);
-      if (previous != null) {
-        throw new IllegalArgumentException("header " + name + " is given twice (as " + previous + ")");
-      }
-      checkValue(name, value);
-    }
-  }
-
-  private static boolean isToken(String name) {
-    if (name.isEmpty()) {
-      return false;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      boolean ok =
-          (c >= 'a' && c <= 'z')
-              || (c >= 'A' && c <= 'Z')
-              || (c >= '0' && c <= '9')
-              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private static void checkValue(String name, String value) {
-    for (int i = 0; i < value.length(); i++) {
-      char c = value.charAt(i);
-      boolean ok = (c >= 0x21 && c <= 0x7e) || c == ' ' || c == '\t';
-      if (!ok) {
-        // The value may be a credential: name the position, not the content.
-        throw new IllegalArgumentException(
-            "header " + name + " has a character that is not printable ASCII at index " + i);
-      }
-    }
-    if (!value.isEmpty()) {
-      char first = value.charAt(0);
-      char last = value.charAt(value.length() - 1);
-      if (first == ' ' || first == '\t' || last == ' ' || last == '\t') {
-        throw new IllegalArgumentException("header " + name + " has leading or trailing whitespace");
-      }
-    }
+    return "TransportRequest[" + method + " " + UrlRules.redact(url) + ", " + body.length + " bytes]";
   }
 }

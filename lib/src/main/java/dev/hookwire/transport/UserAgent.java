@@ -1,5 +1,6 @@
 package dev.hookwire.transport;
 
+import dev.hookwire.internal.HeaderRules;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.module.ModuleDescriptor;
@@ -20,23 +21,13 @@ final class UserAgent {
     return DEFAULT;
   }
 
-  /** Checks a user-supplied value; the same rules as {@link TransportRequest} header values. */
+  /** Checks a user-supplied value: the rules of every header value, and not blank. */
   static String check(String userAgent) {
     Objects.requireNonNull(userAgent, "userAgent == null");
     if (userAgent.isBlank()) {
       throw new IllegalArgumentException("userAgent is blank");
     }
-    for (int i = 0; i < userAgent.length(); i++) {
-      char c = userAgent.charAt(i);
-      if (!((c >= 0x21 && c <= 0x7e) || c == ' ')) {
-        throw new IllegalArgumentException(
-            "userAgent has a character that is not printable ASCII at index " + i);
-      }
-    }
-    if (userAgent.startsWith(" ") || userAgent.endsWith(" ")) {
-      throw new IllegalArgumentException("userAgent has leading or trailing spaces");
-    }
-    return userAgent;
+    return HeaderRules.checkValue("User-Agent", userAgent);
   }
 
   /**

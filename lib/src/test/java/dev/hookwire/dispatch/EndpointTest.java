@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class EndpointTest {
   final String secret = Secrets.newStandardSecret();
@@ -29,6 +31,71 @@ class EndpointTest {
     assertThatThrownBy(() -> Endpoint.builder("https://x.example/").timeout(Duration.ZERO)).hasMessageContaining("timeout");
     assertThatThrownBy(() -> Endpoint.builder("https://x.example/").rotateSecret(secret, Instant.now()))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"http://127.0.0.1:99999/", "http://127.0.0.1:0/", "http://127.0.0.1:65536/",
+      "http://127.0.0.1:99999999999999999999/"})
+  void portsOutOfRange_areRefusedAtTheBuilder(String url) {
+    assertThatThrownBy(() -> Endpoint.builder(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("65535");
+    assertThat(Endpoint.builder("http://127.0.0.1:65535/").build().uri().getPort()).isEqualTo(65535);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ftp://u:password@example.com/", "https://u:password@example.com/",
+      "https://u:password@example.com:99999/", "https://u:password@exa mple.com/", "https://u:password@/x",
+      "https://u:password@example.com/#frag"})
+  void credentialsInAUrl_areNeverEchoed(String url) {
+    assertThatThrownBy(() -> Endpoint.builder(url))
+        .isInstanceOf(IllegalArgumentException.class)
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("password").contains("url \"", "://"));
+    java.net.URI uri = java.net.URI.create("https://u:password@example.com/");
+    assertThatThrownBy(() -> new dev.hookwire.transport.TransportRequest("POST", uri, Map.of(), new byte[0], Duration.ofSeconds(1)))
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("password"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Host", "content-length", "Transfer-Encoding", "Connection", "content-type", "CONTENT-TYPE"})
+  void headersTheClientOrHookwireWrites_areRefusedAtTheSetter(String name) {
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").header(name, "v"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("header " + name)
+        .hasMessageContaining("cannot be set");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Webhook-Id", "WEBHOOK-SIGNATURE", "webhook-timestamp"})
+  void theSchemesHeaders_areRefusedAtBuild(String name) {
+    Endpoint.Builder b =
+        Endpoint.builder("https://x.example/").signing(SignatureScheme.standardWebhooks(), secret).header(name, "v");
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("header " + name)
+        .hasMessageContaining("standard");
+    // Unsigned, the same names are the host's own.
+    assertThat(Endpoint.builder("https://x.example/").header(name, "v").build().headers()).containsKey(name);
+  }
+
+  @Test
+  void otherSchemesHeaders_andTheAuthenticationHeader_areRefusedAtBuild() {
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/")
+            .signing(SignatureScheme.github(), "a-github-secret-of-some-length").header("x-hub-signature-256", "v").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("x-hub-signature-256");
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/")
+            .authentication(Authentication.bearer("t0ken")).header("authorization", "Bearer other").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("authentication(...)")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("t0ken"));
+    assertThatThrownBy(() -> Authentication.apiKey("Content-Type", "k")).hasMessageContaining("Content-Type");
+  }
+
+  @Test
+  void theSameHeaderInAnotherCase_replacesTheFirst() {
+    Endpoint e = Endpoint.builder("https://x.example/").header("X-Team", "a").header("x-team", "b").build();
+    assertThat(e.headers()).containsExactly(Map.entry("x-team", "b"));
   }
 
   @Test

@@ -1,0 +1,140 @@
+package dev.hookwire.internal;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The one set of rules for headers Hookwire sends, used by the endpoint builder, the transport
+ * request and the {@code User-Agent} setting alike, so that whatever passes one passes them all:
+ * names are HTTP tokens (RFC 9110, 5.1); values are visible ASCII with spaces and tabs inside but
+ * not at either end (RFC 9110, 5.5, without the obsolete non-ASCII bytes, which clients treat
+ * differently); no name twice in any mix of case; and none of the headers that frame the message
+ * or manage the connection, which the HTTP client writes itself. Messages name the header and a
+ * position, never a value, which may be a credential. Stateless and thread-safe.
+ */
+public final class HeaderRules {
+  /** Headers the HTTP client writes itself; lower case. */
+  private static final Set<String> MANAGED =
+      Set.of(
+          "connection",
+          "content-length",
+          "expect",
+          "host",
+          "keep-alive",
+          "proxy-connection",
+          "te",
+          "trailer",
+          "transfer-encoding",
+          "upgrade");
+
+  private HeaderRules() {}
+
+  /**
+   * Checks a header name.
+   *
+   * @param name the name
+   * @return the name
+   * @throws IllegalArgumentException if it is not an HTTP token
+   */
+  public static String checkName(String name) {
+    Objects.requireNonNull(name, "header name == null");
+    if (!isToken(name)) {
+      throw new IllegalArgumentException("header name \"" + printable(name) + "\" is not an HTTP token");
+    }
+    return name;
+  }
+
+  /**
+   * Checks a header value.
+   *
+   * @param name the header's name, for the message
+   * @param value the value
+   * @return the value
+   * @throws IllegalArgumentException if it has a character a header may not carry
+   */
+  public static String checkValue(String name, String value) {
+    Objects.requireNonNull(value, () -> "value of header " + name + " == null");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!((c >= 0x21 && c <= 0x7e) || c == ' ' || c == '\t')) {
+        throw new IllegalArgumentException(
+            "value of header " + name + " has a character that is not visible ASCII, a space or a"
+                + " tab at index " + i);
+      }
+    }
+    if (!value.isEmpty()) {
+      char first = value.charAt(0);
+      char last = value.charAt(value.length() - 1);
+      if (first == ' ' || first == '\t' || last == ' ' || last == '\t') {
+        throw new IllegalArgumentException("value of header " + name + " has leading or trailing whitespace");
+      }
+    }
+    return value;
+  }
+
+  /**
+   * Whether the HTTP client writes a header itself ({@code Host}, {@code Content-Length}, ...).
+   *
+   * @param name the name, any case
+   * @return true if no caller may set it
+   */
+  public static boolean isManaged(String name) {
+    return MANAGED.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Checks a whole set of headers: each name and value, none managed by the client, none twice.
+   *
+   * @param headers names to values
+   * @throws IllegalArgumentException naming the first header that breaks a rule
+   */
+  public static void checkAll(Map<String, String> headers) {
+    Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      String name = checkName(header.getKey());
+      checkValue(name, header.getValue());
+      if (isManaged(name)) {
+        throw new IllegalArgumentException("header " + name + " is managed by the HTTP client and cannot be set");
+      }
+      String previous = seen.put(name, name);
+      if (previous != null) {
+        throw new IllegalArgumentException("header " + name + " is given twice (also as " + previous + ")");
+      }
+    }
+  }
+
+  private static boolean isToken(String name) {
+    if (name.isEmpty()) {
+      return false;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      char c = name.charAt(i);
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || "!#$%&'*+-.^_`|~".indexOf(c) >= 0;
+      if (!ok) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The name with control and non-ASCII characters escaped, safe to put in a message or log. */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 100; i++) {
+      char c = s.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        b.append(c);
+      } else {
+        b.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return s.length() > 100 ? b + "..." : b.toString();
+  }
+}
