@@ -29,7 +29,9 @@ import java.time.Instant;
  * <p>Implementations: {@link InMemoryIdempotencyStore} (the default) and {@code
  * dev.hookwire.store.jdbc.JdbcIdempotencyStore}, shared by every node of a cluster. One store (or
  * one JDBC table prefix) per receiver: a sender gives every endpoint the same webhook id, so two
- * receivers sharing a store would take each other's deliveries for duplicates.
+ * receivers sharing a store would take each other's deliveries for duplicates. {@code
+ * dev.hookwire.testing.contract.IdempotencyStoreContract}, in {@code
+ * dev.hookwire:hookwire-testing}, runs the tests these pass against another implementation.
  */
 public interface IdempotencyStore {
 

@@ -34,7 +34,9 @@ import java.util.concurrent.ExecutionException;
  *
  * {@link #send} itself throws only for programming errors.
  *
- * <p>Implementations must be thread-safe.
+ * <p>Implementations must be thread-safe. {@code
+ * dev.hookwire.testing.contract.TransportContract}, in {@code dev.hookwire:hookwire-testing},
+ * runs the tests Hookwire's own transports pass against another implementation.
  */
 public interface Transport extends AutoCloseable {
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.receive.IdempotencyStore.Claim;
+import dev.hookwire.testing.contract.IdempotencyStoreContract;
 import org.junit.jupiter.api.Test;
 
 /** The in-memory store keeps the {@link IdempotencyStore} contract, within its size bound. */

@@ -3,10 +3,7 @@ package dev.hookwire.testing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
-import dev.hookwire.transport.JdkHttpTransport;
 import dev.hookwire.transport.NetworkPolicy;
-import dev.hookwire.transport.OkHttpTransport;
-import dev.hookwire.transport.Transport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -14,8 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Transports for tests, and bounded waits on their futures. Test servers listen on loopback, so
- * these transports allow private networks unless a test passes its own policy.
+ * A network policy for transports in tests, and bounded waits on their futures. Test servers
+ * listen on loopback, which the policy allows.
  */
 public final class TestTransports {
   /** A policy that lets requests reach loopback, where test servers listen. */
@@ -26,32 +23,6 @@ public final class TestTransports {
   public static final Duration WAIT = Duration.ofSeconds(10);
 
   private TestTransports() {}
-
-  /** The transports Hookwire ships; each test of the contract runs against all of them. */
-  public enum Kind {
-    /** {@link OkHttpTransport}. */
-    OKHTTP {
-      @Override
-      public Transport create(NetworkPolicy policy) {
-        return OkHttpTransport.builder().networkPolicy(policy).build();
-      }
-    },
-    /** {@link JdkHttpTransport}. */
-    JDK {
-      @Override
-      public Transport create(NetworkPolicy policy) {
-        return JdkHttpTransport.builder().networkPolicy(policy).build();
-      }
-    };
-
-    /** A transport of this kind that may reach loopback. */
-    public Transport create() {
-      return create(LOOPBACK_ALLOWED);
-    }
-
-    /** A transport of this kind with the given policy. */
-    public abstract Transport create(NetworkPolicy policy);
-  }
 
   /** Waits, bounded, for a future that must succeed, and returns its value. */
   public static <T> T await(CompletableFuture<T> future) throws InterruptedException {

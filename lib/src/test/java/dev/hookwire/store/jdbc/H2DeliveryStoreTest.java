@@ -1,9 +1,9 @@
 package dev.hookwire.store.jdbc;
 
-import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.TestDataSource;
+import dev.hookwire.testing.contract.DeliveryStoreContract;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;

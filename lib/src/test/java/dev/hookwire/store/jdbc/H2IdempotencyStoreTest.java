@@ -1,9 +1,9 @@
 package dev.hookwire.store.jdbc;
 
 import dev.hookwire.receive.IdempotencyStore;
-import dev.hookwire.receive.IdempotencyStoreContract;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.TestDataSource;
+import dev.hookwire.testing.contract.IdempotencyStoreContract;
 import org.junit.jupiter.api.AfterEach;
 
 /** The JDBC idempotency store on H2 keeps the {@link IdempotencyStore} contract. */

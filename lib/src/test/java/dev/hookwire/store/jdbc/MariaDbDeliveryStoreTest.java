@@ -3,12 +3,12 @@ package dev.hookwire.store.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
+import dev.hookwire.testing.contract.DeliveryStoreContract;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;

@@ -1,10 +1,10 @@
 package dev.hookwire.store.jdbc;
 
-import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
+import dev.hookwire.testing.contract.DeliveryStoreContract;
 import org.junit.jupiter.api.AfterAll;
 
 /**

@@ -1,10 +1,10 @@
 package dev.hookwire.store.jdbc;
 
 import dev.hookwire.receive.IdempotencyStore;
-import dev.hookwire.receive.IdempotencyStoreContract;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
+import dev.hookwire.testing.contract.IdempotencyStoreContract;
 import org.junit.jupiter.api.AfterAll;
 
 /**

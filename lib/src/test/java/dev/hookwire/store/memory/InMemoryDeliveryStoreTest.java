@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.store.DeliveryStoreContract;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.Completion;
 import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.store.spi.NewDelivery;
 import dev.hookwire.store.spi.NewMessage;
+import dev.hookwire.testing.contract.DeliveryStoreContract;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

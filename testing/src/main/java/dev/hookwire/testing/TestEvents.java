@@ -12,7 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Sample events with fixed ids and times, for tests of every package. */
+/**
+ * Sample events with fixed ids and times, so that what a test sends, signs or stores is the same
+ * on every run. Each method returns a new, immutable event; the class is thread-safe.
+ */
 public final class TestEvents {
   /** A fixed instant that sample events are made at. */
   public static final Instant T0 = Instant.parse("2024-05-01T12:00:00Z");
@@ -25,7 +28,11 @@ public final class TestEvents {
 
   private TestEvents() {}
 
-  /** An experience started by a person: every component set. */
+  /**
+   * Returns an experience started by a person: every component set.
+   *
+   * @return the event data
+   */
   public static ExperienceEvent experienceStarted() {
     return ExperienceEvent.builder()
         .experienceId("exp_8f2c41")
@@ -37,7 +44,11 @@ public final class TestEvents {
         .build();
   }
 
-  /** An experience ended by the system: no {@code triggeredBy}. */
+  /**
+   * Returns an experience ended by the system: no {@code triggeredBy}.
+   *
+   * @return the event data
+   */
   public static ExperienceEvent experienceEndedBySystem() {
     return ExperienceEvent.builder()
         .experienceId("exp_8f2c41")
@@ -48,7 +59,11 @@ public final class TestEvents {
         .build();
   }
 
-  /** A goal achieved by one user, with properties of several JSON kinds, a null among them. */
+  /**
+   * Returns a goal achieved by one user, with properties of several JSON kinds, a null among them.
+   *
+   * @return the event data
+   */
   public static GoalEvent goal() {
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("user_email", "ana@example.com");
@@ -65,12 +80,20 @@ public final class TestEvents {
             new GoalEvent.Goal("intercom_user_messaged", T0.minusSeconds(1))));
   }
 
-  /** {@link #experienceStarted()} in an envelope with id {@link #ID}, made at {@link #T0}. */
+  /**
+   * Returns {@link #experienceStarted()} in an envelope with id {@link #ID}, made at {@link #T0}.
+   *
+   * @return the event
+   */
   public static WebhookEvent<ExperienceEvent> experienceEvent() {
     return new WebhookEvent<>(ID, ExperienceEvent.STARTED, T0, experienceStarted());
   }
 
-  /** {@link #goal()} in an envelope with id {@link #ID}, made at {@link #T0}. */
+  /**
+   * Returns {@link #goal()} in an envelope with id {@link #ID}, made at {@link #T0}.
+   *
+   * @return the event
+   */
   public static WebhookEvent<GoalEvent> goalEvent() {
     return new WebhookEvent<>(ID, GoalEvent.TYPE, T0, goal());
   }

@@ -1,5 +1,6 @@
-package dev.hookwire.store;
+package dev.hookwire.testing.contract;
 
+import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.spi.DeliveryStore;
 import java.time.Duration;
 import java.time.Instant;

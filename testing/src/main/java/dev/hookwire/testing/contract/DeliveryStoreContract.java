@@ -1,9 +1,14 @@
-package dev.hookwire.store;
+package dev.hookwire.testing.contract;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookwire.store.AttemptOutcome;
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryRecord;
+import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.Completion;
@@ -29,18 +34,31 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules every {@link DeliveryStore} must keep, as tests. A store's test class extends this
- * one and says how to make a fresh, empty store; it may add tests of its own.
+ * The rules every {@link DeliveryStore} must keep, as JUnit Jupiter tests: the suite Hookwire runs
+ * on its own stores, for whoever implements one. A store's test class extends this one and says
+ * how to make a fresh, empty store; it may add tests of its own, using the fixtures below.
+ *
+ * <pre>{@code
+ * class MyDeliveryStoreTest extends DeliveryStoreContract {
+ *   @Override
+ *   protected DeliveryStore newStore() {
+ *     return MyDeliveryStore.on(freshDatabase());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The tests cover enqueueing, claiming under leases and claim tokens, ordering keys, completion
+ * and release (stale claims refused), queries, counts, replay, pruning, the next due time and the
+ * endpoint repository; one compares the store step by step with a plain model of the claiming
+ * rules on random operations ({@link #checkAgainstReference}). A few run several threads against
+ * the store at once.
  *
  * <p>Stores read no clock: the tests pass the time in, as {@link #clock}'s reading wherever a
  * call takes a {@code now} of no interest of its own.
  *
- * <p>Test methods are public because subclasses live in other packages (the JDBC stores). Tests
- * are compiled into the {@code dev.hookwire} module, where this public class sits in an exported
- * package and names test-only types: hence the suppressed {@code exports} lint, which concerns
- * the published API and not tests.
+ * <p>Not thread-safe: JUnit makes one instance per test method (the default lifecycle, which the
+ * suite needs), calls {@link #newStore()} before the test and closes the store after it.
  */
-@SuppressWarnings("exports")
 public abstract class DeliveryStoreContract {
 
   /** The time deliveries are created at, unless a test says otherwise. */
@@ -49,26 +67,30 @@ public abstract class DeliveryStoreContract {
   /** The lease that claims ask for. */
   protected static final Duration LEASE = Duration.ofSeconds(30);
 
-  /** Endpoint ids. */
+  /** An endpoint id. */
   protected static final String A = "ep_a";
 
-  /** Endpoint ids. */
+  /** Another endpoint id. */
   protected static final String B = "ep_b";
 
-  /** Endpoint ids. */
+  /** A third endpoint id. */
   protected static final String C = "ep_c";
 
   /** The tests' time, passed as {@code now}; starts at {@link #T0}. */
   protected final MutableClock clock = MutableClock.at(T0);
 
-  /** The store under test, fresh for each test. */
+  /**
+   * The store under test, made by {@link #newStore()} before each test and closed after it. A
+   * test may replace it; the one here at the end is closed.
+   */
   protected DeliveryStore store;
 
   /** For subclasses. */
   protected DeliveryStoreContract() {}
 
   /**
-   * Makes a fresh, empty store.
+   * Makes a fresh, empty store: no endpoints, messages or deliveries, and claim tokens not yet
+   * handed out. Called before each test, and again by tests that need a second store.
    *
    * @return the store; closed after the test
    */
@@ -86,7 +108,14 @@ public abstract class DeliveryStoreContract {
 
   // ------------------------------------------------------------------ fixtures
 
-  /** A message of event {@code "evt_" + messageId}, with no ordering key. */
+  /**
+   * Returns a message of event {@code "evt_" + messageId} and type {@code experience.started},
+   * with a small JSON body naming the message and no ordering key.
+   *
+   * @param messageId the message id
+   * @param createdAt when the message was made: when its deliveries first fall due
+   * @return the message
+   */
   protected static NewMessage message(String messageId, Instant createdAt) {
     return new NewMessage(
         messageId,
@@ -97,53 +126,111 @@ public abstract class DeliveryStoreContract {
         Optional.empty());
   }
 
-  /** A message of event {@code "evt_" + messageId}, with an ordering key. */
+  /**
+   * Returns {@link #message} with an ordering key.
+   *
+   * @param messageId the message id
+   * @param createdAt when the message was made
+   * @param key the ordering key
+   * @return the message
+   */
   protected static NewMessage keyedMessage(String messageId, Instant createdAt, String key) {
     NewMessage m = message(messageId, createdAt);
     return new NewMessage(
         m.messageId(), m.eventId(), m.eventType(), createdAt, m.body(), Optional.of(key));
   }
 
-  /** Enqueues a delivery of its own message {@code "m_" + deliveryId}. */
+  /**
+   * Enqueues a delivery of its own message {@code "m_" + deliveryId}.
+   *
+   * @param deliveryId the delivery id
+   * @param endpointId the endpoint it goes to
+   * @param createdAt when its message was made
+   */
   protected void enqueue(String deliveryId, String endpointId, Instant createdAt) {
     store.enqueue(
         List.of(message("m_" + deliveryId, createdAt)),
         List.of(new NewDelivery(deliveryId, "m_" + deliveryId, endpointId)));
   }
 
-  /** Enqueues a delivery of its own message {@code "m_" + deliveryId}, with an ordering key. */
+  /**
+   * Enqueues a delivery of its own message {@code "m_" + deliveryId}, with an ordering key.
+   *
+   * @param deliveryId the delivery id
+   * @param endpointId the endpoint it goes to
+   * @param createdAt when its message was made
+   * @param key the ordering key
+   */
   protected void enqueueKeyed(String deliveryId, String endpointId, Instant createdAt, String key) {
     store.enqueue(
         List.of(keyedMessage("m_" + deliveryId, createdAt, key)),
         List.of(new NewDelivery(deliveryId, "m_" + deliveryId, endpointId)));
   }
 
-  /** Claims for an owner, skipping the given endpoints. */
+  /**
+   * Claims for an owner under {@link #LEASE}, skipping the given endpoints.
+   *
+   * @param owner the claiming node
+   * @param now the time of the claim
+   * @param limit the most deliveries to claim
+   * @param excluded endpoints whose deliveries are skipped
+   * @return the claimed deliveries, in the store's order
+   */
   protected List<ClaimedDelivery> claim(String owner, Instant now, int limit, String... excluded) {
     return store.claim(new ClaimRequest(owner, now, LEASE, limit, Set.of(excluded)));
   }
 
-  /** Claims up to 100 for {@code node-1}. */
+  /**
+   * Claims up to 100 deliveries for {@code node-1} under {@link #LEASE}.
+   *
+   * @param now the time of the claim
+   * @return the claimed deliveries, in the store's order
+   */
   protected List<ClaimedDelivery> claim(Instant now) {
     return claim("node-1", now, 100);
   }
 
-  /** Claims for {@code node-1} and expects exactly one delivery. */
+  /**
+   * Claims for {@code node-1} and asserts that exactly one delivery was claimed.
+   *
+   * @param now the time of the claim
+   * @return the claimed delivery
+   */
   protected ClaimedDelivery claimOne(Instant now) {
     List<ClaimedDelivery> claimed = claim(now);
     assertThat(claimed).hasSize(1);
     return claimed.get(0);
   }
 
+  /**
+   * Returns the ids of claimed deliveries.
+   *
+   * @param claimed the claimed deliveries
+   * @return their ids, in the same order
+   */
   protected static List<String> ids(List<ClaimedDelivery> claimed) {
     return claimed.stream().map(ClaimedDelivery::deliveryId).collect(Collectors.toList());
   }
 
+  /**
+   * Returns the ids of delivery records.
+   *
+   * @param records the records
+   * @return their delivery ids, in the same order
+   */
   protected static List<String> recordIds(List<DeliveryRecord> records) {
     return records.stream().map(DeliveryRecord::deliveryId).collect(Collectors.toList());
   }
 
-  /** An attempt of a claim: 2xx succeeds, anything else is an HTTP error. */
+  /**
+   * Returns the next attempt of a claim, made at a time and taking 120 ms: 2xx succeeds,
+   * anything else is an HTTP error.
+   *
+   * @param c the claim
+   * @param startedAt when the attempt started
+   * @param status the HTTP status it got
+   * @return the attempt, numbered one after the claim's attempts
+   */
   protected static AttemptRecord attempt(ClaimedDelivery c, Instant startedAt, int status) {
     boolean ok = status / 100 == 2;
     return new AttemptRecord(
@@ -159,32 +246,75 @@ public abstract class DeliveryStoreContract {
         ok ? "ok" : "failed");
   }
 
+  /**
+   * Completes one claim at {@link #clock}'s time.
+   *
+   * @param completion the completion
+   * @return whether the store applied it
+   */
   protected boolean complete(Completion completion) {
     List<Boolean> applied = store.complete(List.of(completion), clock.instant());
     assertThat(applied).hasSize(1);
     return applied.get(0);
   }
 
+  /**
+   * Returns the completion of a claim whose attempt got a 200.
+   *
+   * @param c the claim
+   * @param startedAt when the attempt started
+   * @return the completion, to state {@link DeliveryState#SUCCEEDED}
+   */
   protected static Completion succeeded(ClaimedDelivery c, Instant startedAt) {
     return new Completion(
         c, Optional.of(attempt(c, startedAt, 200)), DeliveryState.SUCCEEDED, startedAt);
   }
 
+  /**
+   * Returns the completion of a claim whose attempt got a 500 and that is to be tried again.
+   *
+   * @param c the claim
+   * @param startedAt when the attempt started
+   * @param nextAttemptAt when the delivery falls due again
+   * @return the completion, to state {@link DeliveryState#PENDING}
+   */
   protected static Completion retry(ClaimedDelivery c, Instant startedAt, Instant nextAttemptAt) {
     return new Completion(
         c, Optional.of(attempt(c, startedAt, 500)), DeliveryState.PENDING, nextAttemptAt);
   }
 
+  /**
+   * Returns the completion of a claim whose last attempt got a 500.
+   *
+   * @param c the claim
+   * @param startedAt when the attempt started
+   * @return the completion, to state {@link DeliveryState#DEAD}
+   */
   protected static Completion dead(ClaimedDelivery c, Instant startedAt) {
     return new Completion(
         c, Optional.of(attempt(c, startedAt, 500)), DeliveryState.DEAD, startedAt);
   }
 
+  /**
+   * Returns the record of a delivery that must exist.
+   *
+   * @param deliveryId the delivery id
+   * @return its record
+   * @throws java.util.NoSuchElementException if the store has no such delivery
+   */
   protected DeliveryRecord record(String deliveryId) {
     return store.delivery(deliveryId).orElseThrow();
   }
 
-  /** A claim with another owner or token than the real one. */
+  /**
+   * Returns a copy of a claim with another owner or token than the real one, as a node whose
+   * lease was taken over would hold.
+   *
+   * @param c the claim
+   * @param owner the owner to claim to be
+   * @param token the claim token to present
+   * @return the forged claim
+   */
   protected static ClaimedDelivery forged(ClaimedDelivery c, String owner, long token) {
     return new ClaimedDelivery(
         c.deliveryId(),
@@ -200,6 +330,12 @@ public abstract class DeliveryStoreContract {
         token);
   }
 
+  /**
+   * Returns a time some seconds after {@link #T0}.
+   *
+   * @param secondsAfterT0 how many seconds after
+   * @return the time
+   */
   protected static Instant at(long secondsAfterT0) {
     return T0.plusSeconds(secondsAfterT0);
   }
@@ -207,7 +343,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ enqueue
 
   @Test
-  public void enqueue_storesMessagesAndDeliveries_visibleToOtherThreadsOnReturn() throws Exception {
+  void enqueue_storesMessagesAndDeliveries_visibleToOtherThreadsOnReturn() throws Exception {
     CompletableFuture.runAsync(
             () ->
                 store.enqueue(
@@ -229,14 +365,14 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_eachDeliveryIsDueAtItsMessagesCreationTime() {
+  void enqueue_eachDeliveryIsDueAtItsMessagesCreationTime() {
     enqueue("d1", A, at(10));
 
     assertThat(record("d1").nextAttemptAt()).isEqualTo(at(10));
   }
 
   @Test
-  public void enqueue_deliveryNamingAnUnknownMessage_isRejectedAndNothingIsStored() {
+  void enqueue_deliveryNamingAnUnknownMessage_isRejectedAndNothingIsStored() {
     assertThatThrownBy(
             () ->
                 store.enqueue(
@@ -254,7 +390,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_deliveryIdAlreadyStored_isRejectedAndNothingIsStored() {
+  void enqueue_deliveryIdAlreadyStored_isRejectedAndNothingIsStored() {
     enqueue("d1", A, T0);
 
     assertThatThrownBy(
@@ -272,7 +408,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_deliveryIdUsedTwiceInOneCall_isRejected() {
+  void enqueue_deliveryIdUsedTwiceInOneCall_isRejected() {
     assertThatThrownBy(
             () ->
                 store.enqueue(
@@ -286,7 +422,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_messageIdAlreadyStored_isRejectedAndNothingIsStored() {
+  void enqueue_messageIdAlreadyStored_isRejectedAndNothingIsStored() {
     enqueue("d1", A, T0);
 
     assertThatThrownBy(
@@ -301,7 +437,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_messageIdUsedTwiceInOneCall_isRejected() {
+  void enqueue_messageIdUsedTwiceInOneCall_isRejected() {
     assertThatThrownBy(
             () ->
                 store.enqueue(
@@ -314,7 +450,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_deliveryMayNameAMessageStoredEarlier() {
+  void enqueue_deliveryMayNameAMessageStoredEarlier() {
     enqueue("d1", A, T0);
 
     store.enqueue(List.of(), List.of(new NewDelivery("d2", "m_d1", B)));
@@ -326,7 +462,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void enqueue_emptyCall_storesNothing() {
+  void enqueue_emptyCall_storesNothing() {
     store.enqueue(List.of(), List.of());
 
     assertThat(store.count(DeliveryState.PENDING)).isZero();
@@ -336,7 +472,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ claim
 
   @Test
-  public void claim_oldestDueFirst() {
+  void claim_oldestDueFirst() {
     enqueue("late", A, at(2));
     enqueue("early", B, T0);
     enqueue("middle", A, at(1));
@@ -345,7 +481,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_dueAtTheSameTime_inEnqueueOrder() {
+  void claim_dueAtTheSameTime_inEnqueueOrder() {
     store.enqueue(
         List.of(message("m1", T0)),
         List.of(new NewDelivery("d1", "m1", B), new NewDelivery("d2", "m1", A)));
@@ -356,7 +492,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_carriesWhatAnAttemptNeeds() {
+  void claim_carriesWhatAnAttemptNeeds() {
     byte[] body = new byte[256];
     for (int i = 0; i < body.length; i++) {
       body[i] = (byte) i;
@@ -381,7 +517,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_everyDeliveryOfAMessageCarriesItsBody() {
+  void claim_everyDeliveryOfAMessageCarriesItsBody() {
     NewMessage m = message("m1", T0);
     byte[] expected = m.body().clone();
     store.enqueue(
@@ -397,7 +533,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_deliveriesNotYetDue_areNotClaimed() {
+  void claim_deliveriesNotYetDue_areNotClaimed() {
     enqueue("d1", A, at(60));
 
     assertThat(claim(T0)).isEmpty();
@@ -406,7 +542,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_atMostTheLimit() {
+  void claim_atMostTheLimit() {
     for (int i = 1; i <= 5; i++) {
       enqueue("d" + i, i % 2 == 0 ? A : B, at(i));
     }
@@ -419,7 +555,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_leasedDelivery_isNotClaimedAgainWhileTheLeaseHolds() {
+  void claim_leasedDelivery_isNotClaimedAgainWhileTheLeaseHolds() {
     enqueue("d1", A, T0);
     claimOne(T0);
 
@@ -427,7 +563,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_expiredLease_isClaimableByAnotherOwnerWithANewToken() {
+  void claim_expiredLease_isClaimableByAnotherOwnerWithANewToken() {
     enqueue("d1", A, T0);
     ClaimedDelivery first = claimOne(T0);
 
@@ -442,7 +578,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_tokensGrowWithEveryClaim() {
+  void claim_tokensGrowWithEveryClaim() {
     enqueue("d1", A, T0);
     enqueue("d2", A, T0);
     ClaimedDelivery c1 = claim("n", T0, 1).get(0);
@@ -456,7 +592,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_excludedEndpoints_areSkipped_butDeliveriesBehindThemAreClaimed() {
+  void claim_excludedEndpoints_areSkipped_butDeliveriesBehindThemAreClaimed() {
     enqueue("a1", A, T0);
     enqueue("a2", A, at(1));
     enqueue("b1", B, at(2));
@@ -467,7 +603,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_excludedEndpoints_keepTheirPlace() {
+  void claim_excludedEndpoints_keepTheirPlace() {
     enqueue("a1", A, T0);
     enqueue("b1", B, at(1));
     enqueue("a2", A, at(2));
@@ -478,7 +614,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void claim_manyExcludedEndpointsAhead_doNotHideTheOthers() {
+  void claim_manyExcludedEndpointsAhead_doNotHideTheOthers() {
     List<String> excluded = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       enqueue("x" + i, "ep_x" + i, T0.plusMillis(i));
@@ -495,7 +631,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ complete
 
   @Test
-  public void complete_succeeded_recordsTheAttemptAndTheFinalState() {
+  void complete_succeeded_recordsTheAttemptAndTheFinalState() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
     clock.set(at(5));
@@ -513,7 +649,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_retry_keepsItPendingUntilItsNextAttempt() {
+  void complete_retry_keepsItPendingUntilItsNextAttempt() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -530,7 +666,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_dead_isFinalAndCounted() {
+  void complete_dead_isFinalAndCounted() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -544,7 +680,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_withoutAnAttempt_changesTheStateOnly() {
+  void complete_withoutAnAttempt_changesTheStateOnly() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -558,7 +694,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_staleClaim_afterAnotherNodeTookOver_isRefusedAndLeavesNoAttempt() {
+  void complete_staleClaim_afterAnotherNodeTookOver_isRefusedAndLeavesNoAttempt() {
     enqueue("d1", A, T0);
     ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
     ClaimedDelivery theirs = claim("node-b", T0.plus(LEASE), 10).get(0);
@@ -577,7 +713,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_expiredLease_notYetTakenOver_isStillCompletedByItsOwner() {
+  void complete_expiredLease_notYetTakenOver_isStillCompletedByItsOwner() {
     enqueue("d1", A, T0);
     ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
     // Another node claims after the lease expired, but skips d1's endpoint.
@@ -590,7 +726,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_secondCompletionOfOneClaim_isRefused() {
+  void complete_secondCompletionOfOneClaim_isRefused() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -603,7 +739,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_claimWithAnotherOwnerOrToken_isRefused() {
+  void complete_claimWithAnotherOwnerOrToken_isRefused() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -617,7 +753,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_claimOfAnUnknownDelivery_isRefused() {
+  void complete_claimOfAnUnknownDelivery_isRefused() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
     ClaimedDelivery unknown =
@@ -633,7 +769,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_batch_answersForEachCompletionInOrder() {
+  void complete_batch_answersForEachCompletionInOrder() {
     enqueue("d1", A, T0);
     enqueue("d2", B, T0);
     List<ClaimedDelivery> claimed = claim(T0);
@@ -656,7 +792,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_batchOfDistinctDeliveries_appliesCurrentClaimsOnly_andLogsTheirAttempts() {
+  void complete_batchOfDistinctDeliveries_appliesCurrentClaimsOnly_andLogsTheirAttempts() {
     enqueue("d1", A, T0);
     enqueue("d2", B, T0);
     enqueue("d3", A, T0);
@@ -690,7 +826,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void complete_emptyBatch_answersNothing() {
+  void complete_emptyBatch_answersNothing() {
     assertThat(store.complete(List.of(), clock.instant())).isEmpty();
     assertThat(store.release(List.of(), T0, clock.instant())).isEmpty();
   }
@@ -698,7 +834,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ release
 
   @Test
-  public void release_makesItDueAgainAtTheGivenTime_withoutCountingAnAttempt() {
+  void release_makesItDueAgainAtTheGivenTime_withoutCountingAnAttempt() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -716,7 +852,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void release_canMakeItDueAtOnce() {
+  void release_canMakeItDueAtOnce() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
 
@@ -726,7 +862,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void release_invalidatesTheClaim() {
+  void release_invalidatesTheClaim() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
     store.release(List.of(c), at(30), clock.instant());
@@ -737,7 +873,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void release_staleClaim_isRefusedAndTheCurrentLeaseHolds() {
+  void release_staleClaim_isRefusedAndTheCurrentLeaseHolds() {
     enqueue("d1", A, T0);
     ClaimedDelivery mine = claim("node-a", T0, 10).get(0);
     ClaimedDelivery theirs = claim("node-b", T0.plus(LEASE), 10).get(0);
@@ -750,7 +886,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void release_batch_answersForEachClaimInOrder() {
+  void release_batch_answersForEachClaimInOrder() {
     enqueue("d1", A, T0);
     enqueue("d2", B, T0);
     List<ClaimedDelivery> claimed = claim(T0);
@@ -766,7 +902,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ ordering keys
 
   @Test
-  public void orderingKey_laterWaits_untilTheEarlierSucceeds() {
+  void orderingKey_laterWaits_untilTheEarlierSucceeds() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
 
@@ -779,7 +915,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_laterWaits_untilTheEarlierIsDead() {
+  void orderingKey_laterWaits_untilTheEarlierIsDead() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     ClaimedDelivery first = claimOne(T0);
@@ -790,7 +926,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_retryOfTheEarlier_keepsTheLaterWaiting() {
+  void orderingKey_retryOfTheEarlier_keepsTheLaterWaiting() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, at(1), "k");
     complete(retry(claimOne(T0), at(1), at(60)));
@@ -804,7 +940,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_releaseOfTheEarlier_keepsTheLaterWaiting() {
+  void orderingKey_releaseOfTheEarlier_keepsTheLaterWaiting() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     store.release(List.of(claimOne(T0)), at(20), clock.instant());
@@ -814,7 +950,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_expiredLeaseOfTheEarlier_makesTheEarlierClaimable_notTheLater() {
+  void orderingKey_expiredLeaseOfTheEarlier_makesTheEarlierClaimable_notTheLater() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     claimOne(T0);
@@ -823,7 +959,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_followsEnqueueOrder_notCreationTime() {
+  void orderingKey_followsEnqueueOrder_notCreationTime() {
     enqueueKeyed("d1", A, at(5), "k");
     enqueueKeyed("d2", A, T0, "k");
 
@@ -832,7 +968,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_differentKeys_areIndependent() {
+  void orderingKey_differentKeys_areIndependent() {
     enqueueKeyed("d1", A, T0, "k1");
     enqueueKeyed("d2", A, T0, "k1");
     enqueueKeyed("d3", A, T0, "k2");
@@ -842,7 +978,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_sameKeyToDifferentEndpoints_areIndependent() {
+  void orderingKey_sameKeyToDifferentEndpoints_areIndependent() {
     store.enqueue(
         List.of(keyedMessage("m1", T0, "k"), keyedMessage("m2", T0, "k")),
         List.of(
@@ -859,7 +995,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_deliveriesWithoutAKey_areIndependent() {
+  void orderingKey_deliveriesWithoutAKey_areIndependent() {
     enqueue("d1", A, T0);
     enqueueKeyed("d2", A, T0, "k");
     enqueue("d3", A, T0);
@@ -870,7 +1006,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_waitingDelivery_followsTheEarlierAcrossExcludedClaims() {
+  void orderingKey_waitingDelivery_followsTheEarlierAcrossExcludedClaims() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     ClaimedDelivery first = claimOne(T0);
@@ -881,7 +1017,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_replayedEarlier_goesFirstAgain() {
+  void orderingKey_replayedEarlier_goesFirstAgain() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     enqueueKeyed("d3", A, T0, "k");
@@ -897,7 +1033,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void orderingKey_replayedEarlier_waitsWhileALaterOneIsInFlight() {
+  void orderingKey_replayedEarlier_waitsWhileALaterOneIsInFlight() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, T0, "k");
     enqueueKeyed("d3", A, T0, "k");
@@ -918,12 +1054,12 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ attempt log and queries
 
   @Test
-  public void delivery_unknown_isEmpty() {
+  void delivery_unknown_isEmpty() {
     assertThat(store.delivery("nope")).isEmpty();
   }
 
   @Test
-  public void attemptsForEvent_acrossEndpoints_oldestFirst() {
+  void attemptsForEvent_acrossEndpoints_oldestFirst() {
     store.enqueue(
         List.of(message("m1", T0)),
         List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d2", "m1", B)));
@@ -943,7 +1079,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void attemptsForEndpoint_fromATime_oldestFirst_upToALimit() {
+  void attemptsForEndpoint_fromATime_oldestFirst_upToALimit() {
     enqueue("d1", A, T0);
     enqueue("d2", A, T0);
     enqueue("d3", B, T0);
@@ -967,7 +1103,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void lastAttempt_isTheLatest() {
+  void lastAttempt_isTheLatest() {
     enqueue("d1", A, T0);
     ClaimedDelivery c1 = claimOne(T0);
     complete(retry(c1, at(1), at(5)));
@@ -981,7 +1117,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void deliveries_filterByEndpointEventStateAndCreation_newestFirst() {
+  void deliveries_filterByEndpointEventStateAndCreation_newestFirst() {
     store.enqueue(
         List.of(message("e1", T0)),
         List.of(new NewDelivery("e1a", "e1", A), new NewDelivery("e1b", "e1", B)));
@@ -1032,7 +1168,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void deliveries_carryTheSameRecordAsDelivery() {
+  void deliveries_carryTheSameRecordAsDelivery() {
     enqueue("d1", A, T0);
     complete(retry(claimOne(T0), at(1), at(9)));
 
@@ -1041,7 +1177,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void count_followsEveryTransition() {
+  void count_followsEveryTransition() {
     for (int i = 1; i <= 4; i++) {
       enqueue("d" + i, A, T0);
     }
@@ -1065,7 +1201,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ replay
 
   @Test
-  public void replay_revivesDeadDeliveries_dueNow_attemptsReset_logKept() {
+  void replay_revivesDeadDeliveries_dueNow_attemptsReset_logKept() {
     enqueue("d1", A, T0);
     ClaimedDelivery c = claimOne(T0);
     complete(retry(c, at(1), at(2)));
@@ -1088,7 +1224,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void replay_leavesDeliveriesThatAreNotDeadAlone() {
+  void replay_leavesDeliveriesThatAreNotDeadAlone() {
     enqueue("dead", A, T0);
     enqueue("pending", A, T0);
     enqueue("succeeded", A, T0);
@@ -1111,14 +1247,14 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void replay_nothingToReplay_revivesNone() {
+  void replay_nothingToReplay_revivesNone() {
     assertThat(store.replay(List.of(), T0)).isZero();
   }
 
   // ------------------------------------------------------------------ prune
 
   @Test
-  public void prune_deletesSucceededDeliveriesUpdatedBeforeTheCutOff_withTheirAttempts() {
+  void prune_deletesSucceededDeliveriesUpdatedBeforeTheCutOff_withTheirAttempts() {
     enqueue("old", A, T0);
     enqueue("new", A, T0);
     enqueue("dead", A, T0);
@@ -1146,7 +1282,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void prune_cutOffIsExclusive() {
+  void prune_cutOffIsExclusive() {
     enqueue("d1", A, T0);
     clock.set(at(10));
     complete(succeeded(claimOne(T0), at(1)));
@@ -1157,7 +1293,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void pruneWithLimit_deletesTheOldestFirst_andNoMoreThanTheLimit() {
+  void pruneWithLimit_deletesTheOldestFirst_andNoMoreThanTheLimit() {
     enqueue("d1", A, T0);
     enqueue("d2", A, T0);
     enqueue("d3", A, T0);
@@ -1179,7 +1315,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void prune_manyMoreThanOneStep_deletesThemAll() {
+  void prune_manyMoreThanOneStep_deletesThemAll() {
     int n = 1_234;
     List<NewMessage> messages = new ArrayList<>();
     List<NewDelivery> deliveries = new ArrayList<>();
@@ -1203,7 +1339,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void prune_keepsPendingAndDeadDeliveries_howeverOld() {
+  void prune_keepsPendingAndDeadDeliveries_howeverOld() {
     enqueue("dead", A, T0);
     enqueue("pending", A, T0);
     complete(dead(claim("n", T0, 1).get(0), at(1)));
@@ -1216,7 +1352,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void prune_deletesMessagesNoDeliveryNeeds_keepsTheOthers() {
+  void prune_deletesMessagesNoDeliveryNeeds_keepsTheOthers() {
     store.enqueue(
         List.of(message("shared", T0), message("alone", T0)),
         List.of(
@@ -1249,12 +1385,12 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ nextDueAt
 
   @Test
-  public void nextDueAt_emptyStore_hasNothingDue() {
+  void nextDueAt_emptyStore_hasNothingDue() {
     assertThat(store.nextDueAt(clock.instant())).isEmpty();
   }
 
   @Test
-  public void nextDueAt_isTheEarliestDueTime_futureOrPast() {
+  void nextDueAt_isTheEarliestDueTime_futureOrPast() {
     enqueue("d1", A, at(30));
     enqueue("d2", B, at(10));
     enqueue("d3", C, at(20));
@@ -1263,7 +1399,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void nextDueAt_countsDeliveriesToExcludedEndpoints() {
+  void nextDueAt_countsDeliveriesToExcludedEndpoints() {
     enqueue("a1", A, at(5));
     enqueue("b1", B, at(50));
     claim("n", at(60), 10, A).forEach(c -> complete(succeeded(c, at(60))));
@@ -1272,7 +1408,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void nextDueAt_leasedDelivery_countsAtItsLeaseExpiry() {
+  void nextDueAt_leasedDelivery_countsAtItsLeaseExpiry() {
     enqueue("d1", A, T0);
     enqueue("d2", A, at(100));
     ClaimedDelivery c = claim("n", T0, 1).get(0);
@@ -1284,7 +1420,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void nextDueAt_retriedDelivery_countsAtItsNextAttempt() {
+  void nextDueAt_retriedDelivery_countsAtItsNextAttempt() {
     enqueue("d1", A, T0);
     complete(retry(claimOne(T0), at(1), at(300)));
 
@@ -1292,7 +1428,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void nextDueAt_nothingPending_hasNothingDue() {
+  void nextDueAt_nothingPending_hasNothingDue() {
     enqueue("d1", A, T0);
     enqueue("d2", A, T0);
     List<ClaimedDelivery> c = claim(T0);
@@ -1303,7 +1439,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void nextDueAt_leaseExpiredAtNow_countsAtItsDeliverysDueTime() {
+  void nextDueAt_leaseExpiredAtNow_countsAtItsDeliverysDueTime() {
     enqueueKeyed("d1", A, T0, "k");
     enqueueKeyed("d2", A, at(1), "k");
     claimOne(T0);
@@ -1317,7 +1453,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ time
 
   @Test
-  public void completeAndRelease_updateTheDelivery_atTheGivenNow() {
+  void completeAndRelease_updateTheDelivery_atTheGivenNow() {
     enqueue("d1", A, T0);
     enqueue("d2", B, T0);
     List<ClaimedDelivery> c = claim(T0);
@@ -1331,7 +1467,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void theTime_isRequired() {
+  void theTime_isRequired() {
     assertThatThrownBy(() -> store.complete(List.of(), null))
         .isInstanceOf(NullPointerException.class);
     assertThatThrownBy(() -> store.release(List.of(), T0, null))
@@ -1350,7 +1486,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_emptyStore_hasNone() {
+  void endpoints_emptyStore_hasNone() {
     assertThat(store.endpoints()).isEmpty();
     assertThat(store.endpoint(A)).isEmpty();
     assertThat(store.deleteEndpoint(A)).isFalse();
@@ -1359,7 +1495,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_inserted_areReadBackWithAVersionAndListedInInsertOrder() {
+  void endpoints_inserted_areReadBackWithAVersionAndListedInInsertOrder() {
     assertThat(store.insertEndpoint(endpoint(C, "{\"c\":1}"))).isTrue();
     assertThat(store.insertEndpoint(endpoint(A, "{\"a\":1}"))).isTrue();
     assertThat(store.insertEndpoint(endpoint(B, "{\"b\":1}"))).isTrue();
@@ -1375,7 +1511,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_insertingATakenId_changesNothing() {
+  void endpoints_insertingATakenId_changesNothing() {
     store.insertEndpoint(endpoint(A, "{\"first\":1}"));
     long revision = store.endpointRevision();
 
@@ -1386,7 +1522,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_updated_onlyFromTheCurrentVersion_inPlace() {
+  void endpoints_updated_onlyFromTheCurrentVersion_inPlace() {
     store.insertEndpoint(endpoint(A, "{}"));
     store.insertEndpoint(endpoint(B, "{}"));
     StoredEndpoint a = stored(A);
@@ -1414,7 +1550,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_deleted_isGone_andInsertedAgainComesLast() {
+  void endpoints_deleted_isGone_andInsertedAgainComesLast() {
     store.insertEndpoint(endpoint(A, "{}"));
     store.insertEndpoint(endpoint(B, "{}"));
     long version = stored(A).version();
@@ -1433,7 +1569,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_concurrentUpdatesFromOneVersion_exactlyOneWins() throws Exception {
+  void endpoints_concurrentUpdatesFromOneVersion_exactlyOneWins() throws Exception {
     store.insertEndpoint(endpoint(A, "{}"));
     StoredEndpoint a = stored(A);
     int threads = 8;
@@ -1460,7 +1596,7 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
-  public void endpoints_deletingAnEndpoint_keepsItsDeliveries() {
+  void endpoints_deletingAnEndpoint_keepsItsDeliveries() {
     store.insertEndpoint(endpoint(A, "{}"));
     enqueue("d1", A, T0);
 
@@ -1472,7 +1608,7 @@ public abstract class DeliveryStoreContract {
   // ------------------------------------------------------------------ against a reference
 
   @Test
-  public void randomOperations_agreeWithTheReference() {
+  void randomOperations_agreeWithTheReference() {
     for (long seed = 1; seed <= 4; seed++) {
       if (seed > 1) {
         store.close();
@@ -1484,9 +1620,10 @@ public abstract class DeliveryStoreContract {
 
   /**
    * Runs random enqueues, claims (with random exclusions), completions (current, stale and
-   * repeated), releases, replays and moves of time on the store and on a {@link ReferenceStore},
-   * and checks that they agree at every step; then drains the store, to show nothing was lost.
-   * Expects an empty store.
+   * repeated), releases, replays and moves of time on {@link #store} and on a plain model of the
+   * claiming rules, and checks that they agree at every step; then drains the store, to show
+   * nothing was lost. Expects {@link #store} to be empty; a subclass may run more seeds, or more
+   * operations, with a fresh store each time.
    *
    * @param seed the random seed, named in every failure
    * @param operations how many operations to run

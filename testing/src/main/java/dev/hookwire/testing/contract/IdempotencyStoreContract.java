@@ -1,7 +1,8 @@
-package dev.hookwire.receive;
+package dev.hookwire.testing.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.hookwire.receive.IdempotencyStore;
 import dev.hookwire.receive.IdempotencyStore.Claim;
 import dev.hookwire.testing.TestEvents;
 import java.time.Duration;
@@ -17,13 +18,28 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The rules every {@link IdempotencyStore} must keep, as tests. A store's test class extends this
- * one and says how to make a fresh, empty store.
+ * The rules every {@link IdempotencyStore} must keep, as JUnit Jupiter tests: the suite Hookwire
+ * runs on its own stores, for whoever implements one. A store's test class extends this one and
+ * says how to make a fresh, empty store; it may add tests of its own.
  *
- * <p>Public, with public tests, because subclasses live in other packages (the JDBC store); see
- * {@code DeliveryStoreContract} for why the {@code exports} lint is suppressed.
+ * <pre>{@code
+ * class MyIdempotencyStoreTest extends IdempotencyStoreContract {
+ *   @Override
+ *   protected IdempotencyStore newStore() {
+ *     return MyIdempotencyStore.on(freshDatabase());
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>The tests cover claims and their leases, completion and its expiry, release by the owner
+ * only, keys up to 255 characters compared case-sensitively, pruning, and claims of one key from
+ * several threads at once, of which exactly one may win.
+ *
+ * <p>Not thread-safe: JUnit makes one instance per test method (the default lifecycle, which the
+ * suite needs) and calls {@link #newStore()} before each test. The suite does not close the
+ * store; a subclass that holds resources releases them in an {@code @AfterEach} method of its
+ * own.
  */
-@SuppressWarnings("exports")
 public abstract class IdempotencyStoreContract {
 
   /** The time of the first claim in each test. */
@@ -38,14 +54,14 @@ public abstract class IdempotencyStoreContract {
   /** Threads claiming one id at once. */
   private static final int THREADS = 8;
 
-  /** The store under test, fresh for each test. */
+  /** The store under test, made by {@link #newStore()} before each test. */
   protected IdempotencyStore store;
 
   /** For subclasses. */
   protected IdempotencyStoreContract() {}
 
   /**
-   * Makes a fresh, empty store.
+   * Makes a fresh, empty store. Called before each test.
    *
    * @return the store
    */
@@ -61,7 +77,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void claim_ofANewKey_isAcquired_andHoldsOffOthersUntilItsLeaseEnds() {
+  void claim_ofANewKey_isAcquired_andHoldsOffOthersUntilItsLeaseEnds() {
     assertThat(claim("msg_1", "a", T0)).isEqualTo(Claim.ACQUIRED);
 
     assertThat(claim("msg_1", "b", T0)).isEqualTo(Claim.IN_PROGRESS);
@@ -70,7 +86,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void claim_afterTheLeaseExpired_takesTheKeyOver_andTheFirstOwnerCannotReleaseIt() {
+  void claim_afterTheLeaseExpired_takesTheKeyOver_andTheFirstOwnerCannotReleaseIt() {
     claim("msg_1", "a", T0);
 
     assertThat(claim("msg_1", "b", T0.plus(LEASE))).isEqualTo(Claim.ACQUIRED);
@@ -79,7 +95,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void complete_makesLaterClaimsDuplicates_untilItExpires() {
+  void complete_makesLaterClaimsDuplicates_untilItExpires() {
     claim("msg_1", "a", T0);
     store.complete("msg_1", T0.plus(TTL));
 
@@ -89,7 +105,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void complete_outlivesTheClaimsLease() {
+  void complete_outlivesTheClaimsLease() {
     claim("msg_1", "a", T0);
     store.complete("msg_1", T0.plus(TTL));
 
@@ -97,14 +113,14 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void complete_withoutAClaim_isRecorded() {
+  void complete_withoutAClaim_isRecorded() {
     store.complete("msg_1", T0.plus(TTL));
 
     assertThat(claim("msg_1", "a", T0)).isEqualTo(Claim.COMPLETED);
   }
 
   @Test
-  public void complete_afterTheLeaseWasTakenOver_isRecorded() {
+  void complete_afterTheLeaseWasTakenOver_isRecorded() {
     claim("msg_1", "a", T0);
     claim("msg_1", "b", T0.plus(LEASE));
     store.complete("msg_1", T0.plus(TTL));
@@ -114,7 +130,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void release_byTheOwner_letsTheNextClaimAcquire() {
+  void release_byTheOwner_letsTheNextClaimAcquire() {
     claim("msg_1", "a", T0);
     store.release("msg_1", "a");
 
@@ -122,7 +138,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void release_byAnotherOwner_orOfACompletedKey_orOfAnUnknownKey_doesNothing() {
+  void release_byAnotherOwner_orOfACompletedKey_orOfAnUnknownKey_doesNothing() {
     claim("msg_1", "a", T0);
     store.release("msg_1", "b");
     claim("msg_2", "a", T0);
@@ -135,7 +151,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void keys_areCaseSensitive_andMayBe255Characters() {
+  void keys_areCaseSensitive_andMayBe255Characters() {
     String longKey = "k".repeat(255);
     claim("msg_A", "a", T0);
     store.complete("msg_A", T0.plus(TTL));
@@ -147,7 +163,7 @@ public abstract class IdempotencyStoreContract {
   }
 
   @Test
-  public void prune_deletesExpiredRecordsOnly_andCountsThem() {
+  void prune_deletesExpiredRecordsOnly_andCountsThem() {
     claim("expired-claim", "a", T0);
     claim("expired-done", "a", T0);
     store.complete("expired-done", T0.plusSeconds(60));
@@ -167,7 +183,7 @@ public abstract class IdempotencyStoreContract {
 
   /** Many threads claim each of several new ids at the same moment: one wins each. */
   @Test
-  public void concurrentClaims_ofANewKey_leaveExactlyOneAcquired() throws Exception {
+  void concurrentClaims_ofANewKey_leaveExactlyOneAcquired() throws Exception {
     for (int round = 0; round < 20; round++) {
       String key = "msg_new_" + round;
       List<Claim> claims = claimAtOnce(key, T0);
@@ -179,7 +195,7 @@ public abstract class IdempotencyStoreContract {
 
   /** Many threads race to take over each of several expired ids: one wins each. */
   @Test
-  public void concurrentClaims_ofAnExpiredKey_leaveExactlyOneAcquired() throws Exception {
+  void concurrentClaims_ofAnExpiredKey_leaveExactlyOneAcquired() throws Exception {
     for (int round = 0; round < 20; round++) {
       String key = "msg_old_" + round;
       claim(key, "dead-node", T0);
@@ -195,7 +211,7 @@ public abstract class IdempotencyStoreContract {
 
   /** Claims of one completed id from many threads at once all see a duplicate. */
   @Test
-  public void concurrentClaims_ofACompletedKey_allSeeADuplicate() throws Exception {
+  void concurrentClaims_ofACompletedKey_allSeeADuplicate() throws Exception {
     claim("msg_done", "a", T0);
     store.complete("msg_done", T0.plus(TTL));
 
