@@ -90,11 +90,20 @@ final class DestinationCheck {
       throw new EndpointValidationException(
           EndpointValidationException.Check.REACHABILITY, "interrupted while checking " + endpoint.url(), e);
     }
-    if (response.status() < 200 || response.status() > 299) {
+    int status = response.status();
+    boolean accepted =
+        endpoint.registrationStatus().isPresent()
+            ? status == endpoint.registrationStatus().getAsInt()
+            : status >= 200 && status <= 299;
+    if (!accepted) {
+      String wanted =
+          endpoint.registrationStatus().isPresent()
+              ? "exactly " + endpoint.registrationStatus().getAsInt()
+              : "2xx";
       throw new EndpointValidationException(
           EndpointValidationException.Check.STATUS,
-          "endpoint " + endpoint.url() + " answered HEAD with " + response.status()
-              + "; it must answer 2xx to be registered (or set verifyOnRegistration(false))",
+          "endpoint " + endpoint.url() + " answered HEAD with " + status
+              + "; it must answer " + wanted + " to be registered (or set verifyOnRegistration(false))",
           null);
     }
   }

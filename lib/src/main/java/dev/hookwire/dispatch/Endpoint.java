@@ -65,6 +65,7 @@ public final class Endpoint {
   private final String description;
   private final String ownerId;
   private final Optional<Boolean> verifyOnRegistration;
+  private final OptionalInt registrationStatus;
 
   private Endpoint(Builder b) {
     this.id = b.id != null ? b.id : Ids.endpointId();
@@ -86,6 +87,7 @@ public final class Endpoint {
     this.description = b.description;
     this.ownerId = b.ownerId;
     this.verifyOnRegistration = Optional.ofNullable(b.verifyOnRegistration);
+    this.registrationStatus = b.registrationStatus == 0 ? OptionalInt.empty() : OptionalInt.of(b.registrationStatus);
   }
 
   /**
@@ -124,6 +126,7 @@ public final class Endpoint {
     b.description = description;
     b.ownerId = ownerId;
     b.verifyOnRegistration = verifyOnRegistration.orElse(null);
+    b.registrationStatus = registrationStatus.orElse(0);
     return b;
   }
 
@@ -315,6 +318,16 @@ public final class Endpoint {
     return verifyOnRegistration;
   }
 
+  /**
+   * Returns the one status the registration HEAD request must answer with, if set; otherwise any
+   * 2xx will do.
+   *
+   * @return the status
+   */
+  public OptionalInt registrationStatus() {
+    return registrationStatus;
+  }
+
   /** Builds a signer from the keys active at {@code now}, or answers empty if unsigned. */
   Optional<Signer> signerAt(Instant now) {
     if (scheme.isEmpty()) {
@@ -370,7 +383,8 @@ public final class Endpoint {
         && payloadMapper.map(PayloadMapper::name).equals(other.payloadMapper.map(PayloadMapper::name))
         && description.equals(other.description)
         && ownerId.equals(other.ownerId)
-        && verifyOnRegistration.equals(other.verifyOnRegistration);
+        && verifyOnRegistration.equals(other.verifyOnRegistration)
+        && registrationStatus.equals(other.registrationStatus);
   }
 
   @Override
@@ -413,6 +427,7 @@ public final class Endpoint {
     private String description = "";
     private String ownerId = "";
     private Boolean verifyOnRegistration;
+    private int registrationStatus;
 
     private Builder(String url) {
       this.uri = UrlRules.parse(url);
@@ -707,6 +722,24 @@ public final class Endpoint {
      */
     public Builder verifyOnRegistration(boolean verify) {
       this.verifyOnRegistration = verify;
+      return this;
+    }
+
+    /**
+     * Requires the registration HEAD request to answer with exactly this status, as some
+     * platforms do (Insightarc creates a webhook only on 200), and turns the check on. Default:
+     * any 2xx.
+     *
+     * @param status the status, 200 to 299
+     * @return this builder
+     * @throws IllegalArgumentException if not a 2xx status
+     */
+    public Builder registrationStatus(int status) {
+      if (status < 200 || status > 299) {
+        throw new IllegalArgumentException("registrationStatus must be a 2xx status: " + status);
+      }
+      this.registrationStatus = status;
+      this.verifyOnRegistration = true;
       return this;
     }
 

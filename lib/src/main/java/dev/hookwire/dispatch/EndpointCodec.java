@@ -74,6 +74,7 @@ final class EndpointCodec {
     n.put("description", e.description());
     n.put("ownerId", e.ownerId());
     e.verifyOnRegistration().ifPresent(v -> n.put("verifyOnRegistration", v));
+    e.registrationStatus().ifPresent(status -> n.put("registrationStatus", status));
     return n.toString();
   }
 
@@ -168,6 +169,9 @@ final class EndpointCodec {
     b.ownerId(n.path("ownerId").asText(""));
     if (n.hasNonNull("verifyOnRegistration")) {
       b.verifyOnRegistration(n.get("verifyOnRegistration").asBoolean());
+    }
+    if (n.hasNonNull("registrationStatus")) {
+      b.registrationStatus(n.get("registrationStatus").asInt());
     }
     if (!n.path("enabled").asBoolean(true)) {
       b.disabled(n.hasNonNull("disabledReason") ? n.get("disabledReason").asText() : null);

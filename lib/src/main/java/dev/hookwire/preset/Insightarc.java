@@ -34,7 +34,7 @@ import java.util.Objects;
  *   <li>when the webhook is created, a {@code HEAD} request to the URL must succeed, over a valid
  *       TLS certificate for {@code https}, or the webhook is not created: {@code
  *       dispatcher.register(...)} sends it and throws {@code EndpointValidationException} if it
- *       fails. Insightarc asks for 200 exactly; the dispatcher's check accepts any 2xx;
+ *       fails. Like Insightarc, it must answer exactly 200 ({@code registrationStatus(200)});
  *   <li>each signal is a {@code POST} whose body is the signal's JSON itself, with no envelope
  *       (see {@link #payload()});
  *   <li>{@code x-insightarc-signature} holds the base64 HMAC-SHA1 of the raw body followed by the
@@ -75,7 +75,7 @@ public final class Insightarc {
   public static Endpoint.Builder endpoint(String url, String secret) {
     return Args.signedEndpoint(url, SignatureScheme.insightarc(), secret, "secret")
         .payloadMapper(PAYLOAD)
-        .verifyOnRegistration(true);
+        .registrationStatus(200);
   }
 
   /**

@@ -163,5 +163,11 @@ class EndpointTest {
     assertThat(restored).isEqualTo(endpoint);
     assertThat(restored.keys()).isEqualTo(endpoint.keys());
     assertThat(restored.keys().get(1).expiresAt()).contains(Instant.parse("2030-01-01T00:00:00Z"));
+
+    Endpoint exact = Endpoint.builder("https://x.example/").registrationStatus(200).build();
+    assertThat(codec.read(codec.write(exact))).isEqualTo(exact);
+    assertThat(codec.read(codec.write(exact)).registrationStatus()).hasValue(200);
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").registrationStatus(301))
+        .hasMessageContaining("registrationStatus");
   }
 }

@@ -62,6 +62,24 @@ class InsightarcTest {
   }
 
   @Test
+  void headOnRegistration_answering204_isRefused_asInsightarcRefusesIt() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(204).build());
+    String url = server.url("/hooks/insightarc").toString();
+
+    assertThatThrownBy(() -> harness.dispatcher().register(Insightarc.endpoint(url, secret).build()))
+        .isInstanceOf(dev.hookwire.dispatch.EndpointValidationException.class)
+        .hasMessageContaining("answered HEAD with 204")
+        .hasMessageContaining("exactly 200");
+    assertThat(take(server).getMethod()).isEqualTo("HEAD");
+    assertThat(harness.dispatcher().endpoints()).isEmpty();
+    // The generic check still takes any 2xx.
+    server.enqueue(new MockResponse.Builder().code(204).build());
+    harness.dispatcher().register(
+        dev.hookwire.dispatch.Endpoint.builder(url).verifyOnRegistration(true).build());
+    assertThat(harness.dispatcher().endpoints()).hasSize(1);
+  }
+
+  @Test
   void headOnRegistration_thenPostsTheSignalAlone_signedOverBodyAndTheRegisteredUrl() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
     server.enqueue(new MockResponse.Builder().code(200).build());
