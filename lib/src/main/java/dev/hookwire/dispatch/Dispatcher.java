@@ -754,7 +754,7 @@ public final class Dispatcher implements AutoCloseable {
      * Sets how long a claimed delivery stays leased to this node. Default: the longest request
      * timeout plus 20 s. A node that dies leaves its deliveries to others after this time.
      *
-     * @param lease the lease, at least 5 s longer than any request timeout (checked against
+     * @param lease the lease, at least 1 s longer than any request timeout (checked against
      *     {@link #timeout} at {@link #build()}, and against an endpoint's own timeout when it is
      *     registered or updated)
      * @return this builder
@@ -824,7 +824,7 @@ public final class Dispatcher implements AutoCloseable {
      *
      * @return the dispatcher
      * @throws IllegalStateException if the settings cannot work together: a {@link #lease} that
-     *     is not at least 5 s longer than the {@link #timeout}
+     *     is not at least 1 s longer than the {@link #timeout}
      */
     public Dispatcher build() {
       if (lease != null) {

@@ -11,7 +11,7 @@ final class Limits {
    * written while the claim is still current (otherwise another node takes the delivery over and
    * sends it again while the first request runs).
    */
-  static final Duration LEASE_MARGIN = Duration.ofSeconds(5);
+  static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
   /** Far enough to mean "for good", near enough that adding it to any clock time cannot overflow. */
   static final Duration FOREVER = Duration.ofDays(365L * 1000);
 

@@ -32,19 +32,19 @@ class DispatcherSettingsTest {
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("lease (PT0.1S)")
         .hasMessageContaining("timeout (PT10S)");
-    assertThatThrownBy(() -> Dispatcher.builder().timeout(Duration.ofSeconds(30)).lease(Duration.ofSeconds(34)).build())
+    assertThatThrownBy(() -> Dispatcher.builder().timeout(Duration.ofSeconds(30)).lease(Duration.ofMillis(30_999)).build())
         .isInstanceOf(IllegalStateException.class);
-    Dispatcher.builder().timeout(Duration.ofSeconds(30)).lease(Duration.ofSeconds(35)).build().close();
+    Dispatcher.builder().timeout(Duration.ofSeconds(30)).lease(Duration.ofSeconds(31)).build().close();
   }
 
   @Test
   void anEndpointWhoseTimeoutOutlastsTheLease_isRefusedAtRegisterAndUpdate() {
     try (Dispatcher d =
         Dispatcher.builder().networkPolicy(LOCAL).timeout(Duration.ofSeconds(1)).lease(Duration.ofSeconds(10)).build()) {
-      assertThatThrownBy(() -> d.register(endpoint().timeout(Duration.ofSeconds(6)).build()))
+      assertThatThrownBy(() -> d.register(endpoint().timeout(Duration.ofSeconds(10)).build()))
           .isInstanceOf(IllegalArgumentException.class)
           .hasMessageContaining("lease (PT10S)")
-          .hasMessageContaining("the timeout of endpoint ep_1 (PT6S)");
+          .hasMessageContaining("the timeout of endpoint ep_1 (PT10S)");
       assertThat(d.endpoints()).isEmpty();
 
       Endpoint ok = d.register(endpoint().timeout(Duration.ofSeconds(5)).build());
