@@ -6,7 +6,7 @@ import dev.hookwire.store.memory.InMemoryDeliveryStore;
  * Where the dispatcher keeps endpoints, messages, deliveries and the attempt log: the three
  * narrow SPIs a dispatcher needs, {@link EndpointRepository}, {@link DeliveryQueue} and {@link
  * DeliveryHistory}, implemented over one storage so that they agree. A host that brings its own
- * database implements this; {@link InMemoryDeliveryStore} and {@code JdbcDeliveryStore} are the
+ * database implements this; {@code InMemoryDeliveryStore} and {@code JdbcDeliveryStore} are the
  * ones Hookwire ships. Every store passes the same contract suite.
  *
  * <p>Several dispatchers (nodes) may share one store: it is their single source of truth for
