@@ -58,6 +58,10 @@ class ChildProcessTest {
   private static Run hookwire(String secret, String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    if (hosts != null) {
+      command.add("-Djdk.net.hosts.file=" + hosts); // names resolve as in this JVM: never by DNS
+    }
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));
     command.add(Main.class.getName());

@@ -352,7 +352,16 @@ final class Engine {
       surplus.add(delivery);
       return;
     }
+    // Counted before the state is read, while close() sets the state before it counts: so either
+    // close() waits for this request, or this request sees that close() began and is not sent
+    // (a request started after close() could be cut off by the transport's close once the
+    // receiver had it, and be sent again by another node).
     inFlight.incrementAndGet();
+    if (state != State.RUNNING) {
+      released(runtime); // wakes nothing now: the dispatcher is closing
+      surplus.add(delivery);
+      return;
+    }
     Endpoint endpoint = runtime.endpoint();
     long t0 = System.nanoTime();
     CompletableFuture<TransportResponse> response;

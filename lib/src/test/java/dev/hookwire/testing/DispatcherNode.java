@@ -11,6 +11,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,9 +69,15 @@ public final class DispatcherNode implements AutoCloseable {
       Duration lease,
       Signal signal)
       throws IOException {
-    List<String> command =
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    String hosts = System.getProperty("jdk.net.hosts.file");
+    if (hosts != null) {
+      // The child resolves names as this JVM does: from the test hosts file, never DNS.
+      command.add("-Djdk.net.hosts.file=" + hosts);
+    }
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-Xmx256m",
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
@@ -82,7 +89,7 @@ public final class DispatcherNode implements AutoCloseable {
             kind.name(),
             prefix,
             Integer.toString(maxInFlight),
-            Long.toString(lease.toMillis()));
+            Long.toString(lease.toMillis())));
     Process process =
         new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
     DispatcherNode node = new DispatcherNode(nodeId, process, signal);

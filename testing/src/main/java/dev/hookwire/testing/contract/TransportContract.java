@@ -77,8 +77,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       twice).
  * </ul>
  *
- * <p>One test sends to {@code no-such-host.invalid}, which needs a name lookup that fails; one is
- * skipped unless this machine's own host name resolves to private addresses only.
+ * <p>One test sends to {@code no-such-host.invalid}, which needs a name lookup that fails; give
+ * the test JVM a hosts file ({@code -Djdk.net.hosts.file}) so that the lookup never leaves the
+ * machine. One needs a name other than {@code localhost} that resolves to loopback: {@code
+ * loopback-alias.test} if the hosts file maps it, else this machine's own name; it is skipped if
+ * neither does.
  *
  * <p>Not thread-safe: JUnit makes one instance per test method (the default lifecycle, which the
  * suite needs). The tests close every transport they make.
@@ -433,7 +436,9 @@ public abstract class TransportContract {
 
   @Test
   void defaultPolicyRefusesAHostNameThatResolvesToAPrivateAddress() throws Exception {
-    String hostName = InetAddress.getLocalHost().getHostName();
+    // A name other than "localhost" that resolves to loopback: Hookwire's test JVMs map
+    // loopback-alias.test in their hosts file; elsewhere the machine's own name may do.
+    String hostName = resolves(ALIAS) ? ALIAS : InetAddress.getLocalHost().getHostName();
     assumeTrue(!hostName.equalsIgnoreCase("localhost") && !isIpLiteral(hostName));
     assumeTrue(
         Arrays.stream(InetAddress.getAllByName(hostName)).noneMatch(NetworkPolicy::isPublic),
@@ -547,6 +552,17 @@ public abstract class TransportContract {
   }
 
   /** Whether a host is an IP literal (IPv6, or digits and dots), which needs no lookup. */
+  private static final String ALIAS = "loopback-alias.test";
+
+  private static boolean resolves(String name) {
+    try {
+      InetAddress.getAllByName(name);
+      return true;
+    } catch (java.net.UnknownHostException e) {
+      return false;
+    }
+  }
+
   private static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0
         || (!host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.'));

@@ -1,0 +1,126 @@
+package dev.hookwire.testing;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.Permission;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit extension that fails any test whose code opens a connection to an address beyond
+ * loopback: tests of webhooks must never send a packet off the machine. Together with a hosts
+ * file for the test JVM ({@code -Djdk.net.hosts.file=...}, which keeps name lookups off the
+ * network), it makes "loopback only" a checked rule rather than a habit.
+ *
+ * <p>Register it for every test with JUnit's extension auto-detection ({@code
+ * junit.jupiter.extensions.autodetection.enabled=true} and a {@code
+ * META-INF/services/org.junit.jupiter.api.extension.Extension} file naming this class), or on a
+ * class with {@code @ExtendWith(LoopbackOnly.class)}.
+ *
+ * <p>It works through the JDK's security manager hook for connections, the one place every
+ * socket, socket channel and HTTP client passes (Java 17 to 23; on a JDK without a security
+ * manager it does nothing). A connection beyond loopback is refused with a {@link
+ * SecurityException} where it is made, and, in case the code under test swallowed that, the test
+ * fails after it runs. Only connections are watched; every other permission is granted.
+ *
+ * <p>Thread-safe; one guard serves the whole JVM.
+ */
+public final class LoopbackOnly implements BeforeAllCallback, AfterEachCallback {
+  private static final List<String> violations = new ArrayList<>();
+  private static volatile boolean installed;
+
+  /** Makes the extension; JUnit calls this. */
+  public LoopbackOnly() {}
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    install();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) {
+    List<String> found;
+    synchronized (violations) {
+      found = new ArrayList<>(violations);
+      violations.clear();
+    }
+    if (!found.isEmpty()) {
+      throw new AssertionError("connections beyond loopback were attempted: " + found);
+    }
+  }
+
+  @SuppressWarnings("removal") // the connection hook of Java 17; absent from later JDKs
+  private static synchronized void install() {
+    if (installed) {
+      return;
+    }
+    installed = true;
+    try {
+      System.setSecurityManager(new Guard());
+    } catch (UnsupportedOperationException e) {
+      // JDK 24 and later have no security manager: the hosts file is the remaining guard.
+    }
+  }
+
+  /** Whether a connection to {@code host} stays on this machine. */
+  static boolean isLoopback(String host) {
+    String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (h.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    try {
+      for (InetAddress address : InetAddress.getAllByName(h)) {
+        if (!address.isLoopbackAddress() && !address.isAnyLocalAddress()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (UnknownHostException e) {
+      return true; // nothing to connect to: the lookup itself stayed local (hosts file)
+    }
+  }
+
+  @SuppressWarnings("removal")
+  private static final class Guard extends SecurityManager {
+    private final ThreadLocal<Boolean> checking = ThreadLocal.withInitial(() -> false);
+
+    @Override
+    public void checkPermission(Permission perm) {}
+
+    @Override
+    public void checkPermission(Permission perm, Object context) {}
+
+    @Override
+    public void checkConnect(String host, int port) {
+      check(host, port);
+    }
+
+    @Override
+    public void checkConnect(String host, int port, Object context) {
+      check(host, port);
+    }
+
+    private void check(String host, int port) {
+      // port -1 is a name lookup, kept local by the hosts file; looking a name up here calls
+      // back with -1, which the flag also lets through.
+      if (port == -1 || checking.get()) {
+        return;
+      }
+      checking.set(true);
+      try {
+        if (!isLoopback(host)) {
+          String what = host + ":" + port;
+          synchronized (violations) {
+            violations.add(what);
+          }
+          throw new SecurityException("tests may connect to loopback only, not " + what);
+        }
+      } finally {
+        checking.set(false);
+      }
+    }
+  }
+}
