@@ -2,9 +2,11 @@
 # Builds the bench jar and runs the dispatch load harness, one measurement at a time.
 # Results go to bench/target/dispatch-results/. About 6 minutes on 2 cores for the default five;
 # the durable ones (PostgreSQL on 127.0.0.1:5432, database test, user postgres, or --pg-url)
-# take about 8 minutes more.
+# take about 8 minutes more, contention-nodes (1, 2 and 3 nodes) about 1.5 minutes, and
+# propagation (two runs, mostly waiting) about 6 minutes.
 # Usage: bench/run-dispatch-benchmarks.sh
-#          [throughput|isolation|latency|memory|chaos|durable|durable-latency|crash|contention]...
+#          [throughput|isolation|latency|memory|chaos|durable|durable-latency|crash|contention|
+#           contention-nodes|propagation]...
 set -eu
 cd "$(dirname "$0")/.."
 # package, not install: running the benchmarks leaves the local Maven repository as it was.
@@ -41,6 +43,13 @@ for what in ${*:-throughput isolation latency memory chaos}; do
                 run durable-latency-async -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp $JAR dev.hookwire.bench.Latency --store postgres --sync-commit off --warmup-seconds 15 --timeline ;;
     crash)      run crash -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.Crash ;;
     contention) run contention -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.Contention ;;
+    contention-nodes)
+                for n in 1 2 3; do
+                  run contention-$n-nodes -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.Contention --nodes $n
+                done ;;
+    propagation)
+                run propagation -Xms512m -Xmx512m -cp $JAR dev.hookwire.bench.Propagation
+                run propagation-100ms -Xms512m -Xmx512m -cp $JAR dev.hookwire.bench.Propagation --refresh-ms 100 ;;
     *) echo "unknown: $what" >&2; exit 2 ;;
   esac
 done

@@ -81,8 +81,8 @@ public final class Contention {
       long succeeded = cluster.count(DeliveryState.SUCCEEDED);
       long attempts = cluster.attempts();
       Map<String, Long> byNode = cluster.receiver.acceptedByNode();
-      System.out.println(Bench.f("wall time %.1f s (sending ended at %.1f s): %.0f deliveries/s by %d nodes",
-          wall, enqueued, deliveries / wall, nodeCount));
+      System.out.println(Bench.f("wall time %.1f s (sending ended at %.1f s): %.0f deliveries/s by %s",
+          wall, enqueued, deliveries / wall, nodeCount == 1 ? "one node" : nodeCount + " nodes"));
       System.out.println(Bench.f("CPU per delivery: nodes %.1f us, receiver %.1f us, database server %.1f us,"
           + " producer %.1f us; cpu-not-ours %.1f%%", nodesCpu / 1e3 / deliveries, rxCpu / 1e3 / deliveries,
           pgCpu / 1e3 / deliveries, ownCpu / 1e3 / deliveries, 100 * notOurs));
@@ -94,8 +94,8 @@ public final class Contention {
       boolean shared = byNode.size() == nodeCount && byNode.values().stream().allMatch(v -> v > 0);
       boolean ok = lost == 0 && repeated == 0 && stats.get("accepted") == deliveries
           && stats.get("badSignatures") == 0 && succeeded == deliveries && attempts == deliveries && shared;
-      System.out.println(ok ? "OK: every delivery exactly once, the work shared by all " + nodeCount + " nodes"
-          : "FAILED");
+      System.out.println(!ok ? "FAILED" : nodeCount == 1 ? "OK: every delivery exactly once (one node: nothing shared)"
+          : "OK: every delivery exactly once, the work shared by all " + nodeCount + " nodes");
       if (!ok) {
         System.exit(1);
       }
