@@ -42,13 +42,18 @@ public final class LoopbackOnly implements BeforeAllCallback, AfterEachCallback 
 
   @Override
   public void afterEach(ExtensionContext context) {
-    List<String> found;
-    synchronized (violations) {
-      found = new ArrayList<>(violations);
-      violations.clear();
-    }
+    List<String> found = takeViolations();
     if (!found.isEmpty()) {
       throw new AssertionError("connections beyond loopback were attempted: " + found);
+    }
+  }
+
+  /** The connections refused since the last call, as {@code host:port}; clears them. */
+  static List<String> takeViolations() {
+    synchronized (violations) {
+      List<String> found = new ArrayList<>(violations);
+      violations.clear();
+      return found;
     }
   }
 
