@@ -2,6 +2,7 @@ package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.signature.Signer;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.StoreException;
@@ -383,11 +384,21 @@ final class Engine {
 
   private TransportRequest request(
       Endpoint endpoint, EndpointRuntime runtime, String eventId, byte[] body, Instant now) {
+    return request(endpoint, runtime.signer(now), eventId, body, now, config.timeout());
+  }
+
+  /**
+   * The request of one attempt: the endpoint's headers, its credentials, the signature and the
+   * content type. The endpoint builder refuses every header that would clash, so what it accepted
+   * is always a valid request.
+   */
+  static TransportRequest request(
+      Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout) {
     Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
     endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
-    runtime.signer(now).ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
-    headers.put("Content-Type", "application/json");
-    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(config.timeout()));
+    signer.ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
+    headers.put(Endpoint.CONTENT_TYPE, "application/json");
+    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
   }
 
   private void runOnScheduler(Runnable task) {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * never echoed into an exception or a log. Stateless and thread-safe.
  */
 public final class UrlRules {
-  private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#@]*@");
+  private static final Pattern USER_INFO = Pattern.compile("(?<=//)[^/?#]*@");
 
   private UrlRules() {}
 
@@ -79,7 +79,7 @@ public final class UrlRules {
    * @return the URL with any {@code user:password@} removed
    */
   public static String redact(String url) {
-    return USER_INFO.matcher(url).replaceFirst("");
+    return USER_INFO.matcher(url).replaceAll("");
   }
 
   /**
