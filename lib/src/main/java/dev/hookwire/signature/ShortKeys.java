@@ -23,13 +23,14 @@ final class ShortKeys {
    * @throws IllegalArgumentException if it is a shorter HMAC key
    */
   static Object requireSigningLength(SignatureScheme scheme, Object key, int index) {
-    if (key instanceof HmacKey hmac && hmac.keyLength() < Signer.MIN_HMAC_KEY_BYTES) {
+    int length = shortLength(key);
+    if (length >= 0) {
       boolean standard = scheme instanceof StandardWebhooksScheme;
       throw new IllegalArgumentException(
           "key #"
               + index
               + (standard ? " decodes to " : " is ")
-              + bytes(hmac.keyLength())
+              + bytes(length)
               + (standard ? "" : " long")
               + ", but a signing key needs at least "
               + Signer.MIN_HMAC_KEY_BYTES
@@ -43,8 +44,9 @@ final class ShortKeys {
   static void warnIfShort(SignatureScheme scheme, List<Object> keys) {
     StringJoiner found = new StringJoiner(", ");
     for (int i = 0; i < keys.size(); i++) {
-      if (keys.get(i) instanceof HmacKey hmac && hmac.keyLength() < Signer.MIN_HMAC_KEY_BYTES) {
-        found.add("key #" + i + " (" + bytes(hmac.keyLength()) + ")");
+      int length = shortLength(keys.get(i));
+      if (length >= 0) {
+        found.add("key #" + i + " (" + bytes(length) + ")");
       }
     }
     if (found.length() > 0) {
@@ -55,6 +57,13 @@ final class ShortKeys {
           found,
           Signer.MIN_HMAC_KEY_BYTES);
     }
+  }
+
+  /** The key's length if it is an HMAC key too short to sign with, else -1. */
+  private static int shortLength(Object key) {
+    return key instanceof HmacKey hmac && hmac.keyLength() < Signer.MIN_HMAC_KEY_BYTES
+        ? hmac.keyLength()
+        : -1;
   }
 
   private static String bytes(int n) {
