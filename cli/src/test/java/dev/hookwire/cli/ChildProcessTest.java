@@ -55,6 +55,25 @@ class ChildProcessTest {
     }
   }
 
+  @Test
+  void verifyAcceptsAShortKey_andWarnsOnErrorOutput(@TempDir Path dir) throws Exception {
+    // Some senders use keys this short. printf '%s' "$BODY" | openssl dgst -sha256 -hmac x
+    Path headers =
+        Files.writeString(
+            dir.resolve("headers.txt"),
+            "X-Hub-Signature-256: sha256=df0d3ad1e2c5cfee7554bee1f575b8e1c1424a08c02da21c7caa83c44c690a2d\n");
+
+    Run valid =
+        hookwire("x", BODY, "verify", "--scheme", "github", "--secret-env", "HOOK_KEY", "-H", "@" + headers);
+
+    assertThat(valid.exit()).as(valid.err()).isZero();
+    assertThat(valid.out()).startsWith("valid\n");
+    assertThat(valid.err().lines().filter(line -> line.contains("verifier accepts")))
+        .singleElement()
+        .asString()
+        .contains("github verifier accepts key #0 (1 byte)");
+  }
+
   private static Run hookwire(String secret, String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());

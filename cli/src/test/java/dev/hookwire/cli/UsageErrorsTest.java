@@ -37,6 +37,13 @@ class UsageErrorsTest {
         bad("verifiers whpk_ keys",
             "verify", "--scheme", "standard-ed25519", "--secret", "whsk_" + "A".repeat(43) + "=",
             "-H", H),
+        bad("bad secret for scheme github (the secret's text; keys count from #0 in the order"
+                + " given): key #0 is 1 byte long, but a signing key needs at least 16 bytes",
+            "sign", "--scheme", "github", "--secret", "x"),
+        bad("bad secret for scheme standard", "sign", "--scheme", "standard", "--secret", "whsec_AA=="),
+        bad("key #1 is 3 bytes long",
+            "send", "--url", "https://example.com/", "--scheme", "stripe", "--secret", SECRET,
+            "--secret", "abc", "--type", "a.b"),
         bad("scheme insightarc signs the endpoint URL: give it with --url",
             "sign", "--scheme", "insightarc", "--secret", "s"),
         bad("--timestamp: \"yesterday\" is not a time",

@@ -499,7 +499,7 @@ public final class Endpoint {
      * @param secrets the secrets, written as the scheme expects them
      * @return this builder
      * @throws IllegalArgumentException if no secret is given, or one is malformed for the
-     *     scheme
+     *     scheme or too short to sign with ({@link Signer#MIN_HMAC_KEY_BYTES})
      */
     public Builder signing(SignatureScheme scheme, String... secrets) {
       Objects.requireNonNull(scheme, "scheme == null");
@@ -526,7 +526,8 @@ public final class Endpoint {
      * @param oldKeysExpireAt when the current secrets stop signing
      * @return this builder
      * @throws IllegalStateException if signing is not set up
-     * @throws IllegalArgumentException if the secret is malformed for the scheme
+     * @throws IllegalArgumentException if the secret is malformed for the scheme or too short to
+     *     sign with ({@link Signer#MIN_HMAC_KEY_BYTES})
      */
     public Builder rotateSecret(String newSecret, Instant oldKeysExpireAt) {
       Objects.requireNonNull(newSecret, "newSecret == null");

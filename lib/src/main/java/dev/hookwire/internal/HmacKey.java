@@ -77,6 +77,15 @@ public final class HmacKey {
   }
 
   /**
+   * Returns the key's length in bytes.
+   *
+   * @return the key length
+   */
+  public int keyLength() {
+    return length;
+  }
+
+  /**
    * Returns the MAC length in bytes.
    *
    * @return the MAC length

@@ -39,6 +39,12 @@ import java.util.regex.Pattern;
  *       <td>{@code X-Shopify-Hmac-Sha256: <base64>}</td><td>the secret's text</td></tr>
  * </table>
  *
+ * <p>An HMAC key signs only if it has at least {@link Signer#MIN_HMAC_KEY_BYTES} (16) bytes:
+ * the decoded bytes of a {@code whsec_} secret, the UTF-8 bytes of a secret's text. Standard
+ * Webhooks asks for 24 to 64; {@link Secrets#newStandardSecret()} and {@link
+ * Secrets#newTextSecret()} make proper ones. Verifiers accept shorter keys, as some senders use
+ * them, and log one warning per verifier. Ed25519 keys have fixed lengths.
+ *
  * <p>HMAC header schemes (the last four, and any built with {@link #hmac(String)}) sign neither a
  * timestamp nor an id, so they cannot resist replay on their own: prefer a Standard Webhooks
  * scheme where both sides are yours.
@@ -191,7 +197,8 @@ public abstract sealed class SignatureScheme
    *
    * @param keys one or more secrets, written as this scheme expects them
    * @return the signer
-   * @throws IllegalArgumentException if a key is malformed, or none is given
+   * @throws IllegalArgumentException if a key is malformed or, for HMAC, shorter than {@link
+   *     Signer#MIN_HMAC_KEY_BYTES}, or none is given
    * @throws IllegalStateException if this scheme needs a URL (use the builder)
    */
   public final Signer signer(String... keys) {
@@ -202,7 +209,8 @@ public abstract sealed class SignatureScheme
    * Returns a verifier with default settings (5 minutes' tolerance, system clock) accepting any
    * of the given keys. Shorthand for {@code Verifier.builder(this).keys(keys).build()}.
    *
-   * @param keys one or more keys, written as this scheme expects them
+   * @param keys one or more keys, written as this scheme expects them; short HMAC keys are
+   *     accepted with a warning, as {@link Verifier.Builder#build()} says
    * @return the verifier
    * @throws IllegalArgumentException if a key is malformed, or none is given
    * @throws IllegalStateException if this scheme needs a URL (use the builder)

@@ -25,6 +25,15 @@ import java.util.Objects;
 public interface Signer {
 
   /**
+   * The fewest bytes an HMAC key must have to sign: 16. {@link Builder#key(String)} refuses a
+   * shorter key; verifiers accept one, since they must accept what senders use, and log a
+   * warning. A {@code whsec_} secret counts its decoded bytes, a text secret its UTF-8 bytes.
+   * Standard Webhooks asks for 24 to 64 bytes; {@link Secrets#newStandardSecret()} and {@link
+   * Secrets#newTextSecret()} make 32. Ed25519 keys have a fixed length and are not concerned.
+   */
+  int MIN_HMAC_KEY_BYTES = 16;
+
+  /**
    * Starts a signer for a scheme.
    *
    * @param scheme the signature scheme
@@ -58,11 +67,11 @@ public interface Signer {
   /**
    * Builds a {@link Signer}. Not thread-safe; the signer it builds is.
    *
-   * <p>Keys are checked as they are added, so a malformed key fails at the call that added it.
-   * The first key added is the primary one: schemes that carry several signatures (Standard
-   * Webhooks, Stripe) sign with every key, so that receivers holding either the old or the new
-   * key accept the request during a rotation; single-signature schemes sign with the primary key
-   * only.
+   * <p>Keys are checked as they are added, so a malformed key, or an HMAC key shorter than {@link
+   * Signer#MIN_HMAC_KEY_BYTES}, fails at the call that added it. The first key added is the
+   * primary one: schemes that carry several signatures (Standard Webhooks, Stripe) sign with every
+   * key, so that receivers holding either the old or the new key accept the request during a
+   * rotation; single-signature schemes sign with the primary key only.
    */
   final class Builder {
     private final SignatureScheme scheme;
@@ -78,12 +87,14 @@ public interface Signer {
      *
      * @param key the key text; the decoded key is copied, the string is not kept
      * @return this builder
-     * @throws IllegalArgumentException if the key is empty or malformed for this scheme; the
-     *     message never contains the key
+     * @throws IllegalArgumentException if the key is empty or malformed for this scheme, or is an
+     *     HMAC key shorter than {@link Signer#MIN_HMAC_KEY_BYTES}; the message names the key by its
+     *     index and never contains it
      */
     public Builder key(String key) {
       Objects.requireNonNull(key, "key == null");
-      keys.add(scheme.signingKey(key, keys.size()));
+      int index = keys.size();
+      keys.add(ShortKeys.requireSigningLength(scheme, scheme.signingKey(key, index), index));
       return this;
     }
 
@@ -92,11 +103,14 @@ public interface Signer {
      *
      * @param key the key bytes; copied
      * @return this builder
-     * @throws IllegalArgumentException if the key is empty, or the scheme is not HMAC-based
+     * @throws IllegalArgumentException if the key is shorter than {@link
+     *     Signer#MIN_HMAC_KEY_BYTES}, or the scheme is not HMAC-based; the message never contains
+     *     the key
      */
     public Builder key(byte[] key) {
       Objects.requireNonNull(key, "key == null");
-      keys.add(scheme.rawKey(key, keys.size()));
+      int index = keys.size();
+      keys.add(ShortKeys.requireSigningLength(scheme, scheme.rawKey(key, index), index));
       return this;
     }
 
@@ -105,7 +119,8 @@ public interface Signer {
      *
      * @param keys the keys
      * @return this builder
-     * @throws IllegalArgumentException if any key is malformed
+     * @throws IllegalArgumentException if any key is malformed or too short, as {@link
+     *     #key(String)} says
      */
     public Builder keys(Collection<String> keys) {
       Objects.requireNonNull(keys, "keys == null");

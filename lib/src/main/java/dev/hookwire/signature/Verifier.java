@@ -110,6 +110,10 @@ public interface Verifier {
    * <p>Keys are checked as they are added, so a malformed key fails at the call that added it.
    * A request is accepted if any of its signatures matches any key: add the new key next to the
    * old one for the length of a rotation.
+   *
+   * <p>HMAC keys shorter than {@link Signer#MIN_HMAC_KEY_BYTES}, which a {@link Signer} refuses,
+   * are accepted here, since some senders use them; {@link #build()} logs one warning (SLF4J,
+   * logger {@code dev.hookwire.signature.Verifier}) naming the scheme and each such key's index.
    */
   final class Builder {
     private final SignatureScheme scheme;
@@ -130,7 +134,8 @@ public interface Verifier {
      * @param key the key text; the decoded key is copied, the string is not kept
      * @return this builder
      * @throws IllegalArgumentException if the key is empty or malformed for this scheme; the
-     *     message never contains the key
+     *     message never contains the key. An HMAC key shorter than {@link
+     *     Signer#MIN_HMAC_KEY_BYTES} is accepted, with a warning when the verifier is built.
      */
     public Builder key(String key) {
       Objects.requireNonNull(key, "key == null");
@@ -143,7 +148,9 @@ public interface Verifier {
      *
      * @param key the key bytes; copied
      * @return this builder
-     * @throws IllegalArgumentException if the key is empty, or the scheme is not HMAC-based
+     * @throws IllegalArgumentException if the key is empty, or the scheme is not HMAC-based. A
+     *     key shorter than {@link Signer#MIN_HMAC_KEY_BYTES} is accepted, with a warning when the
+     *     verifier is built.
      */
     public Builder key(byte[] key) {
       Objects.requireNonNull(key, "key == null");
@@ -225,7 +232,9 @@ public interface Verifier {
     }
 
     /**
-     * Builds the verifier.
+     * Builds the verifier. If an HMAC key is shorter than {@link Signer#MIN_HMAC_KEY_BYTES}, logs
+     * one warning for this verifier, naming the scheme and the key's index, never the key; the
+     * verifier accepts the key all the same.
      *
      * @return an immutable, thread-safe verifier
      * @throws IllegalStateException if no key was added, or the scheme needs a URL and none was
@@ -239,7 +248,9 @@ public interface Verifier {
         throw new IllegalStateException(
             "scheme " + scheme.name() + " signs the endpoint URL: set url(...)");
       }
-      return scheme.newVerifier(this);
+      Verifier verifier = scheme.newVerifier(this);
+      ShortKeys.warnIfShort(scheme, keys);
+      return verifier;
     }
 
     SignatureScheme scheme() {

@@ -33,6 +33,19 @@ class EndpointTest {
         .isInstanceOf(IllegalStateException.class);
   }
 
+  @Test
+  void shortSecrets_areRefusedAtSigningAndRotation_notAtSendTime() {
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").signing(SignatureScheme.github(), "x"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key #0 is 1 byte long");
+    Endpoint.Builder builder =
+        Endpoint.builder("https://x.example/").signing(SignatureScheme.standardWebhooks(), secret);
+    assertThatThrownBy(() -> builder.rotateSecret("whsec_AA==", Instant.now()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("key #0 decodes to 1 byte")
+        .hasMessageNotContaining("AA==");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"http://127.0.0.1:99999/", "http://127.0.0.1:0/", "http://127.0.0.1:65536/",
       "http://127.0.0.1:99999999999999999999/"})

@@ -83,7 +83,7 @@ class NodeCryptoInteropTest {
     String standard = Secrets.newStandardSecret();
     Ed25519KeyPair pair = Secrets.newEd25519KeyPair();
     String github = "gh-webhook-secret";
-    String shopify = "shpss_0c1f9a";
+    String shopify = "shpss_0c1f9a7e5b3d2468";
     String stripe = "whsec_stripe_text_secret";
     return List.of(
         new Format("intelligems", "", intelligems, intelligems,

@@ -257,5 +257,9 @@ class IntelligemsTest {
     assertThatThrownBy(() -> Intelligems.verifier(secret, ""))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("secrets[1] is blank");
+    assertThatThrownBy(() -> Intelligems.endpoint("https://hooks.example.com/ig", "ig_short"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("secret is not usable: key #0 is 8 bytes long")
+        .hasMessageNotContaining("ig_short");
   }
 }

@@ -279,11 +279,11 @@ class WebhookReceiverTest {
   void schemesWithoutAnIdHeader_deDuplicateByTheSignedBodysId_notByUnsignedDeliveryHeaders() {
     WebhookReceiver receiver =
         WebhookReceiver.builder()
-            .verifier(SignatureScheme.github(), "gh-secret")
+            .verifier(SignatureScheme.github(), "gh-secret-for-tests")
             .onExperience(handled::add)
             .build();
     byte[] body = body(experience("msg_gh"));
-    Map<String, String> headers = new HashMap<>(SignatureScheme.github().signer("gh-secret").sign("x", T0, body));
+    Map<String, String> headers = new HashMap<>(SignatureScheme.github().signer("gh-secret-for-tests").sign("x", T0, body));
     headers.put("X-GitHub-Delivery", "delivery-1");
     ReceiveResult first = receiver.receive(WebhookHeaders.of(headers), body);
     headers.put("X-GitHub-Delivery", "delivery-2"); // a replay with the unsigned header changed
@@ -824,7 +824,7 @@ class WebhookReceiverTest {
   void severalVerifiers_acceptAnyOfTheirSchemes() {
     WebhookReceiver receiver =
         receiver()
-            .verifier(SignatureScheme.shopify(), "shop-secret")
+            .verifier(SignatureScheme.shopify(), "shop-secret-for-tests")
             .verifier(
                 SignatureScheme.standardWebhooksEd25519().verifier(
                     Secrets.newEd25519KeyPair().publicKey()))
@@ -838,7 +838,7 @@ class WebhookReceiverTest {
             receiver
                 .receive(
                     WebhookHeaders.of(
-                        SignatureScheme.shopify().signer("shop-secret").sign("x", T0, shopify)),
+                        SignatureScheme.shopify().signer("shop-secret-for-tests").sign("x", T0, shopify)),
                     shopify)
                 .outcome())
         .isEqualTo(Outcome.PROCESSED);
@@ -850,14 +850,14 @@ class WebhookReceiverTest {
     String url = "https://hooks.example.com/insightarc?tenant=7";
     WebhookReceiver receiver =
         WebhookReceiver.builder()
-            .verifier(SignatureScheme.insightarc(), "ia-secret")
+            .verifier(SignatureScheme.insightarc(), "ia-secret-for-tests")
             .onExperience(handled::add)
             .build();
     byte[] body = body(experience("msg_ia"));
     WebhookHeaders headers =
         WebhookHeaders.of(
             Signer.builder(SignatureScheme.insightarc())
-                .key("ia-secret")
+                .key("ia-secret-for-tests")
                 .url(url)
                 .build()
                 .sign("x", T0, body));

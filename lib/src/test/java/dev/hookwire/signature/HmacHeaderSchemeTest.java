@@ -12,10 +12,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * HMAC header schemes. Expected values were computed independently with {@code openssl dgst
- * -hmac}; GitHub's is the one its documentation publishes.
+ * -hmac} (command next to each); GitHub's is the one its documentation publishes.
  */
 class HmacHeaderSchemeTest {
   static final Instant ANY_TIME = Instant.ofEpochSecond(1_700_000_000L);
+  static final String IG_SECRET = "ig-secret-for-tests";
+  static final String IA_SECRET = "ia-secret-for-tests";
 
   static Map<String, String> sign(Signer signer, String body) {
     return signer.sign("msg_ignored", ANY_TIME, body.getBytes(UTF_8));
@@ -56,14 +58,15 @@ class HmacHeaderSchemeTest {
   @Test
   void intelligems_hexHmacSha256OfTheBody() {
     String body = "{\"experienceId\":\"exp_1\"}";
-    Map<String, String> headers = sign(SignatureScheme.intelligems().signer("ig-secret"), body);
+    Map<String, String> headers = sign(SignatureScheme.intelligems().signer(IG_SECRET), body);
 
+    // printf '%s' '{"experienceId":"exp_1"}' | openssl dgst -sha256 -hmac 'ig-secret-for-tests'
     assertThat(headers)
         .containsExactly(
             Map.entry(
                 "X-Intelligems-Signature",
-                "84a222835a376ef6bef51aa3e3471a25138ddf5690ec6684323f9aa55446e7db"));
-    assertThat(SignatureScheme.intelligems().verifier("ig-secret").verify(headers, body)).isNotNull();
+                "79233d8174f8bccbc84de74cf75c050a3aabc6f88794dfe3a9ebbe5e8727ccf5"));
+    assertThat(SignatureScheme.intelligems().verifier(IG_SECRET).verify(headers, body)).isNotNull();
     assertReason(
         () -> SignatureScheme.intelligems().verifier("other").verify(headers, body),
         Reason.NO_MATCHING_SIGNATURE);
@@ -73,15 +76,17 @@ class HmacHeaderSchemeTest {
   void insightarc_base64HmacSha1OfBodyThenRegisteredUrl() {
     String url = "https://hooks.example.com/insightarc?x=1";
     String body = "{\"signal\":1}";
-    Signer signer = Signer.builder(SignatureScheme.insightarc()).key("ia-secret").url(url).build();
+    Signer signer = Signer.builder(SignatureScheme.insightarc()).key(IA_SECRET).url(url).build();
 
     Map<String, String> headers = sign(signer, body);
-    assertThat(headers).containsExactly(Map.entry("x-insightarc-signature", "Z09IUrCEPw58LNCe2aIBG634qnQ="));
+    // printf '%s%s' '{"signal":1}' 'https://hooks.example.com/insightarc?x=1' \
+    //   | openssl dgst -sha1 -hmac 'ia-secret-for-tests' -binary | base64
+    assertThat(headers).containsExactly(Map.entry("x-insightarc-signature", "RHMNkhLbcY8w+nsyb9iL4DHtYGM="));
 
-    Verifier right = Verifier.builder(SignatureScheme.insightarc()).key("ia-secret").url(url).build();
+    Verifier right = Verifier.builder(SignatureScheme.insightarc()).key(IA_SECRET).url(url).build();
     assertThat(right.verify(headers, body)).isNotNull();
     Verifier wrongUrl =
-        Verifier.builder(SignatureScheme.insightarc()).key("ia-secret").url(url + "/").build();
+        Verifier.builder(SignatureScheme.insightarc()).key(IA_SECRET).url(url + "/").build();
     assertThatThrownBy(() -> wrongUrl.verify(headers, body))
         .isInstanceOfSatisfying(
             SignatureVerificationException.class,
@@ -91,24 +96,26 @@ class HmacHeaderSchemeTest {
 
   @Test
   void insightarc_withoutUrl_failsAtBuild() {
-    assertThatThrownBy(() -> SignatureScheme.insightarc().signer("ia-secret"))
+    assertThatThrownBy(() -> SignatureScheme.insightarc().signer(IA_SECRET))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("url(");
-    assertThatThrownBy(() -> SignatureScheme.insightarc().verifier("ia-secret"))
+    assertThatThrownBy(() -> SignatureScheme.insightarc().verifier(IA_SECRET))
         .isInstanceOf(IllegalStateException.class);
   }
 
   @Test
   void shopify_base64HmacSha256() {
-    Map<String, String> headers = sign(SignatureScheme.shopify().signer("shpss_secret"), "{\"id\":1}");
+    Map<String, String> headers =
+        sign(SignatureScheme.shopify().signer("shpss_0123456789abcdef"), "{\"id\":1}");
 
+    // printf '%s' '{"id":1}' | openssl dgst -sha256 -hmac 'shpss_0123456789abcdef' -binary | base64
     assertThat(headers)
-        .containsExactly(Map.entry("X-Shopify-Hmac-Sha256", "xocA3LkeJ/RvNrkxep1EUtFHuj7rIoIqZYaLU26LyPQ="));
+        .containsExactly(Map.entry("X-Shopify-Hmac-Sha256", "mVaTwgHeRFG9h7nunXf4I2RRT/RAupBuaK+zJ+BUAaA="));
     // Also accepted unpadded.
     assertThat(
             SignatureScheme.shopify()
-                .verifier("shpss_secret")
-                .verify(Map.of("X-Shopify-Hmac-Sha256", "xocA3LkeJ/RvNrkxep1EUtFHuj7rIoIqZYaLU26LyPQ"), "{\"id\":1}"))
+                .verifier("shpss_0123456789abcdef")
+                .verify(Map.of("X-Shopify-Hmac-Sha256", "mVaTwgHeRFG9h7nunXf4I2RRT/RAupBuaK+zJ+BUAaA"), "{\"id\":1}"))
         .isNotNull();
   }
 
@@ -123,11 +130,21 @@ class HmacHeaderSchemeTest {
             .name("acme")
             .build();
     assertThat(scheme.name()).isEqualTo("acme");
-    Signer signer = Signer.builder(scheme).key("k").url("https://acme.test/hook").build();
+    Signer signer =
+        Signer.builder(scheme).key("acme-secret-for-tests").url("https://acme.test/hook").build();
 
     Map<String, String> headers = sign(signer, "{}");
-    assertThat(headers.get("X-Acme-Sig")).startsWith("sha512=").hasSize("sha512=".length() + 88);
-    assertThat(Verifier.builder(scheme).key("k").url("https://acme.test/hook").build().verify(headers, "{}"))
+    // printf '%s%s' '{}' 'https://acme.test/hook' \
+    //   | openssl dgst -sha512 -hmac 'acme-secret-for-tests' -binary | base64 -w0
+    assertThat(headers.get("X-Acme-Sig"))
+        .isEqualTo(
+            "sha512=Kh0tXfhfwIZIsYVrVIqXqt5Q23EG2bZwIiUS3fbk4CzT0s/MBjLoynP1ocphqMyp/HUX5EcXn96hbMjY5/pGFQ==");
+    assertThat(
+            Verifier.builder(scheme)
+                .key("acme-secret-for-tests")
+                .url("https://acme.test/hook")
+                .build()
+                .verify(headers, "{}"))
         .isNotNull();
   }
 
@@ -138,8 +155,9 @@ class HmacHeaderSchemeTest {
 
     assertThat(a.name()).isEqualTo("hmac:x-sig");
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
-    assertThat(sign(a.signer("ig-secret"), "{\"experienceId\":\"exp_1\"}"))
-        .containsEntry("X-Sig", "84a222835a376ef6bef51aa3e3471a25138ddf5690ec6684323f9aa55446e7db");
+    // The same value as Intelligems', which these defaults match.
+    assertThat(sign(a.signer(IG_SECRET), "{\"experienceId\":\"exp_1\"}"))
+        .containsEntry("X-Sig", "79233d8174f8bccbc84de74cf75c050a3aabc6f88794dfe3a9ebbe5e8727ccf5");
   }
 
   @Test
@@ -156,24 +174,32 @@ class HmacHeaderSchemeTest {
 
   @Test
   void rawKeyBytes_andRotation_andSingleSignatureFromThePrimaryKey() {
-    byte[] raw = {0, 1, 2, (byte) 0xff};
-    Signer signer = Signer.builder(SignatureScheme.intelligems()).key(raw).key("old").build();
+    byte[] raw = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, (byte) 0xff};
+    Signer signer =
+        Signer.builder(SignatureScheme.intelligems()).key(raw).key("old-secret-for-tests").build();
 
     Map<String, String> headers = sign(signer, "{}");
-    assertThat(headers.get("X-Intelligems-Signature")).hasSize(64);
+    // printf '%s' '{}' | openssl dgst -sha256 -mac HMAC -macopt hexkey:000102030405060708090a0b0c0d0eff
+    assertThat(headers.get("X-Intelligems-Signature"))
+        .isEqualTo("ba9d365242d3253918197bb89272e9d4c031402ad326d2dadbc0b4e6fb3638e9");
     assertThat(Verifier.builder(SignatureScheme.intelligems()).key(raw).build().verify(headers, "{}"))
         .isNotNull();
     assertReason(
-        () -> SignatureScheme.intelligems().verifier("old").verify(headers, "{}"),
+        () -> SignatureScheme.intelligems().verifier("old-secret-for-tests").verify(headers, "{}"),
         Reason.NO_MATCHING_SIGNATURE);
     assertThat(
-            Verifier.builder(SignatureScheme.intelligems()).key("old").key(raw).build().verify(headers, "{}").keyIndex())
+            Verifier.builder(SignatureScheme.intelligems())
+                .key("old-secret-for-tests")
+                .key(raw)
+                .build()
+                .verify(headers, "{}")
+                .keyIndex())
         .isEqualTo(1);
   }
 
   @Test
   void rejections_missingEmptyMalformedTooLarge() {
-    Verifier verifier = SignatureScheme.intelligems().verifier("ig-secret");
+    Verifier verifier = SignatureScheme.intelligems().verifier(IG_SECRET);
     assertReason(() -> verifier.verify(Map.of(), "{}"), Reason.MISSING_HEADER);
     assertReason(() -> verifier.verify(Map.of("X-Intelligems-Signature", ""), "{}"), Reason.MISSING_HEADER);
     for (String bad : new String[] {"xyz", "abc", "zz".repeat(32), " "}) {
@@ -183,7 +209,7 @@ class HmacHeaderSchemeTest {
         () -> verifier.verify(Map.of("X-Intelligems-Signature", "ab".repeat(31)), "{}"),
         Reason.NO_MATCHING_SIGNATURE);
     Verifier small =
-        Verifier.builder(SignatureScheme.intelligems()).key("ig-secret").maxBodyBytes(1).build();
+        Verifier.builder(SignatureScheme.intelligems()).key(IG_SECRET).maxBodyBytes(1).build();
     assertReason(() -> small.verify(Map.of(), "{}"), Reason.BODY_TOO_LARGE);
   }
 

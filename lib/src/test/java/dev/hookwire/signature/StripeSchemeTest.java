@@ -17,8 +17,11 @@ class StripeSchemeTest {
   static final String SECRET = "whsec_stripetest";
   static final long TS = 1614265330L;
   static final byte[] BODY = "{\"id\":\"evt_1\"}".getBytes(UTF_8);
-  // openssl dgst -sha256 -hmac whsec_stripetest over "1614265330.{"id":"evt_1"}"
+  // printf '%s' '1614265330.{"id":"evt_1"}' | openssl dgst -sha256 -hmac whsec_stripetest
   static final String HEX = "24c4148ac2d2275f458d4c27dfd733ef2941a7d74bbb788324117c70b2206e7a";
+  static final String NEW_SECRET = "whsec_stripetest_new";
+  // printf '%s' '1614265330.{"id":"evt_1"}' | openssl dgst -sha256 -hmac whsec_stripetest_new
+  static final String NEW_HEX = "610088c665bbe1d8ea2a4119e5b66a238be966f61163a40b7a33373b355eee8c";
 
   static Verifier verifierAt(long second, String... keys) {
     return Verifier.builder(SCHEME).keys(java.util.List.of(keys)).clock(clockAt(second)).build();
@@ -43,8 +46,8 @@ class StripeSchemeTest {
   @Test
   void rotation() {
     Map<String, String> headers =
-        Signer.builder(SCHEME).key("whsec_new").key(SECRET).build().sign("x", Instant.ofEpochSecond(TS), BODY);
-    assertThat(headers.get("Stripe-Signature")).contains(HEX).matches("t=\\d+,v1=\\w+,v1=\\w+");
+        Signer.builder(SCHEME).key(NEW_SECRET).key(SECRET).build().sign("x", Instant.ofEpochSecond(TS), BODY);
+    assertThat(headers.get("Stripe-Signature")).isEqualTo("t=" + TS + ",v1=" + NEW_HEX + ",v1=" + HEX);
 
     assertThat(verifierAt(TS, "whsec_other", SECRET).verify(headers, BODY).keyIndex()).isEqualTo(1);
   }

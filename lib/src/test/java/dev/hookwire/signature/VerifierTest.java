@@ -8,9 +8,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.signature.SignatureVerificationException.Reason;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /** {@link Verifier#anyOf} and the builder's own checks. */
@@ -73,5 +79,81 @@ class VerifierTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("24 to 64");
     assertThatThrownBy(() -> Secrets.newStandardSecret(65)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  /**
+   * Runs {@code step}, adding the warnings it logged about short keys to {@code warnings}. The
+   * tests log through slf4j-simple, which writes to whatever {@code System.err} is at the time.
+   */
+  static <T> T logging(List<String> warnings, Supplier<T> step) {
+    PrintStream original = System.err;
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    try {
+      return step.get();
+    } finally {
+      System.setErr(original);
+      captured.toString(StandardCharsets.UTF_8).lines()
+          .filter(line -> line.contains("WARN dev.hookwire.signature.Verifier"))
+          .forEach(warnings::add);
+    }
+  }
+
+  @Test
+  void shortKey_verifies_andWarnsOncePerVerifier_notPerRequest() {
+    // A one-character GitHub secret, as some senders have:
+    // printf '%s' 'Hello, World!' | openssl dgst -sha256 -hmac 'x'
+    Map<String, String> headers =
+        Map.of(
+            "X-Hub-Signature-256",
+            "sha256=0bad826bb1cfe1c67f7287b8c0c266bae66352f5ea603f0dd7d3950569b4874f");
+    List<String> warnings = new ArrayList<>();
+    Verifier verifier = logging(warnings, () -> SignatureScheme.github().verifier("x"));
+
+    List<String> later = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      assertThat(logging(later, () -> verifier.verify(headers, "Hello, World!")).keyIndex()).isZero();
+    }
+
+    assertThat(warnings).singleElement().asString()
+        .contains("github verifier accepts key #0 (1 byte)", "16 bytes");
+    assertThat(later).isEmpty();
+  }
+
+  @Test
+  void shortKeys_oneWarningNamesEach_byIndexNotContent() {
+    // printf '%s' 'msg_p5jXN8AQM9LWM0D4loKWxJek.1614265330.{"test": 2432232314}' \
+    //   | openssl dgst -sha256 -mac HMAC -macopt hexkey:00 -binary | base64
+    Map<String, String> headers =
+        Map.of(
+            "webhook-id", ID,
+            "webhook-timestamp", String.valueOf(TS),
+            "webhook-signature", "v1,woH/1mJtZGSMCmpFTxRYbStS24eLLD/oXIYr4PYyZ7g=");
+    List<String> warnings = new ArrayList<>();
+    Verifier verifier =
+        logging(
+            warnings,
+            () ->
+                Verifier.builder(SignatureScheme.standardWebhooks())
+                    .key(secret)
+                    .key("whsec_AA==")
+                    .key("whsec_c2hvcnQta2V5") // "short-key", 9 bytes
+                    .clock(clockAt(TS))
+                    .build());
+
+    assertThat(verifier.verify(headers, BODY).keyIndex()).isEqualTo(1);
+    assertThat(warnings).singleElement().asString()
+        .contains("standard verifier accepts key #1 (1 byte), key #2 (9 bytes)")
+        .doesNotContain("AA==", "c2hvcnQta2V5", "short-key", secret.substring(6));
+  }
+
+  @Test
+  void longKeys_andEd25519Keys_logNothing() {
+    List<String> warnings = new ArrayList<>();
+    logging(warnings, () -> SignatureScheme.github().verifier("0123456789abcdef"));
+    logging(warnings, () -> SignatureScheme.standardWebhooks().verifier(secret));
+    logging(warnings, () -> SignatureScheme.standardWebhooksEd25519().verifier(pair.publicKey()));
+
+    assertThat(warnings).isEmpty();
   }
 }
