@@ -337,13 +337,13 @@ public final class Endpoint {
     int active = 0;
     for (SigningKey key : keys) {
       if (key.activeAt(now)) {
-        signer.key(key.secret());
+        signer.existingKey(key.secret());
         active++;
       }
     }
     if (active == 0) {
       // Every key expired: keep signing with the newest rather than send unsigned requests.
-      signer.key(keys.get(0).secret());
+      signer.existingKey(keys.get(0).secret());
     }
     return Optional.of(signer.build());
   }
@@ -669,10 +669,20 @@ public final class Endpoint {
     }
 
     /** Restores rotation expiries, in key order, when reading a stored endpoint. */
-    void restoreExpiries(List<Optional<Instant>> expiries) {
-      for (int i = 0; i < keys.size() && i < expiries.size(); i++) {
-        keys.set(i, new SigningKey(keys.get(i).secret(), expiries.get(i)));
+    /**
+     * Restores stored signing keys with their expiry. They signed before, so they sign again
+     * even if shorter than a new key may be (an earlier version took such keys).
+     */
+    void restoreSigning(SignatureScheme scheme, List<SigningKey> stored) {
+      if (stored.isEmpty()) {
+        throw new IllegalArgumentException("a signed endpoint needs at least one key");
       }
+      this.scheme = Objects.requireNonNull(scheme, "scheme == null");
+      this.keys.clear();
+      this.keys.addAll(stored);
+      signer(scheme, keys); // malformed keys still fail here
+    }
+
     }
 
     Builder disabled(String reason) {
@@ -756,7 +766,7 @@ public final class Endpoint {
       if (scheme != null) {
         // Build a signer once, so that a key the scheme cannot use fails here, not at send; its
         // signature on an empty body names the headers it writes.
-        for (String name : checkKeys(scheme, keys).sign("msg_check", Instant.EPOCH, new byte[0]).keySet()) {
+        for (String name : signer(scheme, keys).sign("msg_check", Instant.EPOCH, new byte[0]).keySet()) {
           writtenBy.put(name, "the " + scheme.name() + " signature scheme");
         }
       }
@@ -777,6 +787,18 @@ public final class Endpoint {
       Signer.Builder signer = Signer.builder(s).url(url);
       for (SigningKey key : candidates) {
         signer.key(key.secret());
+      }
+      return signer.build();
+    }
+
+    /**
+     * A signer of keys that are already the endpoint's: checked when they were set (or stored by
+     * an earlier version), so a short old key does not stop a rotation away from it.
+     */
+    private Signer signer(SignatureScheme s, List<SigningKey> current) {
+      Signer.Builder signer = Signer.builder(s).url(url);
+      for (SigningKey key : current) {
+        signer.existingKey(key.secret());
       }
       return signer.build();
     }

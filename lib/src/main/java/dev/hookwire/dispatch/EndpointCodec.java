@@ -114,17 +114,16 @@ final class EndpointCodec {
       if (scheme == null) {
         scheme = SignatureScheme.forName(name);
       }
-      List<String> secrets = new ArrayList<>();
-      List<Optional<Instant>> expiries = new ArrayList<>();
+      List<SigningKey> keys = new ArrayList<>();
       for (JsonNode k : n.path("keys")) {
-        secrets.add(k.path("secret").asText());
-        expiries.add(
-            k.hasNonNull("expiresAt")
-                ? Optional.of(Instant.parse(k.get("expiresAt").asText()))
-                : Optional.empty());
+        keys.add(
+            new SigningKey(
+                k.path("secret").asText(),
+                k.hasNonNull("expiresAt")
+                    ? Optional.of(Instant.parse(k.get("expiresAt").asText()))
+                    : Optional.empty()));
       }
-      b.signing(scheme, secrets.toArray(new String[0]));
-      b.restoreExpiries(expiries);
+      b.restoreSigning(scheme, keys);
     }
     n.path("headers").properties().forEach(h -> b.header(h.getKey(), h.getValue().asText()));
     if (n.hasNonNull("auth")) {

@@ -99,6 +99,21 @@ public interface Signer {
     }
 
     /**
+     * Adds a key as {@link #key(String)} does, except that an HMAC key shorter than {@link
+     * Signer#MIN_HMAC_KEY_BYTES} is accepted: for a key a receiver already holds and that cannot
+     * change at once, such as one stored by an earlier version. Rotate to a longer key.
+     *
+     * @param key the key text; the decoded key is copied, the string is not kept
+     * @return this builder
+     * @throws IllegalArgumentException if the key is empty or malformed for this scheme
+     */
+    public Builder existingKey(String key) {
+      Objects.requireNonNull(key, "key == null");
+      keys.add(scheme.signingKey(key, keys.size()));
+      return this;
+    }
+
+    /**
      * Adds a raw HMAC key, for HMAC-based schemes whose secret is not text.
      *
      * @param key the key bytes; copied

@@ -106,6 +106,25 @@ class EndpointTest {
   }
 
   @Test
+  void aShortKeyStoredByAnEarlierVersion_stillSigns_andCanBeRotatedAway() {
+    EndpointCodec codec = new EndpointCodec(Map.of(), Map.of());
+    String stored =
+        "{\"v\":1,\"id\":\"ep_old\",\"url\":\"https://x.example/\",\"method\":\"POST\","
+            + "\"eventTypes\":[],\"scheme\":\"github\",\"keys\":[{\"secret\":\"short\"}],"
+            + "\"headers\":{},\"enabled\":true,\"description\":\"\",\"ownerId\":\"\"}";
+
+    Endpoint old = codec.read(stored);
+    assertThat(old.signerAt(Instant.EPOCH)).isPresent();
+    Endpoint rotated =
+        old.toBuilder().rotateSecret("a-github-secret-long-enough", Instant.parse("2030-01-01T00:00:00Z")).build();
+    assertThat(rotated.keys()).hasSize(2);
+    assertThat(codec.read(codec.write(rotated)).keys()).isEqualTo(rotated.keys());
+    // A new short key is still refused, at the call that sets it.
+    assertThatThrownBy(() -> old.toBuilder().rotateSecret("short2", Instant.EPOCH))
+        .hasMessageContaining("key #0");
+  }
+
+  @Test
   void theSameHeaderInAnotherCase_replacesTheFirst() {
     Endpoint e = Endpoint.builder("https://x.example/").header("X-Team", "a").header("x-team", "b").build();
     assertThat(e.headers()).containsExactly(Map.entry("x-team", "b"));
