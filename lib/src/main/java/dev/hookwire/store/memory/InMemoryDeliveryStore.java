@@ -69,8 +69,8 @@ import java.util.function.Consumer;
  *       and succeed, or the process ends.
  * </ul>
  *
- * <p>At the defaults, with small bodies, the succeeded history takes about 11 MB of heap (about
- * 1.1 KB each with one attempt and a 200-byte body), and a full queue of pending deliveries
+ * <p>At the defaults, with small bodies, the succeeded history takes about 10 MB of heap (about
+ * 1 KB each with one attempt and a 256-byte body), and a full queue of pending deliveries
  * about 60 MB plus their bodies (about 600 bytes each, less when one event goes to several
  * endpoints and they share its message).
  *
