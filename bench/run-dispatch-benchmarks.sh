@@ -2,11 +2,12 @@
 # Builds the bench jar and runs the dispatch load harness, one measurement at a time.
 # Results go to bench/target/dispatch-results/. About 6 minutes on 2 cores for the default five;
 # the durable ones (PostgreSQL on 127.0.0.1:5432, database test, user postgres, or --pg-url)
-# take about 8 minutes more, contention-nodes (1, 2 and 3 nodes) about 1.5 minutes, and
-# propagation (two runs, mostly waiting) about 6 minutes.
+# take about 8 minutes more, contention-nodes (1, 2 and 3 nodes) about 1.5 minutes,
+# propagation (two runs, mostly waiting) about 6 minutes, and the soak (2 million events in a
+# 256 MB heap) about 6 minutes.
 # Usage: bench/run-dispatch-benchmarks.sh
-#          [throughput|isolation|latency|memory|chaos|durable|durable-latency|crash|contention|
-#           contention-nodes|propagation]...
+#          [throughput|isolation|latency|memory|chaos|soak|durable|durable-latency|crash|
+#           contention|contention-nodes|propagation]...
 set -eu
 cd "$(dirname "$0")/.."
 # package, not install: running the benchmarks leaves the local Maven repository as it was.
@@ -36,6 +37,7 @@ for what in ${*:-throughput isolation latency memory chaos}; do
     latency)    run latency -Xms512m -Xmx512m -XX:+AlwaysPreTouch -cp $JAR dev.hookwire.bench.Latency ;;
     memory)     run memory -Xms2g -Xmx2g -cp $JAR dev.hookwire.bench.Memory ;;
     chaos)      run chaos -Xms2g -Xmx2g -cp $JAR dev.hookwire.bench.Chaos ;;
+    soak)       run soak -Xmx256m -XX:+ExitOnOutOfMemoryError -cp $JAR dev.hookwire.bench.Soak ;;
     durable)    run durable -Xms1g -Xmx1g -cp $JAR dev.hookwire.bench.Durable --sync-commit both ;;
     durable-latency)
                 # 15 s of warm-up: the first seconds of fresh tables stall (see BENCHMARKS.md).

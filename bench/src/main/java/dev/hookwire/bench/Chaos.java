@@ -51,7 +51,11 @@ public final class Chaos {
     try (ReceiverProcess receiver = ReceiverProcess.start(Receiver.Mode.CHAOS, secret,
         "--late-ms", Integer.toString(lateMs), "--reference-check", "--threads", "4")) {
       Tally tally = new Tally();
-      InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
+      // Keeps every delivery and its attempts, so that each event's can be checked at the end.
+      InMemoryDeliveryStore store = InMemoryDeliveryStore.builder()
+          .maxSucceeded(Integer.MAX_VALUE)
+          .maxPending(Integer.MAX_VALUE)
+          .build();
       Dispatcher dispatcher = Dispatcher.builder()
           .store(store)
           .networkPolicy(Bench.LOOPBACK)

@@ -81,8 +81,9 @@ public final class Durable {
     List<Side> sides = new ArrayList<>();
     HikariDataSource admin = Pg.pool(url, 1, "hwbench-admin", true);
     try (ReceiverProcess receiver = ReceiverProcess.start(Receiver.Mode.OK, secret)) {
+      // Keeps every succeeded delivery until pruned, as the database does: the prune counts them.
       sides.add(side("memory", new DispatchThroughput.Ours(receiver.url() + "/memory", secret, c,
-          InMemoryDeliveryStore.create()), null, runs));
+          InMemoryDeliveryStore.builder().maxSucceeded(Integer.MAX_VALUE).build()), null, runs));
       for (String sync : syncCommit.equals("both") ? List.of("on", "off") : List.of(syncCommit)) {
         String prefix = Pg.freshPrefix();
         prefixes.add(prefix);

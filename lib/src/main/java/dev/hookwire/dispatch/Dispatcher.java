@@ -2,6 +2,7 @@ package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.internal.RetentionRules;
 import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryQuery;
@@ -82,8 +83,9 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
-   * Starts a dispatcher with the defaults: an in-memory store, an {@link OkHttpTransport}, the
-   * system clock, one scheduler thread, the Standard Webhooks retry schedule and a 10 s timeout.
+   * Starts a dispatcher with the defaults: a bounded in-memory store (see {@link Builder#store}),
+   * an {@link OkHttpTransport}, the system clock, one scheduler thread, the Standard Webhooks
+   * retry schedule and a 10 s timeout.
    *
    * @return a builder
    */
@@ -115,6 +117,9 @@ public final class Dispatcher implements AutoCloseable {
    * @param event the event
    * @return the event's id and one delivery id per endpoint
    * @throws IllegalStateException if the dispatcher is closed
+   * @throws dev.hookwire.store.StoreFullException if the store is full (the in-memory store
+   *     holds {@link InMemoryDeliveryStore.Builder#maxPending} pending and dead deliveries);
+   *     then nothing was stored, and the message says how to raise the bound
    * @throws dev.hookwire.store.StoreException if the store cannot take it; then nothing was
    *     stored and the caller decides what to do
    */
@@ -130,6 +135,7 @@ public final class Dispatcher implements AutoCloseable {
    * @param orderingKey the key, for example an experience id
    * @return the event's id and one delivery id per endpoint
    * @throws IllegalStateException if the dispatcher is closed
+   * @throws dev.hookwire.store.StoreFullException if the store is full; then nothing was stored
    * @throws dev.hookwire.store.StoreException if the store cannot take it
    */
   public SendReceipt send(WebhookEvent<?> event, String orderingKey) {
@@ -528,7 +534,8 @@ public final class Dispatcher implements AutoCloseable {
     Duration pollInterval = Duration.ofSeconds(1);
     Duration endpointRefresh = Duration.ofSeconds(1);
     Duration drainTimeout = Duration.ofSeconds(30);
-    Duration retainSucceeded = Duration.ofDays(7);
+    /** Null until set: the default depends on the store. */
+    Duration retainSucceeded;
     Duration lease;
     String nodeId;
     final List<DeliveryListener> listeners = new ArrayList<>();
@@ -538,8 +545,13 @@ public final class Dispatcher implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Sets the store. Default: a new {@link InMemoryDeliveryStore}, which loses pending work when
-     * the process ends. The dispatcher does not close a store it was given.
+     * Sets the store. Default: a new {@link InMemoryDeliveryStore} with its default bounds (at
+     * most 100,000 pending and dead deliveries, beyond which {@link Dispatcher#send} throws
+     * {@link dev.hookwire.store.StoreFullException}; at most 10,000 succeeded ones, for at most
+     * {@link #retainSucceeded}), which loses pending work when the process ends: for tests,
+     * development, and hosts that accept that. Anything else wants a {@link
+     * dev.hookwire.store.jdbc.JdbcDeliveryStore}. The dispatcher does not close a store it was
+     * given.
      *
      * @param store the store
      * @return this builder
@@ -725,8 +737,15 @@ public final class Dispatcher implements AutoCloseable {
      * Sets how long succeeded deliveries and their attempts are kept, counted from their success.
      * The dispatcher prunes older ones from the store in small steps, about every tenth of this
      * age (at least a minute apart, at most an hour), so the store does not grow without bound.
-     * Dead and pending deliveries are never pruned. Default 7 days. With several nodes on one
-     * store, each prunes; the steps are short and idempotent.
+     * Dead and pending deliveries are never pruned. With several nodes on one store, each
+     * prunes; the steps are short and idempotent.
+     *
+     * <p>Default: 7 days, or 1 hour when the dispatcher makes its own in-memory store. An {@link
+     * InMemoryDeliveryStore} also forgets succeeded deliveries by its own bounds ({@link
+     * InMemoryDeliveryStore.Builder#maxSucceeded}, {@link
+     * InMemoryDeliveryStore.Builder#retainSucceeded}): the store the dispatcher makes takes this
+     * age as its own, and keeps at most 10,000; with a store given to {@link #store}, the default
+     * is that store's age, and a longer one set here fails {@link #build()}.
      *
      * @param age how long to keep succeeded deliveries, positive; a century or more keeps them
      *     for good
@@ -734,7 +753,7 @@ public final class Dispatcher implements AutoCloseable {
      * @throws IllegalArgumentException if not positive
      */
     public Builder retainSucceeded(Duration age) {
-      this.retainSucceeded = Limits.positive("retainSucceeded", age);
+      this.retainSucceeded = RetentionRules.checkAge("retainSucceeded", age);
       return this;
     }
 
@@ -824,7 +843,8 @@ public final class Dispatcher implements AutoCloseable {
      *
      * @return the dispatcher
      * @throws IllegalStateException if the settings cannot work together: a {@link #lease} that
-     *     is not at least 1 s longer than the {@link #timeout}
+     *     is not at least 1 s longer than the {@link #timeout}, or a {@link #retainSucceeded}
+     *     longer than that of the {@link InMemoryDeliveryStore} given to {@link #store}
      */
     public Dispatcher build() {
       if (lease != null) {
@@ -834,19 +854,42 @@ public final class Dispatcher implements AutoCloseable {
           throw new IllegalStateException(e.getMessage(), e);
         }
       }
+      DeliveryStore st;
+      Duration retain;
+      if (store == null) {
+        InMemoryDeliveryStore.Builder own = InMemoryDeliveryStore.builder();
+        if (retainSucceeded != null) {
+          own.retainSucceeded(retainSucceeded);
+        }
+        InMemoryDeliveryStore memory = own.build();
+        st = memory;
+        retain = memory.retainSucceeded();
+      } else if (store instanceof InMemoryDeliveryStore memory) {
+        st = memory;
+        retain = retainSucceeded != null ? retainSucceeded : memory.retainSucceeded();
+        if (retain.compareTo(memory.retainSucceeded()) > 0
+            && !RetentionRules.forGood(memory.retainSucceeded())) {
+          throw new IllegalStateException(
+              "retainSucceeded is " + retain + " but the InMemoryDeliveryStore given to store()"
+                  + " forgets succeeded deliveries after " + memory.retainSucceeded()
+                  + "; set the same age on both (InMemoryDeliveryStore.builder().retainSucceeded)");
+        }
+      } else {
+        st = store;
+        retain = retainSucceeded != null ? retainSucceeded : Duration.ofDays(7);
+      }
       ScheduledExecutorService s = scheduler != null ? scheduler : new OwnScheduler();
       boolean ownsTransport = transport == null;
       Transport t =
           transport != null
               ? transport
               : OkHttpTransport.builder().networkPolicy(networkPolicy).build();
-      DeliveryStore st = store != null ? store : InMemoryDeliveryStore.create();
       String id = nodeId != null ? nodeId : "node-" + UUID.randomUUID().toString().substring(0, 8);
       DispatcherConfig config =
           new DispatcherConfig(st, t, ownsTransport, s, clock, codec, networkPolicy,
               retryPolicy, timeout, maxInFlight, maxInFlightPerEndpoint, breakerThreshold,
               breakerOpenFor, autoDisableAfter, pollInterval, endpointRefresh, drainTimeout,
-              Optional.ofNullable(lease), retainSucceeded, List.copyOf(listeners), id);
+              Optional.ofNullable(lease), retain, List.copyOf(listeners), id);
       Map<String, PayloadMapper> mapperRegistry = new ConcurrentHashMap<>(mappers);
       EndpointCodec endpointCodec = new EndpointCodec(mapperRegistry, Map.copyOf(schemes));
       EndpointRegistry registry = new EndpointRegistry(st, endpointCodec, clock, endpointRefresh);

@@ -1,9 +1,9 @@
 package dev.hookwire.dispatch;
 
+import dev.hookwire.internal.RetentionRules;
 import dev.hookwire.store.spi.DeliveryQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 final class Retention {
   private static final Logger log = DispatchLog.LOG;
   static final int STEP = 1_000;
-  private static final Duration KEEP_FOR_GOOD = ChronoUnit.CENTURIES.getDuration();
 
   private final DeliveryQueue queue;
   private final ScheduledExecutorService scheduler;
@@ -49,7 +48,7 @@ final class Retention {
   }
 
   private void schedule(Duration delay) {
-    if (age.compareTo(KEEP_FOR_GOOD) >= 0 || !running.getAsBoolean()) {
+    if (RetentionRules.forGood(age) || !running.getAsBoolean()) {
       return;
     }
     try {

@@ -5,9 +5,10 @@ import dev.hookwire.store.spi.DeliveryStore;
 
 /**
  * A {@link DeliveryStore} could not read or write: its database is unreachable, a statement
- * failed. The cause is kept. Whatever the store had accepted before stays accepted.
+ * failed (the cause is kept), or it refused to take more because it is full ({@link
+ * StoreFullException}). Whatever the store had accepted before stays accepted.
  */
-public final class StoreException extends HookwireException {
+public class StoreException extends HookwireException {
   private static final long serialVersionUID = 1L;
 
   /**
@@ -18,5 +19,14 @@ public final class StoreException extends HookwireException {
    */
   public StoreException(String message, Throwable cause) {
     super(message, cause);
+  }
+
+  /**
+   * Creates an exception for a refusal that has no underlying failure, for subclasses.
+   *
+   * @param message what the store refused, and why
+   */
+  protected StoreException(String message) {
+    super(message);
   }
 }

@@ -225,8 +225,7 @@ class CompletionAndRetentionTest {
 
   private Duration interval(Duration age) {
     try (Dispatcher d =
-        Dispatcher.builder().store(InMemoryDeliveryStore.create()).transport(transport)
-            .scheduler(scheduler).retainSucceeded(age).build()) {
+        Dispatcher.builder().transport(transport).scheduler(scheduler).retainSucceeded(age).build()) {
       return d.engine.retention.interval();
     }
   }

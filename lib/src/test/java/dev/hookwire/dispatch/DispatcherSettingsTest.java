@@ -5,9 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
+import dev.hookwire.testing.ForwardingStore;
 import dev.hookwire.transport.NetworkPolicy;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -86,6 +89,61 @@ class DispatcherSettingsTest {
     Dispatcher d = Dispatcher.builder().build();
     assertThatThrownBy(() -> d.close(Duration.ofMillis(-1))).hasMessageContaining("drainTimeout");
     d.close(Duration.ZERO);
+  }
+
+  @Test
+  void theDefaultStore_isBounded_andKeepsSucceededDeliveriesForAnHour() {
+    try (Dispatcher d = Dispatcher.builder().build()) {
+      InMemoryDeliveryStore store = (InMemoryDeliveryStore) d.engine.store;
+
+      assertThat(store.maxPending()).isEqualTo(100_000);
+      assertThat(store.maxSucceeded()).isEqualTo(10_000);
+      assertThat(store.retainSucceeded()).isEqualTo(Duration.ofHours(1));
+      assertThat(d.engine.config.retainSucceeded()).isEqualTo(Duration.ofHours(1));
+    }
+  }
+
+  @Test
+  void retainSucceeded_withTheDefaultStore_isTheStoresAgeToo() {
+    try (Dispatcher d = Dispatcher.builder().retainSucceeded(Duration.ofDays(2)).build()) {
+      InMemoryDeliveryStore store = (InMemoryDeliveryStore) d.engine.store;
+
+      assertThat(store.retainSucceeded()).isEqualTo(Duration.ofDays(2));
+      assertThat(d.engine.config.retainSucceeded()).isEqualTo(Duration.ofDays(2));
+    }
+  }
+
+  @Test
+  void retainSucceeded_defaultsToTheAgeOfAGivenInMemoryStore_andToSevenDaysForOtherStores() {
+    InMemoryDeliveryStore memory =
+        InMemoryDeliveryStore.builder().retainSucceeded(Duration.ofMinutes(10)).build();
+    try (Dispatcher d = Dispatcher.builder().store(memory).build()) {
+      assertThat(d.engine.config.retainSucceeded()).isEqualTo(Duration.ofMinutes(10));
+    }
+    try (Dispatcher d = Dispatcher.builder().store(new ForwardingStore(memory) {}).build()) {
+      assertThat(d.engine.config.retainSucceeded()).isEqualTo(Duration.ofDays(7));
+    }
+    try (Dispatcher d =
+        Dispatcher.builder().store(memory).retainSucceeded(Duration.ofMinutes(5)).build()) {
+      assertThat(d.engine.config.retainSucceeded()).isEqualTo(Duration.ofMinutes(5));
+    }
+  }
+
+  @Test
+  void retainSucceeded_longerThanAGivenInMemoryStoresAge_isRefusedAtBuild() {
+    Dispatcher.Builder b =
+        Dispatcher.builder()
+            .store(InMemoryDeliveryStore.create())
+            .retainSucceeded(Duration.ofDays(7));
+
+    assertThatThrownBy(b::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("retainSucceeded is PT168H")
+        .hasMessageContaining("forgets succeeded deliveries after PT1H");
+    Duration forGood = ChronoUnit.CENTURIES.getDuration();
+    InMemoryDeliveryStore keeps =
+        InMemoryDeliveryStore.builder().retainSucceeded(forGood).build();
+    Dispatcher.builder().store(keeps).retainSucceeded(forGood.multipliedBy(2)).build().close();
   }
 
   @Test

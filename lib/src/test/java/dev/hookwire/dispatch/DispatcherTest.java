@@ -14,6 +14,7 @@ import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.StoreFullException;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
@@ -708,5 +709,30 @@ class DispatcherTest {
     runUntilState(late1, DeliveryState.SUCCEEDED);
     runUntilState(late2, DeliveryState.SUCCEEDED);
     assertThat(only(early).state()).isEqualTo(DeliveryState.DEAD);
+  }
+
+  @Test
+  void send_toAFullStore_throwsItsStoreFullExceptionUnchanged_andStoresNothing() {
+    InMemoryDeliveryStore small = InMemoryDeliveryStore.builder().maxPending(1).build();
+    try (Dispatcher d =
+        Dispatcher.builder()
+            .store(small)
+            .transport(transport)
+            .clock(clock)
+            .scheduler(scheduler)
+            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+            .build()) {
+      d.register(endpoint("/a").build());
+      d.register(endpoint("/b").build());
+      WebhookEvent<?> event = TestEvents.experienceStarted().toEvent();
+
+      assertThatThrownBy(() -> d.send(event))
+          .isExactlyInstanceOf(StoreFullException.class)
+          .hasMessageContaining("may hold 1 (maxPending)")
+          .hasMessageContaining("refused 2 more; nothing was stored");
+
+      assertThat(d.deliveries(event.id())).isEmpty();
+      assertThat(d.count(DeliveryState.PENDING)).isZero();
+    }
   }
 }

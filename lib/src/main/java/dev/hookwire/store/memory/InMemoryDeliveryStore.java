@@ -1,9 +1,11 @@
 package dev.hookwire.store.memory;
 
+import dev.hookwire.internal.RetentionRules;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.StoreFullException;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.Completion;
@@ -11,6 +13,7 @@ import dev.hookwire.store.spi.DeliveryStore;
 import dev.hookwire.store.spi.NewDelivery;
 import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.store.spi.StoredEndpoint;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -33,12 +36,43 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A {@link DeliveryStore} that keeps everything in the heap of this JVM: the default store, for
- * a single node and for tests.
+ * A {@link DeliveryStore} that keeps everything in the heap of this JVM: the dispatcher's
+ * default store, for tests, development, and hosts that accept losing pending work when the
+ * process ends. Anything else wants a database: {@link dev.hookwire.store.jdbc.JdbcDeliveryStore}.
  *
  * <pre>{@code
- * DeliveryStore store = InMemoryDeliveryStore.create();
+ * DeliveryStore store = InMemoryDeliveryStore.create();          // the defaults below
+ * DeliveryStore store = InMemoryDeliveryStore.builder()
+ *     .maxSucceeded(50_000)
+ *     .retainSucceeded(Duration.ofHours(6))
+ *     .maxPending(500_000)
+ *     .build();
  * }</pre>
+ *
+ * <p><b>Bounds.</b> The store holds a bounded amount, so that a long-running process does not
+ * run out of heap:
+ *
+ * <ul>
+ *   <li>Succeeded deliveries are history. The store keeps at most {@link Builder#maxSucceeded}
+ *       of them (default 10,000), each for at most {@link Builder#retainSucceeded} after it
+ *       succeeded (default 1 hour), whichever bound comes first; the oldest (by completion time)
+ *       are forgotten first, with their attempts and the messages no other delivery needs. The
+ *       count bound is applied by {@link #complete}, as deliveries succeed; the age bound by
+ *       {@link #complete} and {@link #claim} (which the dispatcher calls at least once per poll
+ *       interval), against the {@code now} they are given, up to 1,000 deliveries per call.
+ *       {@link #prune} still deletes what it is asked to, so a {@code Dispatcher}'s {@code
+ *       retainSucceeded} applies too: a succeeded delivery goes at the first of the three.
+ *   <li>Pending and dead deliveries are work and its record, never forgotten. The store holds
+ *       at most {@link Builder#maxPending} of them together (default 100,000): an {@link
+ *       #enqueue} that would go beyond throws {@link StoreFullException} and stores nothing.
+ *       Pending deliveries make room as they succeed; dead ones stay until they are replayed
+ *       and succeed, or the process ends.
+ * </ul>
+ *
+ * <p>At the defaults, with small bodies, the succeeded history takes about 10 MB of heap (about
+ * 1 KB each with one attempt and a 256-byte body), and a full queue of pending deliveries
+ * about 60 MB plus their bodies (about 600 bytes each, less when one event goes to several
+ * endpoints and they share its message).
  *
  * <p><b>Durability.</b> Whatever {@link #enqueue} accepted is visible to every thread once it
  * returns, and lost when the JVM exits: use a database-backed store where deliveries must
@@ -65,11 +99,11 @@ import java.util.function.Consumer;
  *
  * <p><b>Memory.</b> A message's body is kept as given, not copied, and shared by the message's
  * deliveries and every claim of them. Each delivery costs one small object plus its entries in
- * the id map and the attempt log.
+ * the id map and the attempt log. Forgetting a succeeded delivery costs {@code O(log n)}.
  *
  * <p><b>Time.</b> The store reads no clock. {@code updatedAt} is the {@code now} given to {@link
  * #complete}, {@link #release} or {@link #replay}, whichever last changed the delivery; {@link
- * #prune} drops succeeded deliveries in order of that time.
+ * #prune} and the bounds drop succeeded deliveries in order of that time.
  *
  * <p>Thread-safe: one lock guards all state. It is held for short, in-memory steps only; queries
  * over an endpoint's or an event's history ({@link #deliveries}, the attempt log) hold it for
@@ -122,6 +156,13 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
         return c != 0 ? c : Long.compare(a.headSeq, b.headSeq);
       };
 
+  /** The most succeeded deliveries one call forgets for their age; the rest go on later calls. */
+  static final int AGE_STEP = 1_000;
+
+  private final int maxSucceeded;
+  private final Duration retainSucceeded;
+  private final int maxPending;
+
   private final ReentrantLock lock = new ReentrantLock();
 
   // Everything below is guarded by lock.
@@ -141,15 +182,56 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private long succeededCount;
   private long deadCount;
 
-  private InMemoryDeliveryStore() {}
+  private InMemoryDeliveryStore(Builder b) {
+    this.maxSucceeded = b.maxSucceeded;
+    this.retainSucceeded = b.retainSucceeded;
+    this.maxPending = b.maxPending;
+  }
 
   /**
-   * Returns an empty store.
+   * Returns an empty store with the default bounds: at most 10,000 succeeded deliveries, each
+   * kept at most 1 hour, and at most 100,000 pending and dead ones.
    *
    * @return the store
    */
   public static InMemoryDeliveryStore create() {
-    return new InMemoryDeliveryStore();
+    return builder().build();
+  }
+
+  /**
+   * Starts building a store with other bounds than {@link #create()}'s.
+   *
+   * @return a builder with the defaults
+   */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Returns the most succeeded deliveries this store keeps.
+   *
+   * @return the bound set by {@link Builder#maxSucceeded}
+   */
+  public int maxSucceeded() {
+    return maxSucceeded;
+  }
+
+  /**
+   * Returns the longest this store keeps a succeeded delivery, counted from its completion.
+   *
+   * @return the age set by {@link Builder#retainSucceeded}
+   */
+  public Duration retainSucceeded() {
+    return retainSucceeded;
+  }
+
+  /**
+   * Returns the most pending and dead deliveries this store holds together.
+   *
+   * @return the bound set by {@link Builder#maxPending}
+   */
+  public int maxPending() {
+    return maxPending;
   }
 
   // ---------------------------------------------------------------- endpoints
@@ -253,6 +335,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * @param deliveries the deliveries, each naming a message of this call or a stored one
    * @throws IllegalArgumentException if a delivery names an unknown message, or a message or
    *     delivery id is used twice in the call or is already stored; the message names the id
+   * @throws StoreFullException if the pending and dead deliveries would then be more than
+   *     {@link Builder#maxPending}; nothing is stored
    */
   @Override
   public void enqueue(List<NewMessage> messages, List<NewDelivery> deliveries) {
@@ -288,6 +372,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
               "delivery " + d.deliveryId() + " names an unknown message: " + d.messageId());
         }
       }
+      long held = pendingCount + deadCount;
+      if (held + deliveries.size() > maxPending) {
+        throw full(held, deliveries.size());
+      }
       // Checked: from here on nothing throws.
       for (NewMessage m : messages) {
         addMessage(fresh.get(m.messageId()));
@@ -299,6 +387,25 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     } finally {
       lock.unlock();
     }
+  }
+
+  private StoreFullException full(long held, int more) {
+    return new StoreFullException(
+        "the in-memory delivery store is full: it holds "
+            + held
+            + " pending and dead deliveries ("
+            + pendingCount
+            + " pending, "
+            + deadCount
+            + " dead) and may hold "
+            + maxPending
+            + " (maxPending), so it refused "
+            + more
+            + " more; nothing was stored. Pending deliveries make room as they succeed; dead"
+            + " ones stay until replayed. Send more slowly, raise the bound with"
+            + " InMemoryDeliveryStore.builder().maxPending(n) (about 600 bytes of heap per"
+            + " delivery plus its body), or keep pending work in a database with JdbcDeliveryStore",
+        maxPending);
   }
 
   private static int capacityFor(int size) {
@@ -316,11 +423,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Delivery d = new Delivery(nd.deliveryId(), m, lane, nextSeq++);
     deliveries.put(d.id, d);
     lane.append(d);
-    if (m.deliveryCount++ == 0) {
+    if (m.deliveryCount == 0) {
       messagesWithoutDeliveries.remove(m);
     }
-    d.nextOfMessage = m.firstDelivery;
-    m.firstDelivery = d;
+    m.link(d);
     pendingCount++;
     Optional<String> key = m.value.orderingKey();
     if (key.isPresent()) {
@@ -340,7 +446,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * {@inheritDoc}
    *
    * <p>Leases that expired at or before {@code request.now()} are made claimable first. Among
-   * deliveries due at the same time, the earlier enqueued comes first.
+   * deliveries due at the same time, the earlier enqueued comes first. Succeeded deliveries that
+   * succeeded more than {@link Builder#retainSucceeded} before {@code request.now()} are
+   * forgotten.
    *
    * @param request who claims, when, for how long, how many, and which endpoints to skip
    * @return the claimed deliveries, at most {@code request.limit()}
@@ -358,6 +466,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     List<ClaimedDelivery> claimed = new ArrayList<>(Math.min(limit, 256));
     lock.lock();
     try {
+      forgetOldSucceeded(now);
       expireLeases(now);
       Lane skipped = null;
       while (claimed.size() < limit) {
@@ -412,7 +521,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
    * <p>A claim is current while its delivery is pending with the claim's owner and token: until
    * it is completed or released, or claimed again after its lease expired. A completion with an
    * attempt adds one to the delivery's attempt count. The delivery's {@code updatedAt} becomes
-   * {@code now}.
+   * {@code now}. Then the oldest succeeded deliveries beyond {@link Builder#maxSucceeded}, and
+   * those that succeeded more than {@link Builder#retainSucceeded} before {@code now}, are
+   * forgotten (see the class comment).
    *
    * @param completions the results, in any order
    * @param now the time of the completions
@@ -433,6 +544,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       for (int i = 0; i < applied.length; i++) {
         applied[i] = applyCompletion(completions.get(i), now);
       }
+      forgetOldSucceeded(now);
     } finally {
       lock.unlock();
     }
@@ -573,6 +685,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     if (state == DeliveryState.SUCCEEDED) {
       succeededCount++;
       succeeded.add(d);
+      if (succeededCount > maxSucceeded) {
+        forget(succeeded.poll());
+      }
     } else {
       deadCount++;
     }
@@ -906,31 +1021,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     lock.lock();
     try {
       int pruned = 0;
-      Set<Message> touched = new HashSet<>();
       Delivery d;
       while (pruned < limit
           && (d = succeeded.peek()) != null
           && d.updatedAt.isBefore(updatedBefore)) {
-        succeeded.poll();
-        deliveries.remove(d.id);
-        Lane lane = d.lane;
-        lane.unlink(d);
-        if (lane.first == null) {
-          lanes.remove(lane.endpointId); // nothing pending there, so not indexed
-        }
-        d.place = Place.GONE;
-        d.lastAttempt = null;
-        d.message.deliveryCount--;
-        touched.add(d.message);
-        succeededCount--;
+        forget(succeeded.poll());
         pruned++;
-      }
-      for (Message m : touched) {
-        if (m.deliveryCount == 0) {
-          removeMessage(m);
-        } else {
-          m.dropGoneDeliveries();
-        }
       }
       for (Iterator<Message> it = messagesWithoutDeliveries.iterator(); it.hasNext(); ) {
         Message m = it.next();
@@ -943,6 +1039,45 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * Forgets up to {@link #AGE_STEP} succeeded deliveries that succeeded more than {@link
+   * #retainSucceeded} before {@code now}, oldest first.
+   */
+  private void forgetOldSucceeded(Instant now) {
+    if (RetentionRules.forGood(retainSucceeded)
+        || now.isBefore(Instant.MIN.plus(retainSucceeded))) {
+      return;
+    }
+    Instant cutOff = now.minus(retainSucceeded);
+    Delivery d;
+    for (int n = 0;
+        n < AGE_STEP && (d = succeeded.peek()) != null && d.updatedAt.isBefore(cutOff);
+        n++) {
+      forget(succeeded.poll());
+    }
+  }
+
+  /**
+   * Deletes a succeeded delivery already taken off {@link #succeeded}, its attempts, and its
+   * message if no other delivery needs it; {@code O(1)} but for the id maps.
+   */
+  private void forget(Delivery d) {
+    deliveries.remove(d.id);
+    Lane lane = d.lane;
+    lane.unlink(d);
+    if (lane.first == null) {
+      lanes.remove(lane.endpointId); // nothing pending there, so not indexed
+    }
+    d.place = Place.GONE;
+    d.lastAttempt = null;
+    Message m = d.message;
+    m.unlink(d);
+    if (m.deliveryCount == 0) {
+      removeMessage(m);
+    }
+    succeededCount--;
   }
 
   private void removeMessage(Message m) {
@@ -989,6 +1124,76 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
   }
 
+  /**
+   * Builds an {@link InMemoryDeliveryStore} with chosen bounds. Not thread-safe; the store it
+   * builds is.
+   */
+  public static final class Builder {
+    int maxSucceeded = 10_000;
+    Duration retainSucceeded = Duration.ofHours(1);
+    int maxPending = 100_000;
+
+    private Builder() {}
+
+    /**
+     * Sets the most succeeded deliveries the store keeps; as more succeed, the oldest are
+     * forgotten with their attempts. Default 10,000.
+     *
+     * @param count at least 0; 0 forgets each delivery as it succeeds
+     * @return this builder
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder maxSucceeded(int count) {
+      if (count < 0) {
+        throw new IllegalArgumentException("maxSucceeded must not be negative: " + count);
+      }
+      this.maxSucceeded = count;
+      return this;
+    }
+
+    /**
+     * Sets the longest the store keeps a succeeded delivery, counted from its success. Default
+     * 1 hour. A {@code Dispatcher} given this store prunes by its own {@code retainSucceeded}
+     * as well, and refuses to be built with one longer than this.
+     *
+     * @param age positive; a century or more keeps succeeded deliveries until {@link
+     *     #maxSucceeded} or a prune drops them
+     * @return this builder
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder retainSucceeded(Duration age) {
+      this.retainSucceeded = RetentionRules.checkAge("retainSucceeded", age);
+      return this;
+    }
+
+    /**
+     * Sets the most pending and dead deliveries the store holds together; an {@link
+     * InMemoryDeliveryStore#enqueue} that would go beyond throws {@link StoreFullException} and
+     * stores nothing. Default 100,000. Each takes about 600 bytes of heap plus its message's
+     * body, which the deliveries of one event share.
+     *
+     * @param count at least 1
+     * @return this builder
+     * @throws IllegalArgumentException if less than 1
+     */
+    public Builder maxPending(int count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("maxPending must be at least 1: " + count);
+      }
+      this.maxPending = count;
+      return this;
+    }
+
+    /**
+     * Builds an empty store with these bounds.
+     *
+     * @return the store
+     */
+    public InMemoryDeliveryStore build() {
+      return new InMemoryDeliveryStore(this);
+    }
+  }
+
   // ---------------------------------------------------------------- internals
 
   /** A stored message: one body, shared by its deliveries. */
@@ -1004,27 +1209,29 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       this.value = value;
     }
 
-    void dropGoneDeliveries() {
-      Delivery kept = null;
-      for (Delivery d = firstDelivery; d != null; ) {
-        Delivery next = d.nextOfMessage;
-        if (d.place == Place.GONE) {
-          d.nextOfMessage = null;
-        } else {
-          if (kept == null) {
-            firstDelivery = d;
-          } else {
-            kept.nextOfMessage = d;
-          }
-          kept = d;
-        }
-        d = next;
+    /** Adds a delivery to this message's chain and count. */
+    void link(Delivery d) {
+      d.nextOfMessage = firstDelivery;
+      if (firstDelivery != null) {
+        firstDelivery.previousOfMessage = d;
       }
-      if (kept == null) {
-        firstDelivery = null;
+      firstDelivery = d;
+      deliveryCount++;
+    }
+
+    /** Takes a delivery out of this message's chain and count. */
+    void unlink(Delivery d) {
+      if (d.previousOfMessage == null) {
+        firstDelivery = d.nextOfMessage;
       } else {
-        kept.nextOfMessage = null;
+        d.previousOfMessage.nextOfMessage = d.nextOfMessage;
       }
+      if (d.nextOfMessage != null) {
+        d.nextOfMessage.previousOfMessage = d.previousOfMessage;
+      }
+      d.previousOfMessage = null;
+      d.nextOfMessage = null;
+      deliveryCount--;
     }
   }
 
@@ -1052,6 +1259,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Delivery lanePrevious;
     Delivery laneNext;
     Delivery nextOfMessage;
+    Delivery previousOfMessage;
 
     Delivery(String id, Message message, Lane lane, long seq) {
       this.id = id;

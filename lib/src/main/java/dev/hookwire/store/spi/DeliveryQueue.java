@@ -2,6 +2,7 @@ package dev.hookwire.store.spi;
 
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.StoreException;
+import dev.hookwire.store.StoreFullException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -21,6 +22,10 @@ import java.util.Optional;
  * DeliveryState#PENDING}, and none is claimed while another of them is leased (which matters
  * after a {@link #replay}).
  *
+ * <p><b>Bounds.</b> A store may bound what it holds, as the in-memory store does: refuse an
+ * {@link #enqueue} with {@link StoreFullException} (storing nothing of it), and forget succeeded
+ * deliveries before {@link #prune} asks. It never forgets a pending or dead delivery.
+ *
  * <p><b>Time.</b> A queue reads no clock: every time comes from the caller ({@code now}, due
  * times, cut-offs), so that every node of a cluster and every test agree on it. A delivery's
  * {@code updatedAt} is the {@code now} of the call that last changed it.
@@ -39,6 +44,8 @@ public interface DeliveryQueue {
    *
    * @param messages the messages; each body is kept, not copied
    * @param deliveries the deliveries, each naming a message of this call or one already stored
+   * @throws StoreFullException if the store bounds what it holds and these would go beyond;
+   *     then none is stored
    * @throws StoreException if they cannot be stored; then none is
    * @throws IllegalArgumentException if a delivery names a message neither in {@code messages}
    *     nor stored, or an id is used twice or already stored; then none is stored

@@ -3,7 +3,11 @@ package dev.hookwire.store.memory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryState;
+import dev.hookwire.store.StoreException;
+import dev.hookwire.store.StoreFullException;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.Completion;
@@ -13,6 +17,7 @@ import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.testing.contract.DeliveryStoreContract;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -113,6 +118,210 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
         .hasToString("InMemoryDeliveryStore[pending=1, succeeded=0, dead=0, endpoints=0]");
   }
 
+  // ---------------------------------------------------------------- bounds
+
+  @Test
+  void create_hasTheDefaultBounds() {
+    InMemoryDeliveryStore defaults = InMemoryDeliveryStore.create();
+
+    assertThat(defaults.maxSucceeded()).isEqualTo(10_000);
+    assertThat(defaults.retainSucceeded()).isEqualTo(Duration.ofHours(1));
+    assertThat(defaults.maxPending()).isEqualTo(100_000);
+  }
+
+  @Test
+  void builder_refusesBoundsThatCannotWork_namingThem() {
+    InMemoryDeliveryStore.Builder b = InMemoryDeliveryStore.builder();
+
+    assertThatThrownBy(() -> b.maxSucceeded(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxSucceeded");
+    assertThatThrownBy(() -> b.maxPending(0))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxPending");
+    assertThatThrownBy(() -> b.retainSucceeded(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("retainSucceeded");
+    assertThatThrownBy(() -> b.retainSucceeded(null)).isInstanceOf(NullPointerException.class);
+    assertThat(b.maxSucceeded(0).maxPending(1).build().maxPending()).isEqualTo(1);
+  }
+
+  @Test
+  void succeededBeyondMaxSucceeded_theOldestAreForgotten_withTheirAttemptsAndMessages() {
+    store = bounded(b -> b.maxSucceeded(2));
+    for (int i = 1; i <= 4; i++) {
+      enqueue("d" + i, A, T0);
+    }
+    List<ClaimedDelivery> claimed = claim(T0);
+    // Completed newest first: the oldest by completion time go, whatever their enqueue order.
+    for (int i = 0; i < 4; i++) {
+      store.complete(List.of(succeeded(claimed.get(3 - i), at(i))), at(i));
+    }
+
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(2);
+    assertThat(store.delivery("d4")).isEmpty();
+    assertThat(store.delivery("d3")).isEmpty();
+    assertThat(store.attemptsForEvent("evt_m_d4")).isEmpty();
+    assertThat(store.deliveries(DeliveryQuery.forEvent("evt_m_d3"))).isEmpty();
+    assertThat(recordIds(store.deliveries(byEndpoint(A)))).containsExactly("d2", "d1");
+    assertThat(store.attemptsForEndpoint(A, Instant.MIN, 10))
+        .extracting(AttemptRecord::deliveryId)
+        .containsExactly("d2", "d1");
+    assertThat(recordIds(store.deliveries(everything()))).containsExactly("d2", "d1");
+    // The message went with its only delivery: a new delivery cannot name it.
+    assertThatThrownBy(
+            () -> store.enqueue(List.of(), List.of(new NewDelivery("d5", "m_d4", A))))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("unknown message");
+  }
+
+  @Test
+  void aSharedMessage_staysWhileAnyOfItsDeliveriesIsKept() {
+    store = bounded(b -> b.maxSucceeded(0));
+    store.enqueue(
+        List.of(message("m1", T0)),
+        List.of(new NewDelivery("dA", "m1", A), new NewDelivery("dB", "m1", B)));
+    List<ClaimedDelivery> claimed = claim(T0);
+
+    complete(succeeded(claimed.get(0), at(1)));
+
+    assertThat(store.delivery(claimed.get(0).deliveryId())).isEmpty();
+    assertThat(recordIds(store.deliveries(DeliveryQuery.forEvent("evt_m1"))))
+        .containsExactly(claimed.get(1).deliveryId());
+    store.enqueue(List.of(), List.of(new NewDelivery("dC", "m1", C)));
+    assertThat(claimOne(at(2)).body()).isEqualTo(claimed.get(1).body());
+
+    complete(succeeded(claimed.get(1), at(3)));
+    assertThat(recordIds(store.deliveries(DeliveryQuery.forEvent("evt_m1")))).containsExactly("dC");
+  }
+
+  @Test
+  void pendingAndDeadDeliveries_areNeverForgotten() {
+    store = bounded(b -> b.maxSucceeded(0).retainSucceeded(Duration.ofSeconds(1)));
+    enqueue("pending", A, T0);
+    enqueue("dead", B, T0);
+    enqueue("ok", C, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    complete(dead(claimed.get(1), at(1)));
+    complete(succeeded(claimed.get(2), at(1)));
+    complete(retry(claimed.get(0), at(1), at(3_600)));
+
+    claim(at(1_800));
+    assertThat(store.delivery("ok")).isEmpty();
+    assertThat(record("pending").state()).isEqualTo(DeliveryState.PENDING);
+    assertThat(record("dead").state()).isEqualTo(DeliveryState.DEAD);
+    assertThat(store.attemptsForEvent("evt_m_dead")).hasSize(1);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isZero();
+  }
+
+  @Test
+  void succeededLongerAgoThanRetainSucceeded_areForgotten_byTheNextCompleteOrClaim() {
+    store = bounded(b -> b.retainSucceeded(Duration.ofHours(1)));
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    enqueue("d3", B, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    store.complete(List.of(succeeded(claimed.get(0), at(10))), at(10));
+    store.complete(List.of(succeeded(claimed.get(1), at(20))), at(20));
+    Instant d1Expires = at(10).plus(Duration.ofHours(1));
+
+    // Skipping B leaves d3's claim current, though its lease ran out.
+    claim("node-1", d1Expires, 10, B);
+    assertThat(store.delivery("d1")).as("exactly an hour old").isPresent();
+
+    claim("node-1", d1Expires.plusMillis(1), 10, B);
+    assertThat(store.delivery("d1")).isEmpty();
+    assertThat(store.attemptsForEvent("evt_m_d1")).isEmpty();
+    assertThat(store.delivery("d2")).isPresent();
+
+    Instant d2Expired = at(20).plus(Duration.ofHours(1)).plusSeconds(1);
+    store.complete(List.of(succeeded(claimed.get(2), d2Expired)), d2Expired);
+    assertThat(store.delivery("d2")).isEmpty();
+    assertThat(recordIds(store.deliveries(everything()))).containsExactly("d3");
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
+  }
+
+  @Test
+  void theAgeBound_forgetsAtMostAStepPerCall() {
+    int n = InMemoryDeliveryStore.AGE_STEP + 500;
+    store = bounded(b -> b.maxSucceeded(n).retainSucceeded(Duration.ofMinutes(1)));
+    for (int i = 0; i < n; i++) {
+      enqueue("d" + i, A, T0);
+    }
+    List<Completion> all = new ArrayList<>();
+    for (ClaimedDelivery c : claim("node-1", T0, n)) {
+      all.add(succeeded(c, at(1)));
+    }
+    store.complete(all, at(1));
+
+    claim(at(120));
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(500);
+    claim(at(120));
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isZero();
+    assertThat(store.deliveries(everything())).isEmpty();
+  }
+
+  @Test
+  void anEnqueueBeyondMaxPending_isRefused_namingTheBound_andStoresNothing() {
+    store = bounded(b -> b.maxPending(3));
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    NewMessage shared = message("m_shared", T0);
+    List<NewDelivery> two =
+        List.of(new NewDelivery("d3", "m_shared", A), new NewDelivery("d4", "m_shared", B));
+
+    assertThatThrownBy(() -> store.enqueue(List.of(shared), two))
+        .isInstanceOf(StoreFullException.class)
+        .isInstanceOf(StoreException.class)
+        .hasMessageContaining("holds 2 pending and dead deliveries")
+        .hasMessageContaining("may hold 3 (maxPending)")
+        .hasMessageContaining("refused 2 more; nothing was stored")
+        .hasMessageContaining("InMemoryDeliveryStore.builder().maxPending(n)")
+        .satisfies(e -> assertThat(((StoreFullException) e).limit()).isEqualTo(3));
+
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(2);
+    assertThat(store.delivery("d3")).isEmpty();
+    assertThat(store.deliveries(DeliveryQuery.forEvent("evt_m_shared"))).isEmpty();
+    // Nor was the message: the same call with one delivery fits, and stores it afresh.
+    store.enqueue(List.of(shared), two.subList(0, 1));
+    assertThat(record("d3").state()).isEqualTo(DeliveryState.PENDING);
+  }
+
+  @Test
+  void deadDeliveriesCountTowardsMaxPending_succeededOnesMakeRoom() {
+    store = bounded(b -> b.maxPending(2));
+    enqueue("d1", A, T0);
+    enqueue("d2", B, T0);
+    List<ClaimedDelivery> claimed = claim(T0);
+    complete(dead(claimed.get(0), at(1)));
+
+    assertThatThrownBy(() -> enqueue("d3", A, T0))
+        .isInstanceOf(StoreFullException.class)
+        .hasMessageContaining("(1 pending, 1 dead)");
+
+    complete(succeeded(claimed.get(1), at(2)));
+    enqueue("d3", A, T0);
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+    assertThat(store.replay(List.of("d1"), at(3))).isEqualTo(1);
+    assertThatThrownBy(() -> enqueue("d4", A, T0)).isInstanceOf(StoreFullException.class);
+  }
+
+  private static DeliveryQuery byEndpoint(String endpointId) {
+    return new DeliveryQuery(Optional.of(endpointId), Optional.empty(), Optional.empty(), T0, 100);
+  }
+
+  private static DeliveryQuery everything() {
+    return new DeliveryQuery(Optional.empty(), Optional.empty(), Optional.empty(), T0, 100);
+  }
+
+  private static InMemoryDeliveryStore bounded(
+      java.util.function.UnaryOperator<InMemoryDeliveryStore.Builder> bounds) {
+    return bounds.apply(InMemoryDeliveryStore.builder()).build();
+  }
+
   /**
    * One thread enqueues while four claim and complete, retry or release, with no lease ever
    * expiring: every delivery succeeds exactly once, every completion applies, and deliveries with
@@ -120,6 +329,7 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
    */
   @Test
   void concurrentClaimers_completeEveryDeliveryExactlyOnce_inKeyOrder() throws Exception {
+    keepEverySucceeded();
     Duration longLease = Duration.ofHours(1);
     AtomicIntegerArray successes = new AtomicIntegerArray(DELIVERIES);
     Map<String, String> inFlight = new ConcurrentHashMap<>();
@@ -187,6 +397,7 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
    */
   @Test
   void concurrentClaimersWithExpiringLeases_neitherLoseNorDoubleComplete() throws Exception {
+    keepEverySucceeded();
     enqueueAll(4);
     AtomicIntegerArray successes = new AtomicIntegerArray(DELIVERIES);
 
@@ -223,6 +434,16 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
     assertThat(store.count(DeliveryState.PENDING)).isZero();
     assertThat(store.attemptsForEndpoint(ENDPOINTS[0], Instant.MIN, DELIVERIES))
         .hasSize(DELIVERIES / ENDPOINTS.length);
+  }
+
+  /** Replaces the store with one that keeps all {@link #DELIVERIES}, however long ago they succeeded. */
+  private void keepEverySucceeded() {
+    store.close();
+    store =
+        InMemoryDeliveryStore.builder()
+            .maxSucceeded(DELIVERIES)
+            .retainSucceeded(ChronoUnit.CENTURIES.getDuration())
+            .build();
   }
 
   /** What each thread of {@link #runOnThreads} does. */
