@@ -683,8 +683,6 @@ public final class Endpoint {
       signer(scheme, keys); // malformed keys still fail here
     }
 
-    }
-
     Builder disabled(String reason) {
       this.enabled = false;
       this.disabledReason = reason;
