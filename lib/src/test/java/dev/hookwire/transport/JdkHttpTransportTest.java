@@ -1,8 +1,8 @@
 package dev.hookwire.transport;
 
+import static dev.hookwire.testing.Futures.WAIT;
+import static dev.hookwire.testing.Futures.await;
 import static dev.hookwire.testing.TestTransports.LOOPBACK_ALLOWED;
-import static dev.hookwire.testing.TestTransports.WAIT;
-import static dev.hookwire.testing.TestTransports.await;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

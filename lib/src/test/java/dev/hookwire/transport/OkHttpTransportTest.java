@@ -1,9 +1,9 @@
 package dev.hookwire.transport;
 
+import static dev.hookwire.testing.Futures.WAIT;
+import static dev.hookwire.testing.Futures.await;
+import static dev.hookwire.testing.Futures.awaitFailure;
 import static dev.hookwire.testing.TestTransports.LOOPBACK_ALLOWED;
-import static dev.hookwire.testing.TestTransports.WAIT;
-import static dev.hookwire.testing.TestTransports.await;
-import static dev.hookwire.testing.TestTransports.awaitFailure;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

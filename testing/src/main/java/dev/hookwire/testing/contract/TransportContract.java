@@ -1,5 +1,7 @@
 package dev.hookwire.testing.contract;
 
+import static dev.hookwire.testing.Futures.await;
+import static dev.hookwire.testing.Futures.awaitFailure;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -22,9 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import mockwebserver3.Dispatcher;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -88,9 +88,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class TransportContract {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-  /** How long a test waits for a future that should complete; far beyond what any needs. */
-  private static final Duration WAIT = Duration.ofSeconds(10);
 
   /** A policy that lets requests reach loopback, where the test server listens. */
   private static final NetworkPolicy LOOPBACK_ALLOWED =
@@ -566,29 +563,5 @@ public abstract class TransportContract {
   private static boolean isIpLiteral(String host) {
     return host.indexOf(':') >= 0
         || (!host.isEmpty() && host.chars().allMatch(c -> (c >= '0' && c <= '9') || c == '.'));
-  }
-
-  /** Waits, bounded, for a future that must succeed, and returns its value. */
-  private static <T> T await(CompletableFuture<T> future) throws InterruptedException {
-    try {
-      return future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new AssertionError("expected success, got " + e.getCause(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new AssertionError("no result within " + WAIT);
-    }
-  }
-
-  /** Waits, bounded, for a future that must fail, and returns why (unwrapped). */
-  private static Throwable awaitFailure(CompletableFuture<?> future) throws InterruptedException {
-    try {
-      Object value = future.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-      return fail("expected a failure, got " + value);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isNotNull();
-      return e.getCause();
-    } catch (TimeoutException e) {
-      return fail("no result within " + WAIT);
-    }
   }
 }
