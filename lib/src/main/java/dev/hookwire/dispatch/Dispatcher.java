@@ -492,9 +492,9 @@ public final class Dispatcher implements AutoCloseable {
   /**
    * Stops taking work, waits up to the builder's drain timeout for requests in flight, and
    * releases what the dispatcher created: its scheduler thread has ended when this returns, and
-   * its transport is closed (OkHttp's shared, idle-timed task threads and the JDK {@code
-   * HttpClient}'s selector thread may outlive it by up to a minute; they hold nothing of the
-   * dispatcher's). Deliveries not yet attempted stay pending in the store. Calling it again does
+   * its transport is closed. Daemon threads of the HTTP libraries may outlive it by up to a
+   * minute, holding nothing of the dispatcher's: OkHttp's shared "OkHttp TaskRunner" and "Okio
+   * Watchdog" threads, and the JDK {@code HttpClient}'s selector thread. Deliveries not yet attempted stay pending in the store. Calling it again does
    * nothing.
    */
   @Override
