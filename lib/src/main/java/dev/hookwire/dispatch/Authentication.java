@@ -21,7 +21,7 @@ public final class Authentication {
     this.kind = kind;
     this.headerName = HeaderRules.checkName(headerName);
     this.headerValue = HeaderRules.checkValue(headerName, headerValue);
-    if (HeaderRules.isManaged(headerName) || headerName.equalsIgnoreCase(Endpoint.CONTENT_TYPE)) {
+    if (HeaderRules.isManaged(headerName) || headerName.equalsIgnoreCase(HeaderRules.CONTENT_TYPE)) {
       throw new IllegalArgumentException("header " + headerName + " cannot carry credentials: Hookwire or the HTTP client writes it");
     }
   }

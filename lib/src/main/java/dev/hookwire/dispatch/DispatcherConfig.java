@@ -11,7 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
- * A dispatcher's settings, as {@link Dispatcher.Builder#build()} fixed them: immutable, read by
+ * A dispatcher's settings, as the dispatcher's builder fixed them: immutable, read by
  * the dispatcher's parts.
  */
 record DispatcherConfig(

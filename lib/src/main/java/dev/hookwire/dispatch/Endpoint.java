@@ -44,9 +44,6 @@ public final class Endpoint {
   private static final Set<String> METHODS = Set.of("POST", "PUT", "DELETE");
 
   private final String id;
-  /** The header Hookwire writes on every request with a body. */
-  static final String CONTENT_TYPE = "Content-Type";
-
   private final String url;
   private final URI uri;
   private final String method;
@@ -578,7 +575,7 @@ public final class Endpoint {
      */
     public Builder header(String name, String value) {
       HeaderRules.checkValue(HeaderRules.checkName(name), value);
-      if (HeaderRules.isManaged(name) || name.equalsIgnoreCase(CONTENT_TYPE)) {
+      if (HeaderRules.isManaged(name) || name.equalsIgnoreCase(HeaderRules.CONTENT_TYPE)) {
         throw new IllegalArgumentException(
             "header " + name + " is " + (HeaderRules.isManaged(name) ? "managed by the HTTP client" : "written by Hookwire")
                 + " and cannot be set on an endpoint");

@@ -2,6 +2,7 @@ package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.internal.HeaderRules;
 import dev.hookwire.signature.Signer;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryState;
@@ -397,7 +398,7 @@ final class Engine {
     Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
     endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
     signer.ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
-    headers.put(Endpoint.CONTENT_TYPE, "application/json");
+    headers.put(HeaderRules.CONTENT_TYPE, "application/json");
     return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
   }
 

@@ -16,6 +16,9 @@ import java.util.TreeMap;
  * position, never a value, which may be a credential. Stateless and thread-safe.
  */
 public final class HeaderRules {
+  /** The header every webhook request carries, which Hookwire writes itself. */
+  public static final String CONTENT_TYPE = "Content-Type";
+
   /** Headers the HTTP client writes itself; lower case. */
   private static final Set<String> MANAGED =
       Set.of(

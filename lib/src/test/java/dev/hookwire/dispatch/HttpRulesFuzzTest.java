@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.hookwire.internal.HeaderRules;
 import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.transport.TransportRequest;
 import java.time.Duration;
@@ -70,7 +71,7 @@ class HttpRulesFuzzTest {
     TransportRequest request =
         Engine.request(endpoint, endpoint.signerAt(NOW), "msg_fuzz", new byte[] {'{', '}'}, NOW, Duration.ofSeconds(10));
     assertThat(request.url()).isEqualTo(endpoint.uri());
-    assertThat(request.hasHeader(Endpoint.CONTENT_TYPE)).isTrue();
+    assertThat(request.hasHeader(HeaderRules.CONTENT_TYPE)).isTrue();
   }
 
   private static void assertNoCredentials(String url, IllegalArgumentException e) {

@@ -1,7 +1,5 @@
 package dev.hookwire.store.spi;
 
-import dev.hookwire.store.memory.InMemoryDeliveryStore;
-
 /**
  * Where the dispatcher keeps endpoints, messages, deliveries and the attempt log: the three
  * narrow SPIs a dispatcher needs, {@link EndpointRepository}, {@link DeliveryQueue} and {@link
