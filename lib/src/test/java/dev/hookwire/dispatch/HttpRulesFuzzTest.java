@@ -30,6 +30,7 @@ class HttpRulesFuzzTest {
   private static final Pattern USER_INFO = Pattern.compile("//([^/?#@]*)@");
   private static final String KEY = "whsec_6wNWXD/yGPOskc8FgsSZ4+zQyxhLLa+6EYxRfGPXx/M=";
   private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+  private static final String MARKER = "s3cr3t-v4lue";
 
   @FuzzTest
   void anySettings(FuzzedDataProvider data) {
@@ -50,13 +51,13 @@ class HttpRulesFuzzTest {
     int headers = data.consumeInt(0, 4);
     for (int i = 0; i < headers; i++) {
       String name = data.consumeString(40);
-      String value = data.consumeString(80);
+      // A value may be a credential: one with a marker inside must never show in a message.
+      String value = data.consumeString(40) + MARKER + data.consumeString(40);
       try {
         builder.header(name, value);
       } catch (IllegalArgumentException e) {
-        // A value may be a credential: a message about it names the header, never the value.
-        if (e.getMessage().startsWith("value of header") && value.length() >= 8 && !name.contains(value)) {
-          assertThat(e.getMessage()).doesNotContain(value);
+        if (!name.contains(MARKER)) {
+          assertThat(e.getMessage()).doesNotContain(MARKER);
         }
       }
     }
