@@ -9,9 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -60,11 +58,9 @@ final class DestinationCheck {
     if (!head) {
       return;
     }
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
-    endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
     Duration limit = endpoint.timeout().orElse(timeout);
     TransportRequest request =
-        new TransportRequest("HEAD", endpoint.uri(), headers, new byte[0], limit);
+        new TransportRequest("HEAD", endpoint.uri(), endpoint.requestHeaders(), new byte[0], limit);
     TransportResponse response;
     try {
       response = transport.send(request).get(limit.toMillis() + 5_000, TimeUnit.MILLISECONDS);

@@ -51,6 +51,8 @@ public final class Endpoint {
   private final Optional<SignatureScheme> scheme;
   private final List<SigningKey> keys;
   private final Map<String, String> headers;
+  /** The headers, then the credentials: what every request carries before it is signed. */
+  private final Map<String, String> requestHeaders;
   private final Optional<Authentication> authentication;
   private final Optional<Duration> timeout;
   private final Optional<RetryPolicy> retryPolicy;
@@ -74,6 +76,9 @@ public final class Endpoint {
     this.keys = List.copyOf(b.keys);
     this.headers = Collections.unmodifiableMap(new LinkedHashMap<>(b.headers));
     this.authentication = Optional.ofNullable(b.authentication);
+    Map<String, String> fixed = new LinkedHashMap<>(headers);
+    authentication.ifPresent(a -> fixed.put(a.headerName(), a.headerValue()));
+    this.requestHeaders = Collections.unmodifiableMap(fixed);
     this.timeout = Optional.ofNullable(b.timeout);
     this.retryPolicy = Optional.ofNullable(b.retryPolicy);
     this.maxInFlight = b.maxInFlight > 0 ? OptionalInt.of(b.maxInFlight) : OptionalInt.empty();
@@ -212,6 +217,11 @@ public final class Endpoint {
    */
   public Map<String, String> headers() {
     return headers;
+  }
+
+  /** The headers and the credentials, as every request carries them before it is signed. */
+  Map<String, String> requestHeaders() {
+    return requestHeaders;
   }
 
   /**

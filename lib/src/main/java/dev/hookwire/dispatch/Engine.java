@@ -395,8 +395,7 @@ final class Engine {
    */
   static TransportRequest request(
       Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout) {
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.headers());
-    endpoint.authentication().ifPresent(a -> headers.put(a.headerName(), a.headerValue()));
+    Map<String, String> headers = new LinkedHashMap<>(endpoint.requestHeaders());
     signer.ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
     headers.put(HeaderRules.CONTENT_TYPE, "application/json");
     return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
