@@ -204,10 +204,7 @@ public final class Dispatcher implements AutoCloseable {
    * @throws dev.hookwire.store.StoreException if the store cannot be read or written
    */
   public Endpoint register(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint == null");
-    engine.checkOpen();
-    checkLease(endpoint);
-    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    admit(endpoint);
     Endpoint stored = registry.register(endpoint, destinationCheck::check);
     log.info("endpoint {} registered", stored);
     engine.wake();
@@ -227,10 +224,7 @@ public final class Dispatcher implements AutoCloseable {
    * @throws IllegalStateException if the dispatcher is closed
    */
   public Endpoint update(Endpoint endpoint) {
-    Objects.requireNonNull(endpoint, "endpoint == null");
-    engine.checkOpen();
-    checkLease(endpoint);
-    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    admit(endpoint);
     Endpoint stored =
         registry.change(
             endpoint.id(),
@@ -245,12 +239,18 @@ public final class Dispatcher implements AutoCloseable {
     return stored;
   }
 
-  /** Refuses an endpoint whose requests may outlast this dispatcher's configured lease. */
-  private void checkLease(Endpoint endpoint) {
+  /**
+   * What registering and updating check first: the dispatcher is open, the endpoint's requests
+   * cannot outlast the configured lease; and its payload mapper becomes known here.
+   */
+  private void admit(Endpoint endpoint) {
+    Objects.requireNonNull(endpoint, "endpoint == null");
+    engine.checkOpen();
     Optional<Duration> lease = engine.config.lease();
     if (lease.isPresent() && endpoint.timeout().isPresent()) {
       Limits.checkLease(lease.get(), endpoint.timeout().get(), "the timeout of endpoint " + endpoint.id());
     }
+    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
   }
 
   /**

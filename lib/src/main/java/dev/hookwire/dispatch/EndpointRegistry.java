@@ -234,32 +234,31 @@ final class EndpointRegistry {
    * @return since when the endpoint has failed without a success, on any node; empty if it is gone
    */
   Optional<Instant> failed(Entry entry, Instant now) {
-    if (entry.stored().failingSince().isPresent()) {
-      return entry.stored().failingSince();
-    }
-    while (true) {
-      Optional<StoredEndpoint> current = repository.endpoint(entry.id());
-      if (current.isEmpty() || current.get().failingSince().isPresent()) {
-        return current.flatMap(StoredEndpoint::failingSince);
-      }
-      if (update(current.get(), current.get().config(), Optional.of(now))) {
-        return Optional.of(now);
-      }
-    }
+    Optional<Instant> since = entry.stored().failingSince();
+    return since.isPresent() ? since : setFailureClock(entry.id(), Optional.of(now));
   }
 
   /** Records a successful attempt: stops the endpoint's failure clock in the store if it runs. */
   void succeeded(Entry entry) {
-    if (entry.stored().failingSince().isEmpty()) {
-      return;
+    if (entry.stored().failingSince().isPresent()) {
+      setFailureClock(entry.id(), Optional.empty());
     }
+  }
+
+  /**
+   * Starts ({@code since} present) or stops the failure clock, unless the store's clock already
+   * runs or stands as wanted: each transition is one write, whichever node makes it first.
+   *
+   * @return the clock as the store holds it afterwards; empty if the endpoint is gone
+   */
+  private Optional<Instant> setFailureClock(String endpointId, Optional<Instant> since) {
     while (true) {
-      Optional<StoredEndpoint> current = repository.endpoint(entry.id());
-      if (current.isEmpty() || current.get().failingSince().isEmpty()) {
-        return;
+      Optional<StoredEndpoint> current = repository.endpoint(endpointId);
+      if (current.isEmpty() || current.get().failingSince().isPresent() == since.isPresent()) {
+        return current.flatMap(StoredEndpoint::failingSince);
       }
-      if (update(current.get(), current.get().config(), Optional.empty())) {
-        return;
+      if (update(current.get(), current.get().config(), since)) {
+        return since;
       }
     }
   }
