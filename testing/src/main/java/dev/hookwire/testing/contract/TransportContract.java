@@ -2,6 +2,7 @@ package dev.hookwire.testing.contract;
 
 import static dev.hookwire.testing.Futures.await;
 import static dev.hookwire.testing.Futures.awaitFailure;
+import static dev.hookwire.testing.TestTransports.LOOPBACK_ALLOWED;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -88,10 +89,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 public abstract class TransportContract {
   private static final Duration TIMEOUT = Duration.ofSeconds(5);
-
-  /** A policy that lets requests reach loopback, where the test server listens. */
-  private static final NetworkPolicy LOOPBACK_ALLOWED =
-      NetworkPolicy.builder().allowPrivateNetworks(true).build();
 
   private final MockWebServer server = new MockWebServer();
 
