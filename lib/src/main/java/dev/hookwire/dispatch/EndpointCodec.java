@@ -30,6 +30,10 @@ final class EndpointCodec {
   }
 
   String write(Endpoint e) {
+    return tree(e).toString();
+  }
+
+  private ObjectNode tree(Endpoint e) {
     ObjectNode n = MAPPER.createObjectNode();
     n.put("v", 1);
     n.put("id", e.id());
@@ -75,7 +79,7 @@ final class EndpointCodec {
     n.put("ownerId", e.ownerId());
     e.verifyOnRegistration().ifPresent(v -> n.put("verifyOnRegistration", v));
     e.registrationStatus().ifPresent(status -> n.put("registrationStatus", status));
-    return n.toString();
+    return n;
   }
 
   /**
@@ -87,12 +91,7 @@ final class EndpointCodec {
   }
 
   private ObjectNode settings(Endpoint e) {
-    ObjectNode n;
-    try {
-      n = (ObjectNode) MAPPER.readTree(write(e));
-    } catch (JsonProcessingException impossible) {
-      throw new IllegalStateException(impossible);
-    }
+    ObjectNode n = tree(e);
     n.remove(List.of("keys", "enabled", "disabledReason"));
     return n;
   }
