@@ -341,8 +341,10 @@ final class Engine {
   }
 
   private void start(ClaimedDelivery delivery, List<ClaimedDelivery> surplus) {
-    Instant now = clock.instant();
     Optional<EndpointRegistry.Entry> found = registry.find(delivery.endpointId());
+    // Read after the store was: the delivery's record must not say it died before the deletion
+    // that killed it.
+    Instant now = clock.instant();
     if (found.isEmpty()) {
       // The store holds no such endpoint: it was deleted.
       completeWithoutAttempt(delivery, now, "endpoint deleted");
