@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
 
 /**
  * The checks a new destination passes before it is stored: the network policy (no private or
- * loopback address unless allowed) and, where asked for, a HEAD request that must answer 2xx.
+ * loopback address unless allowed) and, where asked for, a HEAD request that must be answered.
  * Thread-safe.
  */
 final class DestinationCheck {
@@ -87,15 +87,18 @@ final class DestinationCheck {
           EndpointValidationException.Check.REACHABILITY, "interrupted while checking " + endpoint.url(), e);
     }
     int status = response.status();
+    // Without a status of its own, the check asks only that a server answers over a valid
+    // certificate: a receiver that takes POST alone commonly answers HEAD with 404 or 405. A 5xx
+    // says no working receiver is there now.
     boolean accepted =
         endpoint.registrationStatus().isPresent()
             ? status == endpoint.registrationStatus().getAsInt()
-            : status >= 200 && status <= 299;
+            : status < 500;
     if (!accepted) {
       String wanted =
           endpoint.registrationStatus().isPresent()
               ? "exactly " + endpoint.registrationStatus().getAsInt()
-              : "2xx";
+              : "with a status below 500";
       throw new EndpointValidationException(
           EndpointValidationException.Check.STATUS,
           "endpoint " + endpoint.url() + " answered HEAD with " + status

@@ -182,8 +182,10 @@ public final class Dispatcher implements AutoCloseable {
   /**
    * Registers an endpoint, idempotently by id, after checking a new one: the network policy (no
    * private or loopback destination unless allowed), and, if {@link
-   * Endpoint#verifyOnRegistration()} is on (by default for https), a HEAD request that must
-   * answer 2xx over a valid certificate.
+   * Endpoint#verifyOnRegistration()} is on (by default for https), a HEAD request that must be
+   * answered over a valid certificate, with a status below 500 (a receiver that takes only POST
+   * may answer 404 or 405), or with exactly {@link Endpoint#registrationStatus()} where that is
+   * set.
    *
    * <p>If the store already holds an endpoint with this id and the same settings, that one is
    * returned as stored, without a check: a program that registers its endpoints at start-up can

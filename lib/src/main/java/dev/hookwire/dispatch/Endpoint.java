@@ -327,7 +327,7 @@ public final class Endpoint {
 
   /**
    * Returns the one status the registration HEAD request must answer with, if set; otherwise any
-   * 2xx will do.
+   * status below 500 will do.
    *
    * @return the status
    */
@@ -730,8 +730,12 @@ public final class Endpoint {
     }
 
     /**
-     * Sets whether registration first sends a HEAD request that must answer 2xx (over a valid
-     * TLS certificate, for https). Default: on for {@code https} URLs, off for {@code http}.
+     * Sets whether registration first sends a HEAD request that a server must answer, over a
+     * valid TLS certificate for https, with a status below 500 (or exactly {@link
+     * #registrationStatus(int)}). It catches a mistyped host and a bad certificate when the
+     * endpoint is added rather than at its first delivery; a receiver that takes only POST may
+     * answer 404 or 405 and still passes. Default: on for {@code https} URLs, off for {@code
+     * http}.
      *
      * @param verify whether to check
      * @return this builder
@@ -744,7 +748,7 @@ public final class Endpoint {
     /**
      * Requires the registration HEAD request to answer with exactly this status, as some
      * platforms do (Insightarc creates a webhook only on 200), and turns the check on. Default:
-     * any 2xx.
+     * any status below 500.
      *
      * @param status the status, 200 to 299
      * @return this builder

@@ -419,15 +419,25 @@ class DispatcherTest {
   }
 
   @Test
-  void headValidation_requires2xx_andNamesTheCheck() throws Exception {
-    server.enqueue(new MockResponse.Builder().code(404).build());
-    assertThatThrownBy(() -> dispatcher.register(endpoint("/missing").verifyOnRegistration(true).build()))
+  void headValidation_refuses5xx_andNamesTheCheck() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    assertThatThrownBy(() -> dispatcher.register(endpoint("/down").verifyOnRegistration(true).build()))
         .isInstanceOfSatisfying(
             EndpointValidationException.class,
             e -> assertThat(e.check()).isEqualTo(EndpointValidationException.Check.STATUS))
-        .hasMessageContaining("404");
+        .hasMessageContaining("503")
+        .hasMessageContaining("below 500");
     assertThat(take().getMethod()).isEqualTo("HEAD");
     assertThat(dispatcher.endpoints()).isEmpty();
+
+    // A receiver that takes only POST answers HEAD with 404 (Express) or 405 (Spring, Servlets):
+    // the server is there, so the endpoint is registered.
+    for (int status : new int[] {404, 405}) {
+      server.enqueue(new MockResponse.Builder().code(status).build());
+      Endpoint postOnly = dispatcher.register(endpoint("/post-only-" + status).verifyOnRegistration(true).build());
+      assertThat(take().getMethod()).isEqualTo("HEAD");
+      assertThat(dispatcher.endpoint(postOnly.id())).as("HEAD answered %d", status).isPresent();
+    }
 
     server.enqueue(new MockResponse.Builder().code(200).build());
     Endpoint ok = dispatcher.register(endpoint("/present").verifyOnRegistration(true).build());

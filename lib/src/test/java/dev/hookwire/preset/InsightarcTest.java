@@ -72,7 +72,7 @@ class InsightarcTest {
         .hasMessageContaining("exactly 200");
     assertThat(take(server).getMethod()).isEqualTo("HEAD");
     assertThat(harness.dispatcher().endpoints()).isEmpty();
-    // The generic check still takes any 2xx.
+    // The generic check takes any answer below 500.
     server.enqueue(new MockResponse.Builder().code(204).build());
     harness.dispatcher().register(
         dev.hookwire.dispatch.Endpoint.builder(url).verifyOnRegistration(true).build());
