@@ -92,7 +92,7 @@ public final class DurableSending {
     try (Dispatcher dispatcher = dispatcher(db, new DeliveryListener() {})) {
       // Idempotent by id: a second run finds the endpoint stored and registers nothing new.
       dispatcher.register(
-          Endpoint.builder("http://127.0.0.1:" + PORT + "/webhooks")
+          Endpoint.builder("http://127.0.0.1:" + PORT + "/hooks")
               .id("ep_durable_example")
               .subscribe("experience.*")
               .signing(SignatureScheme.standardWebhooks(), secret())
@@ -225,7 +225,7 @@ public final class DurableSending {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), PORT), 0);
     server.createContext(
-        "/webhooks",
+        "/hooks",
         exchange -> {
           byte[] body = exchange.getRequestBody().readAllBytes();
           int status;

@@ -97,7 +97,7 @@ public final class Quickstart {
   private static void dispatchToAFlakyReceiver(String secret) throws IOException, InterruptedException {
     System.out.println("== 2. Deliver through a flaky receiver");
     HttpServer receiver = flakyReceiver(SignatureScheme.standardWebhooks().verifier(secret));
-    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/webhooks";
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
 
     CountDownLatch delivered = new CountDownLatch(3);
     Dispatcher dispatcher =
@@ -151,7 +151,7 @@ public final class Quickstart {
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext(
-        "/webhooks",
+        "/hooks",
         exchange -> {
           // The raw bytes, exactly as received: a parsed and re-serialised body would not verify.
           byte[] body = exchange.getRequestBody().readAllBytes();

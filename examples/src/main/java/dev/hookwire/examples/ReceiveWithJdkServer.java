@@ -33,9 +33,9 @@ public final class ReceiveWithJdkServer {
     int port = ReceiveDemo.serve(args) ? 8080 : 0;
     HttpServer server =
         HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-    server.createContext("/webhooks", exchange -> handle(receiver, exchange));
+    server.createContext("/hooks", exchange -> handle(receiver, exchange));
     server.start();
-    URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/webhooks");
+    URI url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/hooks");
     try {
       if (ReceiveDemo.serve(args)) {
         ReceiveDemo.serveUntilStopped(url);

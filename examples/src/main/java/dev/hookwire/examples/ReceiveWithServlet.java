@@ -94,9 +94,9 @@ public final class ReceiveWithServlet {
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext("", null);
     Tomcat.addServlet(context, "webhooks", new WebhookServlet(ReceiveDemo.receiver(secret)));
-    context.addServletMappingDecoded("/webhooks", "webhooks");
+    context.addServletMappingDecoded("/hooks", "hooks");
     tomcat.start();
-    URI url = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/webhooks");
+    URI url = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/hooks");
     try {
       if (serve) {
         ReceiveDemo.serveUntilStopped(url);

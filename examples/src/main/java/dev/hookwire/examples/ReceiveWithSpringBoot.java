@@ -59,7 +59,7 @@ public class ReceiveWithSpringBoot {
      * @param body the body as bytes
      * @return the receiver's answer
      */
-    @PostMapping("/webhooks")
+    @PostMapping("/hooks")
     ResponseEntity<String> receive(
         @RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
       // The raw body matters: byte[] gets the exact bytes that were signed; a @RequestBody
@@ -92,7 +92,7 @@ public class ReceiveWithSpringBoot {
             "logging.level.root", "warn"));
     try (ConfigurableApplicationContext context = application.run(args)) {
       int port = ((WebServerApplicationContext) context).getWebServer().getPort();
-      URI url = URI.create("http://127.0.0.1:" + port + "/webhooks");
+      URI url = URI.create("http://127.0.0.1:" + port + "/hooks");
       if (serve) {
         ReceiveDemo.serveUntilStopped(url);
       } else {
