@@ -63,10 +63,12 @@ final class ListenCommand implements Command {
   public String description() {
     return "Listens for webhooks on every path, verifies each request on its raw body, and prints\n"
         + "one JSON line a request: time, method, path, valid (or reason and message), key index,\n"
-        + "id, timestamp, type, status, and the event if the body is one. Answers the\n"
+        + "id, timestamp, type, status, error, and the event if the body is one. Answers the\n"
         + "--status-on-success status to every validly signed request (a body that is not a\n"
-        + "Hookwire event, such as a GitHub or Stripe payload, is printed as sent), 401 to a bad\n"
-        + "signature, 413 to a body over 5 MiB. Ctrl-C stops it.";
+        + "Hookwire event, such as a GitHub or Stripe payload, is printed as sent), but 400 to an\n"
+        + "event whose data a Hookwire receiver would refuse for its type (experience.* data must\n"
+        + "be an ExperienceEvent), with the field at fault; 401 to a bad signature, 413 to a body\n"
+        + "over 5 MiB. Ctrl-C stops it.";
   }
 
   @Override
@@ -165,12 +167,22 @@ final class ListenCommand implements Command {
           line.put("message", e.getMessage());
         }
         WebhookEvent<?> event = null;
-        String notAnEvent = null;
+        String error = null;
         if (status != 413) {
           try {
             event = codec.decode(body);
           } catch (EventFormatException e) {
-            notAnEvent = e.getMessage();
+            error = "not a webhook event: " + e.getMessage();
+          }
+        }
+        if (event != null && verified != null) {
+          // As a Hookwire receiver reads it: experience.* data as an ExperienceEvent, and so on.
+          try {
+            codec.decodeTyped(body);
+          } catch (EventFormatException e) {
+            status = 400;
+            error = "malformed event: " + e.getMessage();
+            answer = error;
           }
         }
         if (verified != null && verified.webhookId().isPresent()) {
@@ -185,8 +197,8 @@ final class ListenCommand implements Command {
           line.put("type", event.type());
         }
         line.put("status", status);
-        if (notAnEvent != null) {
-          line.put("error", "not a webhook event: " + notAnEvent);
+        if (error != null) {
+          line.put("error", error);
         }
         if (event != null) {
           line.putRawValue("event", new RawValue(codec.encodeToString(event)));

@@ -7,15 +7,20 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code hookwire} command: sign, verify, listen, send. Run {@code java -jar
- * cli/target/hookwire.jar help}.
+ * The {@code hookwire} command: keygen, sign, verify, listen, send. Run {@code
+ * cli/target/hookwire help}.
  *
  * <p>Exit status: 0 success, 1 a check or a delivery failed, 2 bad arguments (the reason is
- * printed on error output). Secrets are never printed.
+ * printed on error output). Secrets are never printed, but for the new ones keygen makes.
  */
 public final class Main {
   static final List<Command> COMMANDS =
-      List.of(new SignCommand(), new VerifyCommand(), new ListenCommand(), new SendCommand());
+      List.of(
+          new KeygenCommand(),
+          new SignCommand(),
+          new VerifyCommand(),
+          new ListenCommand(),
+          new SendCommand());
 
   private Main() {}
 

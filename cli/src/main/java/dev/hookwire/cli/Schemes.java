@@ -1,5 +1,7 @@
 package dev.hookwire.cli;
 
+import dev.hookwire.signature.Ed25519KeyPair;
+import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.signature.Verifier;
 import java.time.Clock;
@@ -24,6 +26,7 @@ final class Schemes {
    * @param signsUrl whether it signs the endpoint URL, which must then be given
    * @param headers the headers it writes
    * @param keys how its keys are written
+   * @param keyKind how a new key for it is made
    */
   record Info(
       String name,
@@ -31,7 +34,8 @@ final class Schemes {
       boolean carriesTimestamp,
       boolean signsUrl,
       String headers,
-      String keys) {
+      String keys,
+      KeyKind keyKind) {
 
     SignatureScheme scheme() {
       return SignatureScheme.forName(name);
@@ -42,22 +46,48 @@ final class Schemes {
       List.of(
           new Info("standard", true, true, false,
               "webhook-id, webhook-timestamp, webhook-signature: v1,<base64>",
-              "whsec_<base64>"),
+              "whsec_<base64>", KeyKind.STANDARD_SECRET),
           new Info("standard-ed25519", true, true, false,
               "webhook-id, webhook-timestamp, webhook-signature: v1a,<base64>",
-              "whsk_<base64> signs, whpk_<base64> verifies"),
+              "whsk_<base64> signs, whpk_<base64> verifies", KeyKind.ED25519_PAIR),
           new Info("intelligems", false, false, false,
-              "X-Intelligems-Signature: <hex HMAC-SHA256 of the body>", "the secret's text"),
+              "X-Intelligems-Signature: <hex HMAC-SHA256 of the body>", "the secret's text",
+              KeyKind.TEXT_SECRET),
           new Info("insightarc", false, false, true,
               "x-insightarc-signature: <base64 HMAC-SHA1 of body + URL>",
-              "the secret's text; needs --url"),
+              "the secret's text; needs --url", KeyKind.TEXT_SECRET),
           new Info("github", false, false, false,
-              "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>", "the secret's text"),
+              "X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body>", "the secret's text",
+              KeyKind.TEXT_SECRET),
           new Info("shopify", false, false, false,
-              "X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>", "the secret's text"),
+              "X-Shopify-Hmac-Sha256: <base64 HMAC-SHA256 of the body>", "the secret's text",
+              KeyKind.TEXT_SECRET),
           new Info("stripe", false, true, false,
               "Stripe-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of t.body>",
-              "the secret's text"));
+              "the secret's text", KeyKind.TEXT_SECRET));
+
+  /** How a new key is made, and what it is made of. */
+  enum KeyKind {
+    /** One {@code whsec_} secret, for signing and verifying. */
+    STANDARD_SECRET,
+    /** A {@code whsk_} key that signs and the {@code whpk_} key that verifies, in that order. */
+    ED25519_PAIR,
+    /** One secret's text, 64 hex digits, for signing and verifying. */
+    TEXT_SECRET;
+
+    /** A new key: one string, or for a pair the signing key then the verifying key. */
+    List<String> generate() {
+      switch (this) {
+        case STANDARD_SECRET:
+          return List.of(Secrets.newStandardSecret());
+        case ED25519_PAIR:
+          Ed25519KeyPair pair = Secrets.newEd25519KeyPair();
+          return List.of(pair.secretKey(), pair.publicKey());
+        default:
+          return List.of(Secrets.newTextSecret());
+      }
+    }
+  }
 
   static final Option SCHEME =
       Option.value("--scheme", "S", "signature scheme: " + names() + " (see hookwire schemes)");

@@ -14,6 +14,7 @@ import dev.hookwire.dispatch.Endpoint;
 import dev.hookwire.dispatch.EndpointValidationException;
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.EventFormatException;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
@@ -98,8 +99,10 @@ final class SendCommand implements Command {
   public String description() {
     return "Sends one event {id, type, timestamp, data}, signed, and retries on failure as a\n"
         + "Hookwire dispatcher does: every attempt signed afresh with the same id; 2xx succeeds;\n"
-        + "410 gives up; 429 and 503 honour Retry-After (up to 1m); redirects are not followed.\n"
-        + "Prints each attempt; exit status 0 once delivered, 1 if every attempt failed.\n"
+        + "410 gives up; a Retry-After on 429, 502, 503 or 504 sets the next delay (up to 1m);\n"
+        + "redirects are not followed. Prints each attempt; exit status 0 once delivered, 1 if\n"
+        + "every attempt failed. Data that a Hookwire receiver would refuse for its type (an\n"
+        + "experience.* event's data is an ExperienceEvent) is noted on error output, and sent.\n"
         + "Loopback and private addresses are refused unless --allow-private is given.";
   }
 
@@ -168,7 +171,16 @@ final class SendCommand implements Command {
         return 1;
       }
       dispatcher.start();
-      byte[] body = EventCodec.ofDefaults().encode(event);
+      EventCodec codec = EventCodec.ofDefaults();
+      byte[] body = codec.encode(event);
+      try {
+        codec.decodeTyped(body);
+      } catch (EventFormatException e) {
+        // The receiver would answer only "malformed event"; say here what it would refuse.
+        terminal.err.println(
+            "note: a Hookwire receiver would refuse this event as malformed (400): "
+                + e.getMessage());
+      }
       terminal.out.println(
           "sending " + event.id() + " (" + event.type() + ", " + body.length + " bytes) to "
               + endpoint.method() + " " + shown(endpoint) + ", signed " + info.name()

@@ -1,18 +1,12 @@
 package dev.hookwire.cli;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.signature.Secrets;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,30 +21,30 @@ class ChildProcessTest {
   void signThenVerifyInSeparateProcesses(@TempDir Path dir) throws Exception {
     String secret = Secrets.newStandardSecret();
 
-    Run signed = hookwire(secret, BODY, "sign", "--scheme", "standard", "--secret-env", "HOOK_KEY");
+    ChildProcess signed = hookwire(secret, BODY, "sign", "--scheme", "standard", "--secret-env", "HOOK_KEY");
     assertThat(signed.exit()).as(signed.err()).isZero();
     assertThat(signed.out()).contains("webhook-signature: v1,");
     Path headers = Files.writeString(dir.resolve("headers.txt"), signed.out());
 
-    Run valid =
+    ChildProcess valid =
         hookwire(secret, BODY, "verify", "--scheme", "standard", "--secret-env", "HOOK_KEY",
             "-H", "@" + headers);
     assertThat(valid.exit()).as(valid.err()).isZero();
     assertThat(valid.out()).startsWith("valid\n");
 
-    Run tampered =
+    ChildProcess tampered =
         hookwire(secret, BODY + "\n", "verify", "--scheme", "standard", "--secret-env",
             "HOOK_KEY", "-H", "@" + headers);
     assertThat(tampered.exit()).isEqualTo(1);
     assertThat(tampered.out()).startsWith("invalid: NO_MATCHING_SIGNATURE: ");
 
-    Run usage =
+    ChildProcess usage =
         hookwire(secret, "", "verify", "--scheme", "standard", "--secret-env", "HOOK_KEY",
             "-H", "@" + headers, "--tolerance", "soon");
     assertThat(usage.exit()).isEqualTo(2);
     assertThat(usage.err()).contains("--tolerance: \"soon\" is not a duration");
 
-    for (Run run : List.of(signed, valid, tampered, usage)) {
+    for (ChildProcess run : List.of(signed, valid, tampered, usage)) {
       assertThat(run.out() + run.err()).doesNotContain(secret.substring(6));
     }
   }
@@ -63,7 +57,7 @@ class ChildProcessTest {
             dir.resolve("headers.txt"),
             "X-Hub-Signature-256: sha256=df0d3ad1e2c5cfee7554bee1f575b8e1c1424a08c02da21c7caa83c44c690a2d\n");
 
-    Run valid =
+    ChildProcess valid =
         hookwire("x", BODY, "verify", "--scheme", "github", "--secret-env", "HOOK_KEY", "-H", "@" + headers);
 
     assertThat(valid.exit()).as(valid.err()).isZero();
@@ -74,7 +68,7 @@ class ChildProcessTest {
         .contains("github verifier accepts key #0 (1 byte)");
   }
 
-  private static Run hookwire(String secret, String stdin, String... args) throws Exception {
+  private static ChildProcess hookwire(String secret, String stdin, String... args) throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     String hosts = System.getProperty("jdk.net.hosts.file");
@@ -87,36 +81,6 @@ class ChildProcessTest {
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().put("HOOK_KEY", secret);
-    Process process = builder.start();
-    CompletableFuture<String> out = drain(process.getInputStream());
-    CompletableFuture<String> err = drain(process.getErrorStream());
-    try (OutputStream in = process.getOutputStream()) {
-      in.write(stdin.getBytes(UTF_8));
-    }
-    if (!process.waitFor(60, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("hookwire " + String.join(" ", args) + " did not end in 60 s");
-    }
-    return new Run(process.exitValue(), out.get(), err.get());
+    return ChildProcess.run(builder, stdin);
   }
-
-  private static CompletableFuture<String> drain(InputStream stream) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try (stream) {
-            return new String(stream.readAllBytes(), UTF_8);
-          } catch (IOException e) {
-            throw new IllegalStateException(e);
-          }
-        });
-  }
-
-  /**
-   * What a child process did.
-   *
-   * @param exit its exit status
-   * @param out its standard output
-   * @param err its error output
-   */
-  private record Run(int exit, String out, String err) {}
 }

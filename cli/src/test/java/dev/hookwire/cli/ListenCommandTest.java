@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookwire.event.EventCodec;
+import dev.hookwire.event.ExperienceAction;
+import dev.hookwire.event.ExperienceEvent;
+import dev.hookwire.event.ExperienceType;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
@@ -18,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -33,6 +37,18 @@ class ListenCommandTest {
   private static final Pattern LISTENING =
       Pattern.compile("listening on (http://127\\.0\\.0\\.1:\\d+/) for standard webhooks; Ctrl-C to stop");
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ExperienceEvent FREE_SHIPPING =
+      ExperienceEvent.builder()
+          .experienceId("exp_8c1f")
+          .name("Free shipping")
+          .experienceType(ExperienceType.SHIPPING)
+          .action(ExperienceAction.STARTED)
+          .timestamp(Instant.parse("2026-11-23T18:26:00Z"))
+          .build();
+  /** The data in the README's {@code hookwire send} example. */
+  private static final String README_DATA =
+      "{\"experienceId\":\"exp_8c1f\",\"name\":\"Free shipping\",\"experienceType\":\"shipping\","
+          + "\"action\":\"started\",\"timestamp\":\"2026-11-23T18:26:00Z\"}";
 
   private final String secret = Secrets.newStandardSecret();
   private final Signer signer = SignatureScheme.standardWebhooks().signer(secret);
@@ -67,8 +83,7 @@ class ListenCommandTest {
 
   @Test
   void aValidEventIsAnsweredWithTheSuccessStatusAndPrintedWhole() throws Exception {
-    WebhookEvent<Map<String, Object>> event =
-        WebhookEvent.create("experience.started", Map.of("name", "Free shipping"));
+    WebhookEvent<ExperienceEvent> event = FREE_SHIPPING.toEvent();
     byte[] body = EventCodec.ofDefaults().encode(event);
 
     HttpResponse<String> response = post("hooks/shop?x=1", signer.sign(event.id(), Instant.now(), body), body);
@@ -85,6 +100,76 @@ class ListenCommandTest {
     assertThat(line.get("event").get("data").get("name").asText()).isEqualTo("Free shipping");
     assertThat(Instant.parse(line.get("time").asText())).isBefore(Instant.now().plusSeconds(1));
     assertThat(line.has("reason")).isFalse();
+    assertThat(line.has("error")).isFalse();
+  }
+
+  @Test
+  void aValidlySignedEventWhoseDataDoesNotFitItsType_isAnswered400NamingTheField()
+      throws Exception {
+    WebhookEvent<Map<String, Object>> event =
+        WebhookEvent.create(
+            "experience.started", Map.of("experienceId", "exp_8c1f", "name", "Free shipping"));
+    byte[] body = EventCodec.ofDefaults().encode(event);
+
+    HttpResponse<String> response = post("hooks", signer.sign(event.id(), Instant.now(), body), body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).startsWith("malformed event: ").contains("experienceType");
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("valid").asBoolean()).isTrue();
+    assertThat(line.get("status").asInt()).isEqualTo(400);
+    assertThat(line.get("error").asText())
+        .isEqualTo(response.body().strip())
+        .contains("ExperienceEvent", "experienceType");
+    assertThat(line.get("type").asText()).isEqualTo("experience.started");
+    assertThat(line.get("event").get("data").get("name").asText()).isEqualTo("Free shipping");
+  }
+
+  @Test
+  void theReadmesSendExample_isDeliveredToListen() throws Exception {
+    Cli sender = Cli.create().env(Map.of("HOOK_SECRET", secret));
+
+    Cli.Result sent =
+        sender.run(
+            "send", "--url", base.resolve("hooks").toString(), "--allow-private",
+            "--scheme", "standard", "--secret-env", "HOOK_SECRET", "--type", "experience.started",
+            "--data", README_DATA);
+
+    assertThat(sent.exit()).as(sent.out() + sent.err()).isZero();
+    assertThat(sent.err()).isEmpty();
+    List<String> lines = sent.out().lines().toList();
+    assertThat(lines).hasSize(3);
+    assertThat(lines.get(0))
+        .matches(
+            "sending msg_\\w{26} \\(experience\\.started, \\d+ bytes\\) to POST "
+                + Pattern.quote(base + "hooks") + ", signed standard, up to 4 attempt\\(s\\)");
+    assertThat(lines.get(1)).matches("attempt 1: 202 in [\\d.]+ m?s");
+    assertThat(lines.get(2)).matches("delivered msg_\\w{26} after 1 attempt\\(s\\)");
+    JsonNode line = JSON.readTree(out.nextLine(WAIT));
+    assertThat(line.get("path").asText()).isEqualTo("/hooks");
+    assertThat(line.get("status").asInt()).isEqualTo(202);
+    assertThat(line.get("event").get("data")).isEqualTo(JSON.readTree(README_DATA));
+  }
+
+  @Test
+  void sendShowsTheFieldListenRefuses() throws Exception {
+    Cli sender = Cli.create().env(Map.of("HOOK_SECRET", secret));
+
+    Cli.Result sent =
+        sender.run(
+            "send", "--url", base.resolve("hooks").toString(), "--allow-private",
+            "--scheme", "standard", "--secret-env", "HOOK_SECRET", "--type", "experience.started",
+            "--data", "{\"experienceId\":\"exp_8c1f\",\"name\":\"Free shipping\"}",
+            "--attempts", "1");
+
+    assertThat(sent.exit()).isEqualTo(1);
+    assertThat(sent.err())
+        .startsWith("note: a Hookwire receiver would refuse this event as malformed (400): ")
+        .contains("experienceType");
+    assertThat(sent.out())
+        .containsPattern(
+            "attempt 1: 400 in [\\d.]+ m?s \\(malformed event: cannot decode event: at data: "
+                + ".*experienceType == null.*\\)\n");
   }
 
   @Test

@@ -19,7 +19,8 @@ class MainTest {
     assertThat(exit).isZero();
     assertThat(out.text())
         .startsWith("usage: hookwire <command> [options]")
-        .contains("  sign ", "  verify ", "  listen ", "  send ", "  schemes ", "  version ");
+        .contains(
+            "  keygen ", "  sign ", "  verify ", "  listen ", "  send ", "  schemes ", "  version ");
     assertThat(err.text()).isEmpty();
   }
 

@@ -26,6 +26,8 @@ import mockwebserver3.RecordedRequest;
 import mockwebserver3.junit5.StartStop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Sends through {@code hookwire send} to a local MockWebServer, with tiny retry delays. */
 class SendCommandTest {
@@ -84,6 +86,53 @@ class SendCommandTest {
     assertThat(lines.get(3)).matches("attempt 3: 500 in [\\d.]+ m?s");
     assertThat(lines.get(4)).isEqualTo("failed: all 3 attempts failed; last: HTTP 500");
     assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {429, 502, 503, 504})
+  void aRetryAfterOn429_502_503And504SetsTheNextDelay(int status) throws Exception {
+    server.enqueue(new MockResponse.Builder().code(status).addHeader("Retry-After", "0").build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+
+    Cli.Result result = cli.run(send("--retry-delay", "500ms"));
+
+    assertThat(result.exit()).as(result.out() + result.err()).isZero();
+    assertThat(result.out())
+        .containsPattern("attempt 1: " + status + " in [\\d.]+ m?s; next attempt in [0-4]?0 ms\n");
+  }
+
+  @Test
+  void aRetryAfterOnOtherStatusesIsNotHonoured() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(500).addHeader("Retry-After", "0").build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+
+    Cli.Result result = cli.run(send("--retry-delay", "100ms"));
+
+    assertThat(result.exit()).as(result.out() + result.err()).isZero();
+    assertThat(result.out())
+        .containsPattern("attempt 1: 500 in [\\d.]+ m?s; next attempt in 100 ms\n");
+  }
+
+  @Test
+  void dataAHookwireReceiverWouldRefuseForItsTypeIsNotedWithTheField_andSent() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+
+    Cli.Result refused = cli.run(send("--data", "{\"experienceId\":\"exp_8c1f\"}"));
+    Cli.Result fits =
+        cli.run(
+            send("--data", "{\"experienceId\":\"exp_8c1f\",\"name\":\"Free shipping\","
+                + "\"experienceType\":\"shipping\",\"action\":\"started\","
+                + "\"timestamp\":\"2026-11-23T18:26:00Z\"}"));
+
+    assertThat(refused.exit()).isZero();
+    assertThat(refused.err())
+        .startsWith("note: a Hookwire receiver would refuse this event as malformed (400): ")
+        .contains("ExperienceEvent", "name == null");
+    assertThat(refused.out()).contains("delivered msg_");
+    assertThat(fits.exit()).isZero();
+    assertThat(fits.err()).isEmpty();
+    assertThat(server.getRequestCount()).isEqualTo(2);
   }
 
   @Test
