@@ -176,7 +176,7 @@ final class SendCommand implements Command {
       try {
         codec.decodeTyped(body);
       } catch (EventFormatException e) {
-        // The receiver would answer only "malformed event"; say here what it would refuse.
+        // Said before sending, as a receiver may answer a 400 without the reason.
         terminal.err.println(
             "note: a Hookwire receiver would refuse this event as malformed (400): "
                 + e.getMessage());

@@ -169,7 +169,7 @@ class ListenCommandTest {
     assertThat(sent.out())
         .containsPattern(
             "attempt 1: 400 in [\\d.]+ m?s \\(malformed event: cannot decode event: at data: "
-                + ".*experienceType == null.*\\)\n");
+                + "not a valid ExperienceEvent: experienceType, action and timestamp are null.*\\)\n");
   }
 
   @Test

@@ -128,7 +128,7 @@ class SendCommandTest {
     assertThat(refused.exit()).isZero();
     assertThat(refused.err())
         .startsWith("note: a Hookwire receiver would refuse this event as malformed (400): ")
-        .contains("ExperienceEvent", "name == null");
+        .contains("not a valid ExperienceEvent: name, experienceType, action and timestamp are null");
     assertThat(refused.out()).contains("delivered msg_");
     assertThat(fits.exit()).isZero();
     assertThat(fits.err()).isEmpty();

@@ -17,6 +17,29 @@ final class Checks {
 
   private Checks() {}
 
+  /**
+   * Checks that no value is null, naming every null one at once: "a == null", or "a, b and c are
+   * null", so that data missing several fields is fixed in one go.
+   *
+   * @param namesAndValues each component's name followed by its value
+   * @throws NullPointerException naming the null ones
+   */
+  static void requireNonNull(Object... namesAndValues) {
+    List<String> nulls = new ArrayList<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      if (namesAndValues[i + 1] == null) {
+        nulls.add((String) namesAndValues[i]);
+      }
+    }
+    if (nulls.size() == 1) {
+      throw new NullPointerException(nulls.get(0) + " == null");
+    }
+    if (!nulls.isEmpty()) {
+      String last = nulls.remove(nulls.size() - 1);
+      throw new NullPointerException(String.join(", ", nulls) + " and " + last + " are null");
+    }
+  }
+
   /** Returns {@code value} if it is non-null and has a non-whitespace character. */
   static String requireNonBlank(String value, String name) {
     Objects.requireNonNull(value, () -> name + " == null");

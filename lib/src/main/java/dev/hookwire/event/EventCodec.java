@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
@@ -492,8 +493,14 @@ public final class EventCodec {
     } else {
       text.append("invalid JSON: ");
     }
-    // Jackson names the redacted source in nested locations; the position is what helps.
-    text.append(String.valueOf(e.getOriginalMessage()).replace(REDACTED_SOURCE, "["));
+    if (e instanceof ValueInstantiationException refused && refused.getCause() != null) {
+      // The data class's own check, such as a record's "a, b and c are null", says it best.
+      text.append("not a valid ").append(refused.getType().getRawClass().getSimpleName())
+          .append(": ").append(refused.getCause().getMessage());
+    } else {
+      // Jackson names the redacted source in nested locations; the position is what helps.
+      text.append(String.valueOf(e.getOriginalMessage()).replace(REDACTED_SOURCE, "["));
+    }
     appendLocation(text, e.getLocation());
     return new EventFormatException(text.toString(), e);
   }

@@ -69,15 +69,18 @@ public record ExperienceEvent(
    * @param timestamp when it happened
    * @param triggeredBy the email address of whoever triggered the action, or {@code null} when the
    *     system did
-   * @throws NullPointerException if any argument but {@code triggeredBy} is null
+   * @throws NullPointerException if any argument but {@code triggeredBy} is null; the message
+   *     names every null one
    * @throws IllegalArgumentException if {@code experienceId} is blank
    */
   public ExperienceEvent {
+    Checks.requireNonNull(
+        "experienceId", experienceId,
+        "name", name,
+        "experienceType", experienceType,
+        "action", action,
+        "timestamp", timestamp);
     Checks.requireNonBlank(experienceId, "experienceId");
-    Objects.requireNonNull(name, "name == null");
-    Objects.requireNonNull(experienceType, "experienceType == null");
-    Objects.requireNonNull(action, "action == null");
-    Objects.requireNonNull(timestamp, "timestamp == null");
   }
 
   /**

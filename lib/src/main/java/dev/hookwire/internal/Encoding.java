@@ -12,6 +12,27 @@ public final class Encoding {
   private Encoding() {}
 
   /**
+   * Returns text with control and non-ASCII characters escaped as a backslash, "u" and four hex digits, cut after
+   * {@code max} characters with "...": safe to put in a message, a log or a response.
+   *
+   * @param text the text
+   * @param max how many characters to keep at most
+   * @return printable ASCII
+   */
+  public static String printable(String text, int max) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < text.length() && i < max; i++) {
+      char c = text.charAt(i);
+      if (c >= 0x20 && c < 0x7f) {
+        b.append(c);
+      } else {
+        b.append(String.format("\\u%04x", (int) c));
+      }
+    }
+    return text.length() > max ? b + "..." : b.toString();
+  }
+
+  /**
    * Encodes bytes as lower-case hexadecimal.
    *
    * @param bytes the bytes to encode

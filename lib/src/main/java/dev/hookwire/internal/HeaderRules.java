@@ -45,7 +45,7 @@ public final class HeaderRules {
   public static String checkName(String name) {
     Objects.requireNonNull(name, "header name == null");
     if (!isToken(name)) {
-      throw new IllegalArgumentException("header name \"" + printable(name) + "\" is not an HTTP token");
+      throw new IllegalArgumentException("header name \"" + Encoding.printable(name, 100) + "\" is not an HTTP token");
     }
     return name;
   }
@@ -125,19 +125,5 @@ public final class HeaderRules {
       }
     }
     return true;
-  }
-
-  /** The name with control and non-ASCII characters escaped, safe to put in a message or log. */
-  private static String printable(String s) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < s.length() && i < 100; i++) {
-      char c = s.charAt(i);
-      if (c >= 0x20 && c < 0x7f) {
-        b.append(c);
-      } else {
-        b.append(String.format("\\u%04x", (int) c));
-      }
-    }
-    return s.length() > 100 ? b + "..." : b.toString();
   }
 }

@@ -1,6 +1,8 @@
 package dev.hookwire.receive;
 
+import dev.hookwire.event.EventFormatException;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.internal.Encoding;
 import dev.hookwire.signature.SignatureVerificationException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
@@ -67,15 +69,21 @@ public record ReceiveResult(
   }
 
   /**
-   * Returns a short text for the response body, such as {@code processed} or {@code invalid
-   * signature: timestamp too old}; plain ASCII.
+   * Returns a short text for the response body, such as {@code processed}, {@code invalid
+   * signature: timestamp too old}, or for a malformed event what is wrong with it and where
+   * ({@code malformed event: cannot decode event: at data: ...}), so that a sender can fix it;
+   * plain ASCII, at most about 500 characters. It holds no secret and nothing of the receiver's.
    *
    * @return the text
    */
   public String body() {
-    if (outcome == Outcome.INVALID_SIGNATURE
-        && failure.orElse(null) instanceof SignatureVerificationException e) {
-      return outcome.text + ": " + e.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    Throwable e = failure.orElse(null);
+    if (outcome == Outcome.INVALID_SIGNATURE && e instanceof SignatureVerificationException invalid) {
+      return outcome.text + ": " + invalid.reason().name().toLowerCase(Locale.ROOT).replace('_', ' ');
+    }
+    if (outcome == Outcome.MALFORMED && e instanceof EventFormatException malformed) {
+      // The codec's messages name a field and a position, never the body's source.
+      return outcome.text + ": " + Encoding.printable(String.valueOf(malformed.getMessage()), 480);
     }
     return outcome.text;
   }

@@ -518,6 +518,17 @@ class EventCodecTest {
   }
 
   @Test
+  void typedDataMissingSeveralFields_namesThemAll_notJacksonsInternals() {
+    byte[] body = envelope("experience.started", "{\"experienceId\":\"exp_8c1f\",\"name\":\"Free shipping\"}");
+
+    assertThatExceptionOfType(EventFormatException.class)
+        .isThrownBy(() -> codec.decodeTyped(body))
+        .withMessageStartingWith(
+            "cannot decode event: at data: not a valid ExperienceEvent: experienceType, action and timestamp are null")
+        .withMessageNotContaining("Cannot construct instance");
+  }
+
+  @Test
   void keepsTheParserExceptionAsCause() {
     assertThatExceptionOfType(EventFormatException.class)
         .isThrownBy(() -> codec.decode(json("{")))

@@ -88,6 +88,16 @@ class ExperienceEventTest {
   }
 
   @Test
+  void constructor_namesEveryNullComponentAtOnce() {
+    assertThatNullPointerException()
+        .isThrownBy(() -> new ExperienceEvent("e", "n", null, null, null, null))
+        .withMessage("experienceType, action and timestamp are null");
+    assertThatNullPointerException()
+        .isThrownBy(() -> new ExperienceEvent(null, "n", ExperienceType.PRICE, ExperienceAction.CREATED, null, null))
+        .withMessage("experienceId and timestamp are null");
+  }
+
+  @Test
   void constructorChecksComponents() {
     assertThatNullPointerException()
         .isThrownBy(

@@ -152,6 +152,6 @@ class WebhookReceiverHttpTest {
 
     assertThat(tooLarge.statusCode()).isEqualTo(413);
     assertThat(malformed.statusCode()).isEqualTo(400);
-    assertThat(malformed.body()).isEqualTo("malformed event");
+    assertThat(malformed.body()).startsWith("malformed event: cannot decode event: invalid JSON: ");
   }
 }

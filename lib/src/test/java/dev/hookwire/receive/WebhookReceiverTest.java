@@ -439,9 +439,24 @@ class WebhookReceiverTest {
 
       assertThat(result.outcome()).as(text).isEqualTo(Outcome.MALFORMED);
       assertThat(result.status()).isEqualTo(400);
-      assertThat(result.body()).isEqualTo("malformed event");
+      assertThat(result.body()).startsWith("malformed event: cannot decode event: ").matches("\\p{ASCII}{1,520}");
       assertThat(result.failure()).containsInstanceOf(EventFormatException.class);
     }
+    assertThat(handled).isEmpty();
+  }
+
+  @Test
+  void aMalformedEvent_isAnsweredWithWhatIsWrong_soTheSenderCanFixIt() {
+    WebhookReceiver receiver = receiver().build();
+    byte[] body = ("{\"id\":\"msg_1\",\"type\":\"experience.started\",\"timestamp\":\"2024-05-01T12:00:00Z\","
+        + "\"data\":{\"experienceId\":\"exp_1\",\"name\":\"Free shipping\"}}").getBytes(UTF_8);
+
+    ReceiveResult result = receiver.receive(signed("msg_1", body), body);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.MALFORMED);
+    assertThat(result.body())
+        .matches("malformed event: cannot decode event: at data: not a valid ExperienceEvent:"
+            + " experienceType, action and timestamp are null \\(line 1, column \\d+\\)");
     assertThat(handled).isEmpty();
   }
 
