@@ -112,7 +112,9 @@ public final class Dispatcher implements AutoCloseable {
    * most {@link Builder#endpointRefresh} old (a change made through this dispatcher is in it at
    * once). So an endpoint registered, enabled or subscribed on any node at least that long before
    * {@code send} gets the event, and one disabled or deleted that long before does not; a change
-   * within that window may or may not apply to it. Every node behaves the same way.
+   * within that window may or may not apply to it. Every node behaves the same way. An event
+   * sent while the store holds no endpoint at all goes nowhere, which is logged once per
+   * dispatcher as a warning.
    *
    * @param event the event
    * @return the event's id and one delivery id per endpoint
@@ -496,8 +498,9 @@ public final class Dispatcher implements AutoCloseable {
    * releases what the dispatcher created: its scheduler thread has ended when this returns, and
    * its transport is closed. Daemon threads of the HTTP libraries may outlive it by up to a
    * minute, holding nothing of the dispatcher's: OkHttp's shared "OkHttp TaskRunner" and "Okio
-   * Watchdog" threads, and the JDK {@code HttpClient}'s selector thread. Deliveries not yet attempted stay pending in the store. Calling it again does
-   * nothing.
+   * Watchdog" threads, and the JDK {@code HttpClient}'s selector thread. Deliveries not yet attempted stay pending in the store; one closed without
+   * ever being started says how many were sent through it, as a warning with the in-memory
+   * store, where they are lost. Calling it again does nothing.
    */
   @Override
   public void close() {

@@ -7,6 +7,7 @@ import dev.hookwire.signature.Signer;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.StoreException;
+import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
 import dev.hookwire.store.spi.Completion;
@@ -37,6 +38,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
@@ -61,6 +63,10 @@ final class Engine {
   final EndpointRegistry registry;
   final Retention retention;
   final AtomicInteger inFlight = new AtomicInteger();
+  /** Whether an event has gone to no endpoint because the store held none; said once. */
+  private final AtomicBoolean warnedNoEndpoints = new AtomicBoolean();
+  /** Deliveries stored through this dispatcher before it started, for the word at close. */
+  private final AtomicLong storedBeforeStart = new AtomicLong();
   volatile State state = State.NEW;
 
   private final Transport transport;
@@ -107,11 +113,25 @@ final class Engine {
   }
 
   void close(Duration wait) {
+    boolean started;
     synchronized (this) {
       if (state == State.CLOSED || state == State.CLOSING) {
         return;
       }
+      started = state != State.NEW;
       state = State.CLOSING;
+    }
+    long unattempted = storedBeforeStart.get();
+    if (!started && unattempted > 0) {
+      // A dispatcher that only enqueues for others is a fine design on a shared store; with the
+      // in-memory store it is a lost event.
+      if (store instanceof InMemoryDeliveryStore) {
+        log.warn("dispatcher {} closed without start(): the {} delivery(ies) sent through it were"
+            + " never attempted and are lost with its in-memory store", config.nodeId(), unattempted);
+      } else {
+        log.info("dispatcher {} closed without start(): the {} delivery(ies) sent through it stay"
+            + " pending in the store, for another dispatcher or the next start", config.nodeId(), unattempted);
+      }
     }
     synchronized (timerLock) {
       if (timer != null) {
@@ -172,7 +192,12 @@ final class Engine {
     Instant now = clock.instant();
     Map<String, NewMessage> messages = new LinkedHashMap<>();
     List<NewDelivery> deliveries = new ArrayList<>();
-    for (EndpointRegistry.Entry entry : registry.view().entries().values()) {
+    Map<String, EndpointRegistry.Entry> endpoints = registry.view().entries();
+    if (endpoints.isEmpty() && warnedNoEndpoints.compareAndSet(false, true)) {
+      log.warn("event {} ({}) went to no endpoint: the store holds none. Register endpoints before"
+          + " sending; this is said once per dispatcher", event.id(), event.type());
+    }
+    for (EndpointRegistry.Entry entry : endpoints.values()) {
       if (entry.runtime() == null) {
         throw new IllegalStateException(
             "endpoint " + entry.id() + " cannot be read by this dispatcher (see the log: a payload"
@@ -202,6 +227,9 @@ final class Engine {
       } else {
         store.enqueue(new ArrayList<>(messages.values()), deliveries);
         wake();
+      }
+      if (state == State.NEW) {
+        storedBeforeStart.addAndGet(deliveries.size());
       }
     }
     List<String> ids = new ArrayList<>(deliveries.size());

@@ -15,9 +15,13 @@ import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.StoreFullException;
+import dev.hookwire.store.jdbc.JdbcDeliveryStore;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
+import dev.hookwire.testing.Databases;
+import dev.hookwire.testing.LogCapture;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
+import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
@@ -399,6 +403,60 @@ class DispatcherTest {
     assertThat(dispatcher.send(TestEvents.experienceStarted().toEvent(clock)).deliveryIds()).hasSize(2);
     assertThat(dispatcher.send(WebhookEvent.create("goal.achieved", TestEvents.goal(), clock)).deliveryIds()).hasSize(2);
     assertThat(dispatcher.send(WebhookEvent.create("other.thing", Map.of("a", 1), clock)).deliveryIds()).hasSize(1);
+  }
+
+  @Test
+  void sendingWhileTheStoreHoldsNoEndpoint_warnsOnce_namingTheFirstEvent() {
+    WebhookEvent<?> first = TestEvents.experienceStarted().toEvent(clock);
+    WebhookEvent<?> second = TestEvents.experienceStarted().toEvent(clock);
+
+    List<String> lines = LogCapture.lines(() -> {
+      assertThat(dispatcher.send(first).deliveryIds()).isEmpty();
+      assertThat(dispatcher.send(second).deliveryIds()).isEmpty();
+    });
+
+    assertThat(lines).filteredOn(line -> line.contains("went to no endpoint")).singleElement().asString()
+        .contains("WARN", first.id(), "the store holds none", "Register endpoints before sending");
+    dispatcher.register(endpoint("/a").build());
+    assertThat(LogCapture.lines(() -> dispatcher.send(first))).noneMatch(line -> line.contains("WARN"));
+  }
+
+  @Test
+  void closingWithoutStart_afterSends_warnsThatTheInMemoryDeliveriesAreLost() {
+    dispatcher.register(endpoint("/a").build());
+    dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+
+    List<String> lines = LogCapture.lines(() -> dispatcher.close(Duration.ZERO));
+
+    assertThat(lines).filteredOn(line -> line.contains("closed without start()")).singleElement().asString()
+        .contains("WARN", "the 1 delivery(ies) sent through it were never attempted and are lost");
+    assertThat(server.getRequestCount()).isZero();
+  }
+
+  @Test
+  void closingWithoutStart_onADurableStore_saysTheDeliveriesStayPending_atInfo() {
+    TestDataSource database = Databases.h2();
+    try (JdbcDeliveryStore durable = JdbcDeliveryStore.builder(database).build()) {
+      Dispatcher enqueueOnly = Dispatcher.builder().store(durable).transport(transport).clock(clock).scheduler(scheduler)
+          .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build()).build();
+      enqueueOnly.register(endpoint("/a").build());
+      enqueueOnly.send(TestEvents.experienceStarted().toEvent(clock));
+
+      List<String> lines = LogCapture.lines(() -> enqueueOnly.close(Duration.ZERO));
+
+      assertThat(lines).filteredOn(line -> line.contains("closed without start()")).singleElement().asString()
+          .contains("INFO", "stay pending in the store");
+      assertThat(durable.count(DeliveryState.PENDING)).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void closingAStartedDispatcher_saysNothingOfDeliveriesSentBeforeStart() {
+    dispatcher.register(endpoint("/a").build());
+    dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    dispatcher.start();
+
+    assertThat(LogCapture.lines(() -> dispatcher.close(Duration.ZERO))).noneMatch(line -> line.contains("without start()"));
   }
 
   @Test

@@ -8,9 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.hookwire.signature.SignatureVerificationException.Reason;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.hookwire.testing.LogCapture;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,23 +79,16 @@ class VerifierTest {
     assertThatThrownBy(() -> Secrets.newStandardSecret(65)).isInstanceOf(IllegalArgumentException.class);
   }
 
-  /**
-   * Runs {@code step}, adding the warnings it logged about short keys to {@code warnings}. The
-   * tests log through slf4j-simple, which writes to whatever {@code System.err} is at the time.
-   */
+  /** Runs {@code step}, adding the warnings it logged about short keys to {@code warnings}. */
   static <T> T logging(List<String> warnings, Supplier<T> step) {
-    PrintStream original = System.err;
-    ByteArrayOutputStream captured = new ByteArrayOutputStream();
-    System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
+    List<String> lines = new ArrayList<>();
     try {
-      return step.get();
+      return LogCapture.logging(lines, step);
     } finally {
-      System.setErr(original);
-      captured.toString(StandardCharsets.UTF_8).lines()
-          .filter(line -> line.contains("WARN dev.hookwire.signature.Verifier"))
-          .forEach(warnings::add);
+      lines.stream().filter(line -> line.contains("WARN dev.hookwire.signature.Verifier")).forEach(warnings::add);
     }
   }
+
 
   @Test
   void shortKey_verifies_andWarnsOncePerVerifier_notPerRequest() {
