@@ -90,12 +90,14 @@ public final class DispatcherNode implements AutoCloseable {
             prefix,
             Integer.toString(maxInFlight),
             Long.toString(lease.toMillis())));
-    Process process =
-        new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    Process process = new ProcessBuilder(command).start();
     DispatcherNode node = new DispatcherNode(nodeId, process, signal);
     Thread reader = new Thread(node::readOutput, "node-" + nodeId + "-stdout");
     reader.setDaemon(true);
     reader.start();
+    Thread errors = new Thread(node::copyErrors, "node-" + nodeId + "-stderr");
+    errors.setDaemon(true);
+    errors.start();
     process.onExit().thenRun(signal::poke);
     return node;
   }
@@ -198,6 +200,23 @@ public final class DispatcherNode implements AutoCloseable {
   @Override
   public String toString() {
     return "DispatcherNode[" + nodeId + ", " + (process.isAlive() ? "running" : "ended") + "]";
+  }
+
+  /**
+   * Copies the child's error output, its log included, to this JVM's {@code System.err}, each
+   * line headed by the node id: it lands where the test's own output goes (with Surefire, the test
+   * class's output file), not on the console of whoever runs the build.
+   */
+  private void copyErrors() {
+    try (BufferedReader err =
+        new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = err.readLine()) != null) {
+        System.err.println("[node " + nodeId + "] " + line);
+      }
+    } catch (IOException e) {
+      // The child is gone.
+    }
   }
 
   private void readOutput() {
