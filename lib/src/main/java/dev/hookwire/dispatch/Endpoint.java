@@ -675,7 +675,6 @@ public final class Endpoint {
       return this;
     }
 
-    /** Restores rotation expiries, in key order, when reading a stored endpoint. */
     /**
      * Restores stored signing keys with their expiry. They signed before, so they sign again
      * even if shorter than a new key may be (an earlier version took such keys).
