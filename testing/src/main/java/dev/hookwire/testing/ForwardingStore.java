@@ -15,12 +15,22 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** A store that hands every call to another; tests override what they watch or break. */
+/**
+ * A store that hands every call to another: a test overrides the calls it watches, delays or
+ * breaks, and a store that wraps another (adding a cache or metrics, say) overrides what it adds.
+ * As thread-safe as the delegate and the overrides.
+ */
 public abstract class ForwardingStore implements DeliveryStore {
+  /** The store every call goes to. */
   protected final DeliveryStore delegate;
 
+  /**
+   * Creates a store that forwards to {@code delegate}.
+   *
+   * @param delegate the store every call goes to
+   */
   protected ForwardingStore(DeliveryStore delegate) {
-    this.delegate = delegate;
+    this.delegate = java.util.Objects.requireNonNull(delegate, "delegate == null");
   }
 
   @Override
