@@ -14,6 +14,14 @@ import java.time.Instant;
 public interface DeliveryListener {
 
   /**
+   * An attempt is about to be sent: its delivery lag ({@link AttemptStart#lag()}) is known now.
+   * Unlike the others, this runs before anything is recorded, on the thread that claims work.
+   *
+   * @param attempt the attempt
+   */
+  default void attemptStarted(AttemptStart attempt) {}
+
+  /**
    * An attempt succeeded: the delivery is done.
    *
    * @param attempt the attempt

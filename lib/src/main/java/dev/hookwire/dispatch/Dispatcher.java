@@ -10,6 +10,7 @@ import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.store.spi.DeliveryStore;
+import dev.hookwire.store.spi.TransactionalDeliveryStore;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
 import dev.hookwire.transport.Transport;
@@ -115,6 +116,10 @@ public final class Dispatcher implements AutoCloseable {
    * within that window may or may not apply to it. Every node behaves the same way. An event
    * sent while the store holds no endpoint at all goes nowhere, which is logged once per
    * dispatcher as a warning.
+   *
+   * <p>With an {@link Builder#ambientTransaction ambient transaction} set, a call inside a
+   * transaction writes through its connection, as {@link #send(java.sql.Connection,
+   * WebhookEvent)} does, and the dispatcher is woken after the commit.
    *
    * @param event the event
    * @return the event's id and one delivery id per endpoint
@@ -544,6 +549,7 @@ public final class Dispatcher implements AutoCloseable {
     Duration lease;
     String nodeId;
     final List<DeliveryListener> listeners = new ArrayList<>();
+    AmbientTransaction ambientTransaction;
     final Map<String, PayloadMapper> mappers = new LinkedHashMap<>();
     final Map<String, SignatureScheme> schemes = new LinkedHashMap<>();
 
@@ -818,6 +824,21 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * Lets {@link Dispatcher#send(WebhookEvent)} join the transaction the calling thread is in,
+     * as a framework manages it (the Spring Boot starter sets Spring's): inside one, the event is
+     * written through the transaction's connection and exists if and only if it commits, and the
+     * dispatcher is woken after the commit; outside one, {@code send} works as without it.
+     * Default: none.
+     *
+     * @param transaction how to find the current transaction
+     * @return this builder
+     */
+    public Builder ambientTransaction(AmbientTransaction transaction) {
+      this.ambientTransaction = Objects.requireNonNull(transaction, "transaction == null");
+      return this;
+    }
+
+    /**
      * Registers a payload mapper under its name, so that stored endpoints using it can be loaded.
      * Endpoints registered through this dispatcher register their mappers themselves.
      *
@@ -849,7 +870,8 @@ public final class Dispatcher implements AutoCloseable {
      * @return the dispatcher
      * @throws IllegalStateException if the settings cannot work together: a {@link #lease} that
      *     is not at least 1 s longer than the {@link #timeout}, or a {@link #retainSucceeded}
-     *     longer than that of the {@link InMemoryDeliveryStore} given to {@link #store}
+     *     longer than that of the {@link InMemoryDeliveryStore} given to {@link #store}, or an
+     *     {@link #ambientTransaction} with a store that cannot write through a connection
      */
     public Dispatcher build() {
       if (lease != null) {
@@ -883,6 +905,11 @@ public final class Dispatcher implements AutoCloseable {
         st = store;
         retain = retainSucceeded != null ? retainSucceeded : Duration.ofDays(7);
       }
+      if (ambientTransaction != null && !(st instanceof TransactionalDeliveryStore)) {
+        throw new IllegalStateException(
+            "ambientTransaction needs a store that writes through the host's transaction, such as"
+                + " JdbcDeliveryStore; this dispatcher's store is " + st.getClass().getSimpleName());
+      }
       ScheduledExecutorService s = scheduler != null ? scheduler : new OwnScheduler();
       boolean ownsTransport = transport == null;
       Transport t =
@@ -894,7 +921,8 @@ public final class Dispatcher implements AutoCloseable {
           new DispatcherConfig(st, t, ownsTransport, s, clock, codec, networkPolicy,
               retryPolicy, timeout, maxInFlight, maxInFlightPerEndpoint, breakerThreshold,
               breakerOpenFor, autoDisableAfter, pollInterval, endpointRefresh, drainTimeout,
-              Optional.ofNullable(lease), retain, List.copyOf(listeners), id);
+              Optional.ofNullable(lease), retain, List.copyOf(listeners),
+              Optional.ofNullable(ambientTransaction), id);
       Map<String, PayloadMapper> mapperRegistry = new ConcurrentHashMap<>(mappers);
       EndpointCodec endpointCodec = new EndpointCodec(mapperRegistry, Map.copyOf(schemes));
       EndpointRegistry registry = new EndpointRegistry(st, endpointCodec, clock, endpointRefresh);

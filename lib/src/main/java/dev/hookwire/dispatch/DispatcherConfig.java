@@ -35,4 +35,5 @@ record DispatcherConfig(
     Optional<Duration> lease,
     Duration retainSucceeded,
     List<DeliveryListener> listeners,
+    Optional<AmbientTransaction> ambientTransaction,
     String nodeId) {}

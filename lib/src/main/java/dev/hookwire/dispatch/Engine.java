@@ -221,9 +221,14 @@ final class Engine {
       deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
     }
     if (!deliveries.isEmpty()) {
+      Optional<java.sql.Connection> ambient =
+          connection == null ? config.ambientTransaction().flatMap(AmbientTransaction::currentConnection) : Optional.empty();
       if (connection != null) {
         // Not woken here: the host has not committed yet. The next poll finds the work.
         ((TransactionalDeliveryStore) store).enqueue(connection, new ArrayList<>(messages.values()), deliveries);
+      } else if (ambient.isPresent()) {
+        ((TransactionalDeliveryStore) store).enqueue(ambient.get(), new ArrayList<>(messages.values()), deliveries);
+        config.ambientTransaction().get().afterCommit(this::wake);
       } else {
         store.enqueue(new ArrayList<>(messages.values()), deliveries);
         wake();
@@ -395,6 +400,11 @@ final class Engine {
       return;
     }
     Endpoint endpoint = runtime.endpoint();
+    if (!listeners.isEmpty()) {
+      AttemptStart started = new AttemptStart(delivery.deliveryId(), delivery.endpointId(),
+          delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
+      notify(l -> l.attemptStarted(started));
+    }
     long t0 = System.nanoTime();
     CompletableFuture<TransportResponse> response;
     try {

@@ -129,6 +129,7 @@ public final class WebhookReceiver {
   private final AtomicLong claims = new AtomicLong();
   private final Duration pruneInterval;
   private final AtomicLong nextPruneAt;
+  private final List<ReceiveListener> listeners;
 
   private WebhookReceiver(Builder b, List<Source> sources) {
     this.sources = sources;
@@ -142,6 +143,7 @@ public final class WebhookReceiver {
     this.maxBodyBytes = b.maxBodyBytes;
     this.clock = b.clock;
     this.pruneInterval = b.pruneInterval;
+    this.listeners = List.copyOf(b.listeners);
     this.nextPruneAt = new AtomicLong(b.clock.millis() + b.pruneInterval.toMillis());
     Map<String, Route> exact = new HashMap<>();
     List<Route> prefixes = new ArrayList<>();
@@ -218,7 +220,18 @@ public final class WebhookReceiver {
    *     URL: a mistake in the set-up, not in the request
    */
   public ReceiveResult receive(String requestUrl, WebhookHeaders headers, byte[] body) {
+    long t0 = System.nanoTime();
     ReceiveResult result = receiveOnce(requestUrl, headers, body);
+    if (!listeners.isEmpty()) {
+      Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
+      for (ReceiveListener listener : listeners) {
+        try {
+          listener.received(result, elapsed);
+        } catch (RuntimeException e) {
+          log.warn("receive listener {} failed", listener, e);
+        }
+      }
+    }
     pruneIfDue();
     return result;
   }
@@ -577,6 +590,7 @@ public final class WebhookReceiver {
     private int maxBodyBytes = Verifier.DEFAULT_MAX_BODY_BYTES;
     private Clock clock = Clock.systemUTC();
     private Duration pruneInterval = Duration.ofHours(1);
+    private final List<ReceiveListener> listeners = new ArrayList<>();
 
     private Builder() {}
 
@@ -823,6 +837,17 @@ public final class WebhookReceiver {
      */
     public Builder clock(Clock clock) {
       this.clock = Objects.requireNonNull(clock, "clock == null");
+      return this;
+    }
+
+    /**
+     * Adds a listener that hears every request's outcome, for metrics or an audit log.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
+    public Builder listener(ReceiveListener listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener == null"));
       return this;
     }
 

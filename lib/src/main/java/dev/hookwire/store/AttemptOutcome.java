@@ -8,6 +8,11 @@ public enum AttemptOutcome {
   HTTP_ERROR,
   /** No complete response within the timeout. */
   TIMEOUT,
-  /** No response: connection refused or reset, TLS failure, DNS failure, refused destination. */
-  NETWORK_ERROR
+  /** No response: connection refused or reset, TLS failure, DNS failure. */
+  NETWORK_ERROR,
+  /**
+   * Not sent: the network policy refused the destination (a private or loopback address, a
+   * port not allowed), so no packet left the machine.
+   */
+  REFUSED
 }

@@ -752,6 +752,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           row.attempts = rs.getInt(5);
           row.createdAt = rs.getLong(6);
           row.token = rs.getLong(7);
+          row.dueAt = rs.getLong("due_at");
           row.eventId = rs.getString(8);
           row.eventType = rs.getString(9);
           byte[] body = rs.getBytes(10);
@@ -931,10 +932,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           row.attempts = rs.getInt(6);
           row.createdAt = rs.getLong(7);
           row.token = rs.getLong(8);
+          row.dueAt = rs.getLong(9);
           if (h2) {
-            row.eventId = rs.getString(9);
-            row.eventType = rs.getString(10);
-            row.body = rs.getBytes(11);
+            row.eventId = rs.getString(10);
+            row.eventType = rs.getString(11);
+            row.body = rs.getBytes(12);
           }
           rows.add(row);
         }
@@ -1743,6 +1745,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String orderingKey;
     int attempts;
     long createdAt;
+    long dueAt;
     long token;
     String eventId;
     String eventType;
@@ -1758,6 +1761,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           Optional.ofNullable(orderingKey),
           attempts,
           Nanos.instant(createdAt),
+          Nanos.instant(dueAt),
           owner,
           until,
           claimToken);

@@ -210,11 +210,11 @@ final class Sql {
                 + " SET lease_owner = ?, lease_until = ?, claim_token = tokens.token"
                 + " FROM ranked JOIN tokens ON tokens.rn = ranked.rn WHERE d.seq = ranked.seq"
                 + " RETURNING d.seq, d.id, d.endpoint_id, d.message_id, d.ordering_key,"
-                + " d.attempts, d.created_at, d.claim_token)"
+                + " d.attempts, d.created_at, d.claim_token, d.due_at)"
                 + " SELECT c.id, c.endpoint_id, c.message_id, c.ordering_key, c.attempts,"
                 + " c.created_at, c.claim_token, m.event_id, m.event_type,"
                 + " CASE WHEN row_number() OVER (PARTITION BY c.message_id ORDER BY c.seq) = 1"
-                + " THEN m.body END AS body"
+                + " THEN m.body END AS body, c.due_at"
                 + " FROM claimed c JOIN ${prefix}messages m ON m.id = c.message_id"
                 + " ORDER BY c.claim_token");
     // PostgreSQL: fresh messages and their deliveries in one statement, from one array per
@@ -268,7 +268,7 @@ final class Sql {
    */
   String claimCandidates(int excluded) {
     StringBuilder sql = new StringBuilder("SELECT d.seq, d.id, d.endpoint_id, d.message_id,");
-    sql.append(" d.ordering_key, d.attempts, d.created_at, d.claim_token");
+    sql.append(" d.ordering_key, d.attempts, d.created_at, d.claim_token, d.due_at");
     if (dialect == JdbcDialect.H2) {
       // H2 runs in process, so a body read per row costs no network.
       sql.append(", m.event_id, m.event_type, m.body FROM ${prefix}deliveries d");

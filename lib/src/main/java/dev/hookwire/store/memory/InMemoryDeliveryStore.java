@@ -505,6 +505,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
                 m.orderingKey(),
                 d.attempts,
                 m.createdAt(),
+                d.dueAt,
                 owner,
                 until,
                 d.token));

@@ -18,6 +18,8 @@ import java.util.Optional;
  * @param orderingKey the message's ordering key, if any
  * @param attempts attempts made before this claim (0 for the first)
  * @param createdAt when the delivery was enqueued
+ * @param dueAt when the attempt this claim is for was due: {@code createdAt} for the first one,
+ *     the retry time for later ones (its lateness is the dispatcher's delivery lag)
  * @param leaseOwner the node that holds the lease
  * @param leaseUntil when the lease expires and another node may claim it
  * @param claimToken identifies this claim; a completion with a stale token is refused
@@ -31,6 +33,7 @@ public record ClaimedDelivery(
     Optional<String> orderingKey,
     int attempts,
     Instant createdAt,
+    Instant dueAt,
     String leaseOwner,
     Instant leaseUntil,
     long claimToken) {
@@ -46,6 +49,7 @@ public record ClaimedDelivery(
    * @param orderingKey the ordering key, if any
    * @param attempts attempts made before
    * @param createdAt when it was enqueued
+   * @param dueAt when the attempt was due
    * @param leaseOwner the lease holder
    * @param leaseUntil when the lease expires
    * @param claimToken this claim's token
@@ -58,6 +62,7 @@ public record ClaimedDelivery(
     Objects.requireNonNull(body, "body == null");
     Objects.requireNonNull(orderingKey, "orderingKey == null");
     Objects.requireNonNull(createdAt, "createdAt == null");
+    Objects.requireNonNull(dueAt, "dueAt == null");
     Objects.requireNonNull(leaseOwner, "leaseOwner == null");
     Objects.requireNonNull(leaseUntil, "leaseUntil == null");
   }

@@ -325,6 +325,7 @@ public abstract class DeliveryStoreContract {
         c.orderingKey(),
         c.attempts(),
         c.createdAt(),
+        c.dueAt(),
         owner,
         c.leaseUntil(),
         token);
@@ -489,6 +490,19 @@ public abstract class DeliveryStoreContract {
     enqueue("d4", A, T0);
 
     assertThat(ids(claim(T0))).containsExactly("d1", "d2", "d3", "d4");
+  }
+
+  @Test
+  void claim_saysWhenTheAttemptWasDue_theEnqueueTimeFirst_thenTheRetryTime() {
+    enqueue("d1", A, at(2));
+
+    ClaimedDelivery first = claimOne(at(3));
+    assertThat(first.dueAt()).isEqualTo(at(2));
+    assertThat(store.complete(List.of(retry(first, at(3), at(10))), at(4))).containsExactly(true);
+
+    ClaimedDelivery second = claimOne(at(12));
+    assertThat(second.dueAt()).isEqualTo(at(10));
+    assertThat(second.createdAt()).isEqualTo(at(2));
   }
 
   @Test
@@ -758,7 +772,7 @@ public abstract class DeliveryStoreContract {
     ClaimedDelivery c = claimOne(T0);
     ClaimedDelivery unknown =
         new ClaimedDelivery(
-            "nope", A, "evt", "t", new byte[0], Optional.empty(), 0, T0, "node-1", at(30),
+            "nope", A, "evt", "t", new byte[0], Optional.empty(), 0, T0, T0, "node-1", at(30),
             c.claimToken());
 
     assertThat(
