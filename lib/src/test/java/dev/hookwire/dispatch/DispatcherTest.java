@@ -230,6 +230,69 @@ class DispatcherTest {
   }
 
   @Test
+  void attemptStarted_tellsEachAttemptsLag_fromSendForTheFirst_fromTheRetryTimeAfter() {
+    List<AttemptStart> starts = Collections.synchronizedList(new ArrayList<>());
+    dispatcher.close(Duration.ZERO);
+    dispatcher = Dispatcher.builder().store(store).transport(transport).clock(clock).scheduler(scheduler)
+        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+        .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
+        .listener(new DeliveryListener() {
+          @Override
+          public void attemptStarted(AttemptStart attempt) {
+            starts.add(attempt);
+          }
+        })
+        .build();
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    dispatcher.register(endpoint("/hook").build());
+    SendReceipt receipt = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+    Instant sentAt = clock.instant();
+
+    clock.advance(Duration.ofMillis(1500));
+    dispatcher.start();
+    runUntilAttempts(receipt, 1);
+    clock.advance(Duration.ofSeconds(8));
+    runUntilState(receipt, DeliveryState.SUCCEEDED);
+
+    assertThat(starts).hasSize(2);
+    AttemptStart first = starts.get(0);
+    assertThat(first.attemptNumber()).isEqualTo(1);
+    assertThat(first.dueAt()).isEqualTo(sentAt);
+    assertThat(first.lag()).isEqualTo(Duration.ofMillis(1500));
+    assertThat(first.eventType()).isEqualTo("experience.started");
+    AttemptStart retry = starts.get(1);
+    assertThat(retry.attemptNumber()).isEqualTo(2);
+    assertThat(retry.dueAt()).isEqualTo(sentAt.plus(Duration.ofMillis(1500)).plusSeconds(5));
+    assertThat(retry.lag()).isEqualTo(Duration.ofSeconds(3));
+  }
+
+  @Test
+  void aDestinationTheTransportRefuses_isAnAttemptOutcomeOfItsOwn_withNoRequestMade() {
+    OkHttpTransport strict = OkHttpTransport.builder().build();   // refuses loopback
+    dispatcher.close(Duration.ZERO);
+    dispatcher = Dispatcher.builder().store(store).transport(strict).clock(clock).scheduler(scheduler)
+        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+        .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
+        .build();
+    try {
+      dispatcher.register(endpoint("/hook").build());
+      dispatcher.start();
+
+      SendReceipt receipt = dispatcher.send(TestEvents.experienceStarted().toEvent(clock));
+      runUntilAttempts(receipt, 1);
+
+      assertThat(dispatcher.attempts(receipt.eventId())).singleElement()
+          .satisfies(a -> assertThat(a.outcome()).isEqualTo(AttemptOutcome.REFUSED))
+          .satisfies(a -> assertThat(a.status()).isZero());
+      assertThat(server.getRequestCount()).isZero();
+    } finally {
+      dispatcher.close(Duration.ZERO);
+      strict.close();
+    }
+  }
+
+  @Test
   void gone410_killsTheDelivery_andDisablesTheEndpoint() {
     server.enqueue(new MockResponse.Builder().code(410).build());
     Endpoint endpoint = dispatcher.register(endpoint("/hook").build());

@@ -89,6 +89,40 @@ class WebhookReceiverTest {
     return multi;
   }
 
+  // ---------------------------------------------------------------- listeners
+
+  @Test
+  void aListener_hearsEveryRequestsOutcome_andOneThatThrowsChangesNothing() {
+    List<String> heard = new ArrayList<>();
+    WebhookReceiver receiver = receiver()
+        .listener(new ReceiveListener() {
+          @Override
+          public void received(ReceiveResult result, java.time.Duration elapsed) {
+            throw new IllegalStateException("a broken listener");
+          }
+        })
+        .listener(new ReceiveListener() {
+          @Override
+          public void received(ReceiveResult result, java.time.Duration elapsed) {
+            assertThat(elapsed.isNegative()).isFalse();
+            heard.add(result.outcome() + " " + result.status());
+          }
+        })
+        .build();
+    byte[] body = body(experience("msg_1"));
+    byte[] notAnEvent = "[]".getBytes(UTF_8);
+
+    ReceiveResult processed = receiver.receive(signed("msg_1", body), body);
+    receiver.receive(signed("msg_1", body), body);
+    receiver.receive(signed("msg_2", body), "tampered".getBytes(UTF_8));
+    receiver.receive(signed("msg_3", notAnEvent), notAnEvent);
+
+    assertThat(processed.outcome()).isEqualTo(Outcome.PROCESSED);
+    assertThat(heard).containsExactly(
+        "PROCESSED 200", "DUPLICATE 200", "INVALID_SIGNATURE 401", "MALFORMED 400");
+    assertThat(handled).hasSize(1);
+  }
+
   // ---------------------------------------------------------------- processed and duplicates
 
   @Test
