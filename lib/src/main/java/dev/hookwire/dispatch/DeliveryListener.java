@@ -29,6 +29,15 @@ public interface DeliveryListener {
   default void attemptSucceeded(AttemptRecord attempt) {}
 
   /**
+   * Any attempt, once recorded: one that succeeded, one to be retried, and the last of a
+   * delivery that died, which {@link #deliveryDead} alone does not carry. Called before the
+   * callback about its delivery; metrics count attempts here.
+   *
+   * @param attempt the attempt
+   */
+  default void attemptRecorded(AttemptRecord attempt) {}
+
+  /**
    * An attempt failed and the delivery will be attempted again.
    *
    * @param attempt the attempt

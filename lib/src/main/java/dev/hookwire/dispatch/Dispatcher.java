@@ -550,6 +550,7 @@ public final class Dispatcher implements AutoCloseable {
     String nodeId;
     final List<DeliveryListener> listeners = new ArrayList<>();
     AmbientTransaction ambientTransaction;
+    DeliveryTracer tracer;
     final Map<String, PayloadMapper> mappers = new LinkedHashMap<>();
     final Map<String, SignatureScheme> schemes = new LinkedHashMap<>();
 
@@ -839,6 +840,19 @@ public final class Dispatcher implements AutoCloseable {
     }
 
     /**
+     * Sets the tracer that captures each event's trace context at {@code send}, keeps it with the
+     * event, and follows every attempt from it (OpenTelemetry's is in {@code
+     * hookwire-opentelemetry}). Default: none.
+     *
+     * @param tracer the tracer
+     * @return this builder
+     */
+    public Builder tracer(DeliveryTracer tracer) {
+      this.tracer = Objects.requireNonNull(tracer, "tracer == null");
+      return this;
+    }
+
+    /**
      * Registers a payload mapper under its name, so that stored endpoints using it can be loaded.
      * Endpoints registered through this dispatcher register their mappers themselves.
      *
@@ -922,7 +936,7 @@ public final class Dispatcher implements AutoCloseable {
               retryPolicy, timeout, maxInFlight, maxInFlightPerEndpoint, breakerThreshold,
               breakerOpenFor, autoDisableAfter, pollInterval, endpointRefresh, drainTimeout,
               Optional.ofNullable(lease), retain, List.copyOf(listeners),
-              Optional.ofNullable(ambientTransaction), id);
+              Optional.ofNullable(ambientTransaction), Optional.ofNullable(tracer), id);
       Map<String, PayloadMapper> mapperRegistry = new ConcurrentHashMap<>(mappers);
       EndpointCodec endpointCodec = new EndpointCodec(mapperRegistry, Map.copyOf(schemes));
       EndpointRegistry registry = new EndpointRegistry(st, endpointCodec, clock, endpointRefresh);

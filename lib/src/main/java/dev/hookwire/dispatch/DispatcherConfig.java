@@ -36,4 +36,5 @@ record DispatcherConfig(
     Duration retainSucceeded,
     List<DeliveryListener> listeners,
     Optional<AmbientTransaction> ambientTransaction,
+    Optional<DeliveryTracer> tracer,
     String nodeId) {}

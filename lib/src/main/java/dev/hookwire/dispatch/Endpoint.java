@@ -65,6 +65,7 @@ public final class Endpoint {
   private final String ownerId;
   private final Optional<Boolean> verifyOnRegistration;
   private final OptionalInt registrationStatus;
+  private final boolean sendTraceContext;
 
   private Endpoint(Builder b) {
     this.id = b.id != null ? b.id : Ids.endpointId();
@@ -90,6 +91,7 @@ public final class Endpoint {
     this.ownerId = b.ownerId;
     this.verifyOnRegistration = Optional.ofNullable(b.verifyOnRegistration);
     this.registrationStatus = b.registrationStatus == 0 ? OptionalInt.empty() : OptionalInt.of(b.registrationStatus);
+    this.sendTraceContext = b.sendTraceContext;
   }
 
   /**
@@ -129,6 +131,7 @@ public final class Endpoint {
     b.ownerId = ownerId;
     b.verifyOnRegistration = verifyOnRegistration.orElse(null);
     b.registrationStatus = registrationStatus.orElse(0);
+    b.sendTraceContext = sendTraceContext;
     return b;
   }
 
@@ -326,6 +329,17 @@ public final class Endpoint {
   }
 
   /**
+   * Returns whether this endpoint's requests may carry the sender's trace context (W3C {@code
+   * traceparent}) when the dispatcher has a {@link DeliveryTracer}; off by default, since it
+   * shows trace ids to whoever runs the endpoint.
+   *
+   * @return the setting
+   */
+  public boolean sendsTraceContext() {
+    return sendTraceContext;
+  }
+
+  /**
    * Returns the one status the registration HEAD request must answer with, if set; otherwise any
    * status below 500 will do.
    *
@@ -391,7 +405,8 @@ public final class Endpoint {
         && description.equals(other.description)
         && ownerId.equals(other.ownerId)
         && verifyOnRegistration.equals(other.verifyOnRegistration)
-        && registrationStatus.equals(other.registrationStatus);
+        && registrationStatus.equals(other.registrationStatus)
+        && sendTraceContext == other.sendTraceContext;
   }
 
   @Override
@@ -435,6 +450,7 @@ public final class Endpoint {
     private String ownerId = "";
     private Boolean verifyOnRegistration;
     private int registrationStatus;
+    private boolean sendTraceContext;
 
     private Builder(String url) {
       this.uri = UrlRules.parse(url);
@@ -741,6 +757,20 @@ public final class Endpoint {
      */
     public Builder verifyOnRegistration(boolean verify) {
       this.verifyOnRegistration = verify;
+      return this;
+    }
+
+    /**
+     * Lets this endpoint's requests carry the sender's trace context ({@code traceparent} and
+     * {@code tracestate}) when the dispatcher has a {@link DeliveryTracer}, so that a receiver
+     * that traces too joins the sender's trace. It shows trace ids to whoever runs the endpoint:
+     * turn it on for endpoints of your own. Default: off.
+     *
+     * @param send whether to send it
+     * @return this builder
+     */
+    public Builder sendTraceContext(boolean send) {
+      this.sendTraceContext = send;
       return this;
     }
 

@@ -78,6 +78,9 @@ final class EndpointCodec {
     n.put("description", e.description());
     n.put("ownerId", e.ownerId());
     e.verifyOnRegistration().ifPresent(v -> n.put("verifyOnRegistration", v));
+    if (e.sendsTraceContext()) {
+      n.put("sendTraceContext", true);
+    }
     e.registrationStatus().ifPresent(status -> n.put("registrationStatus", status));
     return n;
   }
@@ -165,6 +168,9 @@ final class EndpointCodec {
     }
     b.description(n.path("description").asText(""));
     b.ownerId(n.path("ownerId").asText(""));
+    if (n.hasNonNull("sendTraceContext")) {
+      b.sendTraceContext(n.get("sendTraceContext").asBoolean());
+    }
     if (n.hasNonNull("verifyOnRegistration")) {
       b.verifyOnRegistration(n.get("verifyOnRegistration").asBoolean());
     }

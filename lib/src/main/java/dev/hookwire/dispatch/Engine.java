@@ -192,6 +192,7 @@ final class Engine {
     Instant now = clock.instant();
     Map<String, NewMessage> messages = new LinkedHashMap<>();
     List<NewDelivery> deliveries = new ArrayList<>();
+    Optional<String> traceContext = Optional.empty();
     Map<String, EndpointRegistry.Entry> endpoints = registry.view().entries();
     if (endpoints.isEmpty() && warnedNoEndpoints.compareAndSet(false, true)) {
       log.warn("event {} ({}) went to no endpoint: the store holds none. Register endpoints before"
@@ -215,7 +216,10 @@ final class Engine {
             endpoint.payloadMapper().isPresent()
                 ? endpoint.payloadMapper().get().map(event, codec)
                 : codec.encode(event);
-        message = new NewMessage(Ids.messageId(), event.id(), event.type(), now, body, orderingKey);
+        if (messages.isEmpty()) {
+          traceContext = capture(event);
+        }
+        message = new NewMessage(Ids.messageId(), event.id(), event.type(), now, body, orderingKey, traceContext);
         messages.put(mapperName, message);
       }
       deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
@@ -405,14 +409,78 @@ final class Engine {
           delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
       notify(l -> l.attemptStarted(started));
     }
+    DeliveryTracer.AttemptTrace trace = trace(delivery, endpoint, now);
     long t0 = System.nanoTime();
     CompletableFuture<TransportResponse> response;
     try {
-      response = send(request(endpoint, runtime, delivery.eventId(), delivery.body(), now));
+      TransportRequest request = request(endpoint, runtime, delivery.eventId(), delivery.body(), now);
+      response = send(withTraceHeaders(request, trace));
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
-    response.whenComplete((r, error) -> finish(delivery, entry, endpoint, now, t0, r, error));
+    response.whenComplete((r, error) -> finish(delivery, entry, endpoint, now, t0, r, error, trace));
+  }
+
+  /** What the tracer keeps with an event; nothing if it has none or fails. */
+  private Optional<String> capture(WebhookEvent<?> event) {
+    if (config.tracer().isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      Optional<String> context = Objects.requireNonNull(config.tracer().get().capture(event), "capture returned null");
+      // Checked here, so that a bad context costs the trace, never the event.
+      context.ifPresent(NewMessage::checkTraceContext);
+      return context;
+    } catch (RuntimeException e) {
+      log.warn("tracer {} failed to capture the trace context of event {}; it is sent without",
+          config.tracer().get(), event.id(), e);
+      return Optional.empty();
+    }
+  }
+
+  private static final DeliveryTracer.AttemptTrace NO_TRACE = new DeliveryTracer.AttemptTrace() {};
+
+  private DeliveryTracer.AttemptTrace trace(ClaimedDelivery delivery, Endpoint endpoint, Instant now) {
+    if (config.tracer().isEmpty()) {
+      return NO_TRACE;
+    }
+    try {
+      AttemptStart start = new AttemptStart(delivery.deliveryId(), delivery.endpointId(),
+          delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
+      return Objects.requireNonNull(
+          config.tracer().get().attemptStarted(start, endpoint, delivery.traceContext()), "attemptStarted returned null");
+    } catch (RuntimeException e) {
+      log.warn("tracer {} failed at the start of an attempt of delivery {}", config.tracer().get(),
+          delivery.deliveryId(), e);
+      return NO_TRACE;
+    }
+  }
+
+  /** The request with the tracer's headers that it lacks and that are valid. */
+  private static TransportRequest withTraceHeaders(TransportRequest request, DeliveryTracer.AttemptTrace trace) {
+    Map<String, String> extra;
+    try {
+      extra = trace.headers();
+    } catch (RuntimeException e) {
+      log.warn("tracer failed to give an attempt's headers", e);
+      return request;
+    }
+    if (extra == null || extra.isEmpty()) {
+      return request;
+    }
+    Map<String, String> headers = new LinkedHashMap<>(request.headers());
+    java.util.Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    present.addAll(headers.keySet());
+    extra.forEach((name, value) -> {
+      try {
+        if (present.add(HeaderRules.checkName(name))) {
+          headers.put(name, HeaderRules.checkValue(name, value));
+        }
+      } catch (IllegalArgumentException e) {
+        log.warn("tracer header left out: {}", e.getMessage());
+      }
+    });
+    return new TransportRequest(request.method(), request.url(), headers, request.body(), request.timeout());
   }
 
   private CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -463,13 +531,21 @@ final class Engine {
       Instant startedAt,
       long t0,
       TransportResponse response,
-      Throwable error) {
+      Throwable error,
+      DeliveryTracer.AttemptTrace trace) {
     Result result;
     try {
       Instant now = clock.instant();
       AttemptRecord attempt =
           AttemptJudge.record(delivery.deliveryId(), delivery.endpointId(), delivery.eventId(),
               delivery.attempts() + 1, startedAt, Duration.ofNanos(System.nanoTime() - t0), response, error);
+      if (trace != NO_TRACE) {
+        try {
+          trace.ended(attempt);
+        } catch (RuntimeException e) {
+          log.warn("tracer failed at the end of an attempt of delivery {}", delivery.deliveryId(), e);
+        }
+      }
       RetryPolicy policy = endpoint.retryPolicy().orElse(config.retryPolicy());
       result = new Result(delivery, entry, attempt, AttemptJudge.judge(attempt, response, policy, now), now);
     } catch (RuntimeException e) {
@@ -575,10 +651,13 @@ final class Engine {
         log.info("delivery {}: lease lost to another node; its result was not recorded",
             delivery.deliveryId());
       } else if (verdict.next() == DeliveryState.SUCCEEDED) {
+        notify(l -> l.attemptRecorded(attempt));
         notify(l -> l.attemptSucceeded(attempt));
       } else if (verdict.next() == DeliveryState.PENDING) {
+        notify(l -> l.attemptRecorded(attempt));
         notify(l -> l.attemptFailed(attempt, verdict.nextAt()));
       } else {
+        notify(l -> l.attemptRecorded(attempt));
         dead(delivery, verdict.deadReason().orElse("dead"));
       }
       EndpointRuntime runtime = r.runtime();

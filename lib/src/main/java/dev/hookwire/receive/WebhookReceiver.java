@@ -130,6 +130,7 @@ public final class WebhookReceiver {
   private final Duration pruneInterval;
   private final AtomicLong nextPruneAt;
   private final List<ReceiveListener> listeners;
+  private final List<ReceiveInterceptor> interceptors;
 
   private WebhookReceiver(Builder b, List<Source> sources) {
     this.sources = sources;
@@ -144,6 +145,7 @@ public final class WebhookReceiver {
     this.clock = b.clock;
     this.pruneInterval = b.pruneInterval;
     this.listeners = List.copyOf(b.listeners);
+    this.interceptors = List.copyOf(b.interceptors);
     this.nextPruneAt = new AtomicLong(b.clock.millis() + b.pruneInterval.toMillis());
     Map<String, Route> exact = new HashMap<>();
     List<Route> prefixes = new ArrayList<>();
@@ -221,7 +223,7 @@ public final class WebhookReceiver {
    */
   public ReceiveResult receive(String requestUrl, WebhookHeaders headers, byte[] body) {
     long t0 = System.nanoTime();
-    ReceiveResult result = receiveOnce(requestUrl, headers, body);
+    ReceiveResult result = intercepted(0, requestUrl, headers, body);
     if (!listeners.isEmpty()) {
       Duration elapsed = Duration.ofNanos(System.nanoTime() - t0);
       for (ReceiveListener listener : listeners) {
@@ -234,6 +236,17 @@ public final class WebhookReceiver {
     }
     pruneIfDue();
     return result;
+  }
+
+  /** The handling of a request inside the interceptors from {@code index} on, the first outermost. */
+  private ReceiveResult intercepted(int index, String requestUrl, WebhookHeaders headers, byte[] body) {
+    if (index == interceptors.size()) {
+      return receiveOnce(requestUrl, headers, body);
+    }
+    Objects.requireNonNull(headers, "headers == null");
+    ReceiveResult result = interceptors.get(index).intercept(
+        headers, () -> intercepted(index + 1, requestUrl, headers, body));
+    return Objects.requireNonNull(result, "a receive interceptor returned null");
   }
 
   /**
@@ -591,6 +604,7 @@ public final class WebhookReceiver {
     private Clock clock = Clock.systemUTC();
     private Duration pruneInterval = Duration.ofHours(1);
     private final List<ReceiveListener> listeners = new ArrayList<>();
+    private final List<ReceiveInterceptor> interceptors = new ArrayList<>();
 
     private Builder() {}
 
@@ -848,6 +862,18 @@ public final class WebhookReceiver {
      */
     public Builder listener(ReceiveListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener == null"));
+      return this;
+    }
+
+    /**
+     * Adds an interceptor around the handling of every request, such as a tracer's; the first
+     * added is the outermost.
+     *
+     * @param interceptor the interceptor
+     * @return this builder
+     */
+    public Builder interceptor(ReceiveInterceptor interceptor) {
+      interceptors.add(Objects.requireNonNull(interceptor, "interceptor == null"));
       return this;
     }
 

@@ -63,6 +63,7 @@ class DispatcherTest {
           .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
           .build();
   final List<String> events = Collections.synchronizedList(new ArrayList<>());
+  final List<String> recorded = Collections.synchronizedList(new ArrayList<>());
   final String secret = Secrets.newStandardSecret();
   Dispatcher dispatcher;
 
@@ -71,6 +72,11 @@ class DispatcherTest {
         @Override
         public void attemptSucceeded(AttemptRecord attempt) {
           events.add("succeeded " + attempt.attemptNumber());
+        }
+
+        @Override
+        public void attemptRecorded(AttemptRecord attempt) {
+          recorded.add(attempt.attemptNumber() + " " + attempt.outcome() + " " + attempt.status());
         }
 
         @Override
@@ -222,6 +228,7 @@ class DispatcherTest {
     assertThat(take().getUrl().encodedPath()).isEqualTo("/hook");
     assertThat(take().getUrl().encodedPath()).isEqualTo("/hook");
     assertThat(events).last().asString().startsWith("dead: all 3 attempts failed");
+    assertThat(recorded).containsExactly("1 HTTP_ERROR 301", "2 HTTP_ERROR 400", "3 HTTP_ERROR 503");
     assertThat(dispatcher.deadDeliveries(only(receipt).endpointId(), Instant.EPOCH, 10)).hasSize(1);
 
     assertThat(dispatcher.replay(receipt.deliveryIds().get(0))).isTrue();
@@ -302,6 +309,7 @@ class DispatcherTest {
     runUntilState(receipt, DeliveryState.DEAD);
 
     assertThat(events).containsExactly("dead: endpoint answered 410 Gone", "disabled: answered 410 Gone");
+    assertThat(recorded).as("the last attempt of a dead delivery is recorded too").containsExactly("1 HTTP_ERROR 410");
     assertThat(dispatcher.endpoint(endpoint.id()).orElseThrow().enabled()).isFalse();
     assertThat(dispatcher.send(TestEvents.experienceStarted().toEvent(clock)).deliveryIds()).isEmpty();
   }

@@ -186,6 +186,7 @@ class EndpointTest {
             .description("growth team")
             .ownerId("tenant-7")
             .verifyOnRegistration(false)
+            .sendTraceContext(true)
             .enabled(false)
             .build();
     EndpointCodec codec = new EndpointCodec(Map.of("m", mapper), Map.of());
@@ -193,6 +194,8 @@ class EndpointTest {
     Endpoint restored = codec.read(codec.write(endpoint));
 
     assertThat(restored).isEqualTo(endpoint);
+    assertThat(restored.sendsTraceContext()).isTrue();
+    assertThat(restored.toBuilder().sendTraceContext(false).build()).isNotEqualTo(endpoint);
     assertThat(restored.keys()).isEqualTo(endpoint.keys());
     assertThat(restored.keys().get(1).expiresAt()).contains(Instant.parse("2030-01-01T00:00:00Z"));
 

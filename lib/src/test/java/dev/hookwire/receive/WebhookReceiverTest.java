@@ -123,6 +123,35 @@ class WebhookReceiverTest {
     assertThat(handled).hasSize(1);
   }
 
+  @Test
+  void interceptors_wrapTheHandler_firstOutermost_andSeeTheResult() {
+    List<String> trail = new ArrayList<>();
+    ThreadLocal<String> span = new ThreadLocal<>();
+    WebhookReceiver receiver = standard()
+        .interceptor((headers, proceed) -> {
+          trail.add("outer in, id " + headers.first("webhook-id").orElse("?"));
+          ReceiveResult result = proceed.get();
+          trail.add("outer out, " + result.outcome());
+          return result;
+        })
+        .interceptor((headers, proceed) -> {
+          span.set("span-1");
+          try {
+            return proceed.get();
+          } finally {
+            span.remove();
+          }
+        })
+        .onExperience(event -> trail.add("handler in " + span.get()))
+        .build();
+    byte[] body = body(experience("msg_1"));
+
+    ReceiveResult result = receiver.receive(signed("msg_1", body), body);
+
+    assertThat(result.outcome()).isEqualTo(Outcome.PROCESSED);
+    assertThat(trail).containsExactly("outer in, id msg_1", "handler in span-1", "outer out, PROCESSED");
+  }
+
   // ---------------------------------------------------------------- processed and duplicates
 
   @Test

@@ -53,7 +53,7 @@ import javax.sql.DataSource;
  * row: the revision of all endpoints), {@code messages} (one body per event and payload), {@code
  * deliveries} (one per message and endpoint; its {@code seq} is the enqueue order), {@code
  * attempts} (the log) and {@code schema_version}; PostgreSQL and H2 add a sequence of claim
- * tokens, MariaDB a counter table. This code reads and writes schema version 2. {@link
+ * tokens, MariaDB a counter table. This code reads and writes schema version 3. {@link
  * JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()} runs when the
  * tables are missing, unless told not to; tables of version 1 it upgrades in place with {@link
  * JdbcDialect#upgradeScript(String, int)}. Times are kept as nanoseconds since the epoch: exact
@@ -525,6 +525,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             ps.setString(4, m.orderingKey().orElse(null));
             ps.setLong(5, Nanos.of(m.createdAt()));
             ps.setBytes(6, m.body());
+            ps.setString(7, m.traceContext().orElse(null));
             ps.addBatch();
           }
           ps.executeBatch();
@@ -576,6 +577,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String[] messageKeys = new String[m];
     Long[] messageTimes = new Long[m];
     byte[][] bodies = new byte[m][];
+    String[] traceContexts = new String[m];
     for (int i = 0; i < m; i++) {
       NewMessage x = messages.get(i);
       messageIds[i] = x.messageId();
@@ -584,6 +586,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       messageKeys[i] = x.orderingKey().orElse(null);
       messageTimes[i] = Nanos.of(x.createdAt());
       bodies[i] = x.body();
+      traceContexts[i] = x.traceContext().orElse(null);
     }
     int n = deliveries.size();
     String[] deliveryIds = new String[n];
@@ -612,6 +615,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
               ps.setArray(p++, arrays.of("varchar", messageKeys));
               ps.setArray(p++, arrays.of("int8", messageTimes));
               ps.setArray(p++, arrays.of("bytea", bodies));
+              ps.setArray(p++, arrays.of("varchar", traceContexts));
               ps.setArray(p++, arrays.of("varchar", deliveryIds));
               ps.setArray(p++, arrays.of("varchar", deliveryMessages));
               ps.setArray(p++, arrays.of("varchar", endpointIds));
@@ -665,7 +669,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
                     "",
                     Nanos.instant(rs.getLong(3)),
                     EMPTY,
-                    Optional.ofNullable(rs.getString(2))));
+                    Optional.ofNullable(rs.getString(2)),
+                    Optional.empty()));
           }
         }
       }
@@ -755,6 +760,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           row.dueAt = rs.getLong("due_at");
           row.eventId = rs.getString(8);
           row.eventType = rs.getString(9);
+          row.traceContext = rs.getString(12);
           byte[] body = rs.getBytes(10);
           if (body != null) {
             bodies.put(row.messageId, body);
@@ -845,6 +851,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             m.eventId = rs.getString(2);
             m.eventType = rs.getString(3);
             m.body = rs.getBytes(4);
+            m.traceContext = rs.getString(5);
             byMessage.put(rs.getString(1), m);
           }
         }
@@ -858,6 +865,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       row.eventId = m.eventId;
       row.eventType = m.eventType;
       row.body = m.body;
+      row.traceContext = m.traceContext;
     }
   }
 
@@ -937,6 +945,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             row.eventId = rs.getString(10);
             row.eventType = rs.getString(11);
             row.body = rs.getBytes(12);
+            row.traceContext = rs.getString(13);
           }
           rows.add(row);
         }
@@ -1750,6 +1759,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String eventId;
     String eventType;
     byte[] body;
+    String traceContext;
 
     ClaimedDelivery claimed(String owner, Instant until, long claimToken) {
       return new ClaimedDelivery(
@@ -1759,6 +1769,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           eventType,
           body,
           Optional.ofNullable(orderingKey),
+          Optional.ofNullable(traceContext),
           attempts,
           Nanos.instant(createdAt),
           Nanos.instant(dueAt),

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  */
 final class Schema {
   /** The version this code reads and writes. */
-  static final int VERSION = 2;
+  static final int VERSION = 3;
 
   private Schema() {}
 

@@ -125,7 +125,7 @@ final class Sql {
     insertMessage =
         fill(
             "INSERT INTO ${prefix}messages (id, event_id, event_type, ordering_key, created_at,"
-                + " body) VALUES (?, ?, ?, ?, ?, ?)");
+                + " body, trace_context) VALUES (?, ?, ?, ?, ?, ?, ?)");
     // Due and last updated when created. The ordering key is the message's, copied.
     insertDelivery =
         fill(
@@ -214,7 +214,7 @@ final class Sql {
                 + " SELECT c.id, c.endpoint_id, c.message_id, c.ordering_key, c.attempts,"
                 + " c.created_at, c.claim_token, m.event_id, m.event_type,"
                 + " CASE WHEN row_number() OVER (PARTITION BY c.message_id ORDER BY c.seq) = 1"
-                + " THEN m.body END AS body, c.due_at"
+                + " THEN m.body END AS body, c.due_at, m.trace_context"
                 + " FROM claimed c JOIN ${prefix}messages m ON m.id = c.message_id"
                 + " ORDER BY c.claim_token");
     // PostgreSQL: fresh messages and their deliveries in one statement, from one array per
@@ -224,9 +224,9 @@ final class Sql {
     enqueuePostgres =
         fill(
             "WITH m AS (INSERT INTO ${prefix}messages"
-                + " (id, event_id, event_type, ordering_key, created_at, body)"
+                + " (id, event_id, event_type, ordering_key, created_at, body, trace_context)"
                 + " SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::varchar[],"
-                + " ?::bigint[], ?::bytea[]))"
+                + " ?::bigint[], ?::bytea[], ?::varchar[]))"
                 + " INSERT INTO ${prefix}deliveries (id, message_id, endpoint_id, ordering_key,"
                 + " state, attempts, due_at, claim_token, created_at, updated_at)"
                 + " SELECT i.id, i.message_id, i.endpoint_id, i.ordering_key, 'PENDING', 0,"
@@ -271,7 +271,7 @@ final class Sql {
     sql.append(" d.ordering_key, d.attempts, d.created_at, d.claim_token, d.due_at");
     if (dialect == JdbcDialect.H2) {
       // H2 runs in process, so a body read per row costs no network.
-      sql.append(", m.event_id, m.event_type, m.body FROM ${prefix}deliveries d");
+      sql.append(", m.event_id, m.event_type, m.body, m.trace_context FROM ${prefix}deliveries d");
       sql.append(" JOIN ${prefix}messages m ON m.id = d.message_id");
     } else {
       // Locking a join would lock the messages too; bodies are read apart, once each.
@@ -305,7 +305,7 @@ final class Sql {
   /** The messages of claimed deliveries; parameters: each message id. */
   String messagesById(int ids) {
     return fill(
-        "SELECT id, event_id, event_type, body FROM ${prefix}messages WHERE id IN ("
+        "SELECT id, event_id, event_type, body, trace_context FROM ${prefix}messages WHERE id IN ("
             + marks(ids)
             + ")");
   }

@@ -503,6 +503,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
                 m.eventType(),
                 m.body(),
                 m.orderingKey(),
+                m.traceContext(),
                 d.attempts,
                 m.createdAt(),
                 d.dueAt,

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param eventType the event's type
  * @param body the exact bytes to send
  * @param orderingKey the message's ordering key, if any
+ * @param traceContext the trace context stored with the message, if any
  * @param attempts attempts made before this claim (0 for the first)
  * @param createdAt when the delivery was enqueued
  * @param dueAt when the attempt this claim is for was due: {@code createdAt} for the first one,
@@ -31,6 +32,7 @@ public record ClaimedDelivery(
     String eventType,
     byte[] body,
     Optional<String> orderingKey,
+    Optional<String> traceContext,
     int attempts,
     Instant createdAt,
     Instant dueAt,
@@ -47,6 +49,7 @@ public record ClaimedDelivery(
    * @param eventType the event's type
    * @param body the bytes to send
    * @param orderingKey the ordering key, if any
+   * @param traceContext the trace context, if any
    * @param attempts attempts made before
    * @param createdAt when it was enqueued
    * @param dueAt when the attempt was due
@@ -61,6 +64,7 @@ public record ClaimedDelivery(
     Objects.requireNonNull(eventType, "eventType == null");
     Objects.requireNonNull(body, "body == null");
     Objects.requireNonNull(orderingKey, "orderingKey == null");
+    Objects.requireNonNull(traceContext, "traceContext == null");
     Objects.requireNonNull(createdAt, "createdAt == null");
     Objects.requireNonNull(dueAt, "dueAt == null");
     Objects.requireNonNull(leaseOwner, "leaseOwner == null");

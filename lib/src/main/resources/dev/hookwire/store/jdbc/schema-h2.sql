@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 2, for H2 2.x.
+-- Hookwire JDBC delivery store: schema version 3, for H2 2.x.
 --
 -- JdbcDeliveryStore runs this script itself when built with createSchema(true), the default:
 -- every statement may run again without harm. To manage the schema with Flyway or Liquibase
@@ -44,13 +44,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}endpoint_revision (
 MERGE INTO ${prefix}endpoint_revision r USING (VALUES (1, 0)) AS s (id, revision) ON r.id = s.id
   WHEN NOT MATCHED THEN INSERT (id, revision) VALUES (s.id, s.revision);
 
+-- trace_context: what the dispatcher's DeliveryTracer captured when the event was sent (the W3C
+-- trace context, say), handed back with each claim; NULL without one.
 CREATE TABLE IF NOT EXISTS ${prefix}messages (
   id VARCHAR(255) NOT NULL PRIMARY KEY,
   event_id VARCHAR(255) NOT NULL,
   event_type VARCHAR(255) NOT NULL,
   ordering_key VARCHAR(255),
   created_at BIGINT NOT NULL,
-  body BINARY VARYING NOT NULL
+  body BINARY VARYING NOT NULL,
+  trace_context VARCHAR(1024)
 );
 CREATE INDEX IF NOT EXISTS ${prefix}messages_event_idx ON ${prefix}messages (event_id);
 CREATE INDEX IF NOT EXISTS ${prefix}messages_created_idx ON ${prefix}messages (created_at);
@@ -118,4 +121,4 @@ CREATE INDEX IF NOT EXISTS ${prefix}attempts_event_idx
 CREATE INDEX IF NOT EXISTS ${prefix}attempts_endpoint_idx
   ON ${prefix}attempts (endpoint_id, started_at);
 
-MERGE INTO ${prefix}schema_version (version) KEY (version) VALUES (2);
+MERGE INTO ${prefix}schema_version (version) KEY (version) VALUES (3);

@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 2, for MariaDB 10.6 or later (InnoDB).
+-- Hookwire JDBC delivery store: schema version 3, for MariaDB 10.6 or later (InnoDB).
 -- Written to suit MySQL 8.0.16 or later as well, which runs it unchanged; the store is tested
 -- on MariaDB only.
 --
@@ -53,6 +53,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}endpoint_revision (
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 INSERT IGNORE INTO ${prefix}endpoint_revision (id, revision) VALUES (1, 0);
 
+-- trace_context: what the dispatcher's DeliveryTracer captured when the event was sent (the W3C
+-- trace context, say), handed back with each claim; NULL without one.
 CREATE TABLE IF NOT EXISTS ${prefix}messages (
   id VARCHAR(255) NOT NULL PRIMARY KEY,
   event_id VARCHAR(255) NOT NULL,
@@ -60,6 +62,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}messages (
   ordering_key VARCHAR(255),
   created_at BIGINT NOT NULL,
   body LONGBLOB NOT NULL,
+  trace_context VARCHAR(1024),
   KEY ${prefix}messages_event_idx (event_id),
   KEY ${prefix}messages_created_idx (created_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
@@ -118,4 +121,4 @@ CREATE TABLE IF NOT EXISTS ${prefix}attempts (
     FOREIGN KEY (delivery_id) REFERENCES ${prefix}deliveries (id)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (2);
+INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (3);

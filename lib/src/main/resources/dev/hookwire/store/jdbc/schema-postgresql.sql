@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 2, for PostgreSQL 11 or later.
+-- Hookwire JDBC delivery store: schema version 3, for PostgreSQL 11 or later.
 --
 -- JdbcDeliveryStore runs this script itself when built with createSchema(true), the default:
 -- every statement may run again without harm. To manage the schema with Flyway or Liquibase
@@ -43,13 +43,16 @@ CREATE TABLE IF NOT EXISTS ${prefix}endpoint_revision (
 );
 INSERT INTO ${prefix}endpoint_revision (id, revision) VALUES (1, 0) ON CONFLICT DO NOTHING;
 
+-- trace_context: what the dispatcher's DeliveryTracer captured when the event was sent (the W3C
+-- trace context, say), handed back with each claim; NULL without one.
 CREATE TABLE IF NOT EXISTS ${prefix}messages (
   id VARCHAR(255) NOT NULL PRIMARY KEY,
   event_id VARCHAR(255) NOT NULL,
   event_type VARCHAR(255) NOT NULL,
   ordering_key VARCHAR(255),
   created_at BIGINT NOT NULL,
-  body BYTEA NOT NULL
+  body BYTEA NOT NULL,
+  trace_context VARCHAR(1024)
 );
 CREATE INDEX IF NOT EXISTS ${prefix}messages_event_idx ON ${prefix}messages (event_id);
 CREATE INDEX IF NOT EXISTS ${prefix}messages_created_idx ON ${prefix}messages (created_at);
@@ -118,4 +121,4 @@ CREATE INDEX IF NOT EXISTS ${prefix}attempts_event_idx
 CREATE INDEX IF NOT EXISTS ${prefix}attempts_endpoint_idx
   ON ${prefix}attempts (endpoint_id, started_at);
 
-INSERT INTO ${prefix}schema_version (version) VALUES (2) ON CONFLICT DO NOTHING;
+INSERT INTO ${prefix}schema_version (version) VALUES (3) ON CONFLICT DO NOTHING;

@@ -124,7 +124,8 @@ class JdbcDeliveryStoreTest {
         "experience.started",
         createdAt,
         ("{\"id\":\"" + id + "\"}").getBytes(UTF_8),
-        Optional.ofNullable(key));
+        Optional.ofNullable(key),
+        Optional.empty());
   }
 
   private static void enqueue(JdbcDeliveryStore store, String deliveryId, String endpointId) {

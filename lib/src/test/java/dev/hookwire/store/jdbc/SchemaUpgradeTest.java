@@ -13,6 +13,8 @@ import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.ClaimedDelivery;
+import dev.hookwire.store.spi.NewDelivery;
+import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.store.spi.StoredEndpoint;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
@@ -337,8 +339,8 @@ class SchemaUpgradeTest {
 
     JdbcDeliveryStore store = builder(v1.database(), v1.prefix()).createSchema(true).build();
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2");
-    // The same tables and columns as a store of version 2 makes.
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
+    // The same tables and columns as a store of the current version makes.
     String fresh = Databases.uniquePrefix();
     cleanUp.add(() -> Databases.drop(v1.database(), kind, fresh));
     builder(v1.database(), fresh).build();
@@ -432,7 +434,7 @@ class SchemaUpgradeTest {
       threads.shutdownNow();
     }
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2");
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
     assertThat(
             Databases.column(
                 v1.database(), "SELECT revision FROM " + v1.prefix() + "endpoint_revision"))
@@ -463,15 +465,69 @@ class SchemaUpgradeTest {
         .hasMessageContaining("createSchema(true)");
     assertThat(schemaVersions(v1)).containsExactly("1");
 
-    // As a host's migration would, twice: every statement may run again.
-    String[] script =
-        Schema.statements(kind.dialect().upgradeScript(v1.prefix(), 2)).toArray(new String[0]);
-    Databases.execute(v1.database(), script);
-    Databases.execute(v1.database(), script);
+    // As a host's migrations would, each twice: every statement may run again. One version
+    // short, the store names the next script.
+    for (int version = 2; version <= Schema.VERSION; version++) {
+      if (version > 2) {
+        int missing = version;
+        assertThatThrownBy(() -> builder(v1.database(), v1.prefix()).createSchema(false).build())
+            .hasMessageContaining("schema version " + (missing - 1))
+            .hasMessageContaining(kind.dialect().upgradeResource(missing));
+      }
+      String[] script =
+          Schema.statements(kind.dialect().upgradeScript(v1.prefix(), version)).toArray(new String[0]);
+      Databases.execute(v1.database(), script);
+      Databases.execute(v1.database(), script);
+    }
     JdbcDeliveryStore store = builder(v1.database(), v1.prefix()).createSchema(false).build();
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2");
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
     assertThat(store.endpoint(old.endpointId())).isPresent();
     assertThat(store.endpointRevision()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void upgradeFromVersion2_addsTheTraceContext_andKeepsPendingWork(Kind kind) throws Exception {
+    TestDataSource database = Databases.open(kind);
+    String prefix = Databases.uniquePrefix();
+    cleanUp.add(kind == Kind.H2 ? database::close : () -> Databases.drop(database, kind, prefix));
+    String name = "v2/schema-" + kind.dialect().name().toLowerCase(Locale.ROOT) + ".sql";
+    String script;
+    try (InputStream in = SchemaUpgradeTest.class.getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      script = new String(in.readAllBytes(), UTF_8);
+    }
+    assertThat(script).startsWith("-- Hookwire JDBC delivery store: schema version 2,");
+    Databases.execute(database,
+        Schema.statements(script.replace(JdbcDeliveryStore.PLACEHOLDER, prefix)).toArray(new String[0]));
+    long created = Nanos.of(t0);
+    Databases.execute(database,
+        "INSERT INTO " + prefix + "messages (id, event_id, event_type, ordering_key, created_at, body)"
+            + " VALUES ('m_old', 'msg_old', 'experience.started', NULL, " + created + ", "
+            + (kind == Kind.POSTGRESQL ? "'\\x7b7d'::bytea" : "X'7b7d'") + ")",
+        "INSERT INTO " + prefix + "deliveries (id, message_id, endpoint_id, ordering_key, state,"
+            + " attempts, due_at, claim_token, created_at, updated_at)"
+            + " VALUES ('d_old', 'm_old', 'ep_1', NULL, 'PENDING', 0, " + created + ", 0, " + created + ", " + created + ")");
+
+    JdbcDeliveryStore store = builder(database, prefix).build();
+    String fresh = Databases.uniquePrefix();
+    cleanUp.add(() -> Databases.drop(database, kind, fresh));
+    builder(database, fresh).build();
+
+    assertThat(Databases.column(database, "SELECT version FROM " + prefix + "schema_version ORDER BY version"))
+        .containsExactly("2", "3");
+    assertThat(Databases.tables(database, prefix)).isEqualTo(Databases.tables(database, fresh));
+    String context = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    store.enqueue(
+        List.of(new NewMessage("m_new", "msg_new", "experience.started", t0, new byte[] {'{', '}'},
+            java.util.Optional.empty(), java.util.Optional.of(context))),
+        List.of(new NewDelivery("d_new", "m_new", "ep_1")));
+    List<ClaimedDelivery> claimed =
+        store.claim(new ClaimRequest("node-1", t0.plusSeconds(1), Duration.ofSeconds(30), 10, java.util.Set.of()));
+    assertThat(claimed).extracting(ClaimedDelivery::deliveryId).containsExactly("d_old", "d_new");
+    assertThat(claimed.get(0).traceContext()).isEmpty();
+    assertThat(claimed.get(0).body()).isEqualTo(new byte[] {'{', '}'});
+    assertThat(claimed.get(1).traceContext()).contains(context);
   }
 }

@@ -123,6 +123,7 @@ public abstract class DeliveryStoreContract {
         "experience.started",
         createdAt,
         ("{\"message\":\"" + messageId + "\"}").getBytes(UTF_8),
+        Optional.empty(),
         Optional.empty());
   }
 
@@ -137,7 +138,8 @@ public abstract class DeliveryStoreContract {
   protected static NewMessage keyedMessage(String messageId, Instant createdAt, String key) {
     NewMessage m = message(messageId, createdAt);
     return new NewMessage(
-        m.messageId(), m.eventId(), m.eventType(), createdAt, m.body(), Optional.of(key));
+        m.messageId(), m.eventId(), m.eventType(), createdAt, m.body(), Optional.of(key),
+        Optional.empty());
   }
 
   /**
@@ -323,6 +325,7 @@ public abstract class DeliveryStoreContract {
         c.eventType(),
         c.body(),
         c.orderingKey(),
+        c.traceContext(),
         c.attempts(),
         c.createdAt(),
         c.dueAt(),
@@ -506,6 +509,27 @@ public abstract class DeliveryStoreContract {
   }
 
   @Test
+  void claim_handsBackTheTraceContextStoredWithTheMessage_toEveryDeliveryAndEveryAttempt() {
+    String context = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+    NewMessage plain = message("m1", T0);
+    NewMessage traced = new NewMessage("m2", "evt_m2", "experience.started", T0, plain.body(),
+        Optional.empty(), Optional.of(context));
+    store.enqueue(List.of(plain, traced),
+        List.of(new NewDelivery("d1", "m1", A), new NewDelivery("d2", "m2", A), new NewDelivery("d3", "m2", B)));
+
+    List<ClaimedDelivery> claimed = claim(T0);
+    assertThat(claimed).extracting(ClaimedDelivery::deliveryId, ClaimedDelivery::traceContext).containsExactly(
+        org.assertj.core.groups.Tuple.tuple("d1", Optional.empty()),
+        org.assertj.core.groups.Tuple.tuple("d2", Optional.of(context)),
+        org.assertj.core.groups.Tuple.tuple("d3", Optional.of(context)));
+
+    ClaimedDelivery d2 = claimed.get(1);
+    assertThat(store.complete(List.of(retry(d2, T0, at(5))), T0)).containsExactly(true);
+    assertThat(claim(at(5))).filteredOn(c -> c.deliveryId().equals("d2")).singleElement()
+        .satisfies(c -> assertThat(c.traceContext()).contains(context));
+  }
+
+  @Test
   void claim_carriesWhatAnAttemptNeeds() {
     byte[] body = new byte[256];
     for (int i = 0; i < body.length; i++) {
@@ -513,7 +537,7 @@ public abstract class DeliveryStoreContract {
     }
     store.enqueue(
         List.of(
-            new NewMessage("m1", "evt_1", "goal.achieved", T0, body, Optional.of("exp_1"))),
+            new NewMessage("m1", "evt_1", "goal.achieved", T0, body, Optional.of("exp_1"), Optional.empty())),
         List.of(new NewDelivery("d1", "m1", A)));
 
     ClaimedDelivery c = claim("node-7", at(3), 10).get(0);
@@ -772,7 +796,7 @@ public abstract class DeliveryStoreContract {
     ClaimedDelivery c = claimOne(T0);
     ClaimedDelivery unknown =
         new ClaimedDelivery(
-            "nope", A, "evt", "t", new byte[0], Optional.empty(), 0, T0, T0, "node-1", at(30),
+            "nope", A, "evt", "t", new byte[0], Optional.empty(), Optional.empty(), 0, T0, T0, "node-1", at(30),
             c.claimToken());
 
     assertThat(
