@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,6 +19,7 @@ final class LoopbackServer implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final CountDownLatch released = new CountDownLatch(1);
+  private final Semaphore answered = new Semaphore(0);
 
   LoopbackServer() {
     try {
@@ -32,6 +34,7 @@ final class LoopbackServer implements AutoCloseable {
       int status = Integer.parseInt(path.substring("/status/".length()));
       exchange.sendResponseHeaders(status, -1);
       exchange.close();
+      answered.release();
     });
     server.createContext("/stall", exchange -> {
       try {
@@ -42,6 +45,13 @@ final class LoopbackServer implements AutoCloseable {
       exchange.close();
     });
     server.start();
+  }
+
+  /** Waits up to 10 seconds for the next request answered with a status. */
+  void awaitAnswer() throws InterruptedException {
+    if (!answered.tryAcquire(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("no request answered within 10 s");
+    }
   }
 
   String url(String path) {
