@@ -1,0 +1,92 @@
+package dev.hookwire.micrometer;
+
+import dev.hookwire.dispatch.AttemptStart;
+import dev.hookwire.dispatch.DeliveryListener;
+import dev.hookwire.dispatch.Endpoint;
+import dev.hookwire.store.AttemptRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter.MeterProvider;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import java.time.Instant;
+
+/** The dispatcher's counters and timers, fed by its listener callbacks. Thread-safe. */
+final class DeliveryMeters implements DeliveryListener {
+  private final boolean tagEndpoints;
+  private final MeterProvider<Counter> attempts;
+  private final MeterProvider<Timer> durations;
+  private final MeterProvider<Timer> lag;
+  private final MeterProvider<Counter> dead;
+  private final MeterProvider<Counter> disabled;
+
+  DeliveryMeters(MeterRegistry registry, Tags tags, boolean tagEndpoints) {
+    this.tagEndpoints = tagEndpoints;
+    this.attempts = Counter.builder(HookwireMetrics.ATTEMPTS)
+        .description("Attempts to deliver a webhook that succeeded or will be retried, by outcome")
+        .tags(tags)
+        .withRegistry(registry);
+    this.durations = Timer.builder(HookwireMetrics.ATTEMPT_DURATION)
+        .description("How long an attempt took, until the response or the failure")
+        .tags(tags)
+        .withRegistry(registry);
+    this.lag = Timer.builder(HookwireMetrics.DELIVERY_LAG)
+        .description("How late an attempt starts: from when it was due until it is sent")
+        .tags(tags)
+        .withRegistry(registry);
+    this.dead = Counter.builder(HookwireMetrics.DELIVERIES_DEAD)
+        .description("Deliveries that died: attempts exhausted, 410 Gone, or endpoint deleted")
+        .tags(tags)
+        .withRegistry(registry);
+    this.disabled = Counter.builder(HookwireMetrics.ENDPOINTS_DISABLED_EVENTS)
+        .description("Endpoints the dispatcher disabled: 410 Gone, or failing for too long")
+        .tags(tags)
+        .withRegistry(registry);
+    if (!tagEndpoints) {
+      // Without endpoint tags the series are known in advance: registering them now shows each
+      // outcome at zero, so that a rate or an alert on it has a series from the start.
+      for (String outcome : Outcomes.ALL) {
+        attempts.withTags(HookwireMetrics.OUTCOME_TAG, outcome);
+      }
+      dead.withTags();
+      disabled.withTags();
+    }
+  }
+
+  @Override
+  public void attemptStarted(AttemptStart attempt) {
+    String kind = attempt.attemptNumber() == 1 ? "first" : "retry";
+    lag.withTags(tags(attempt.endpointId(), HookwireMetrics.ATTEMPT_TAG, kind)).record(attempt.lag());
+  }
+
+  @Override
+  public void attemptSucceeded(AttemptRecord attempt) {
+    record(attempt);
+  }
+
+  @Override
+  public void attemptFailed(AttemptRecord attempt, Instant nextAttemptAt) {
+    record(attempt);
+  }
+
+  @Override
+  public void deliveryDead(String deliveryId, String endpointId, String reason) {
+    dead.withTags(tags(endpointId)).increment();
+  }
+
+  @Override
+  public void endpointDisabled(Endpoint endpoint, String reason) {
+    disabled.withTags(tags(endpoint.id())).increment();
+  }
+
+  private void record(AttemptRecord attempt) {
+    Tags tags = tags(attempt.endpointId(), HookwireMetrics.OUTCOME_TAG, Outcomes.of(attempt));
+    attempts.withTags(tags).increment();
+    durations.withTags(tags).record(attempt.latency());
+  }
+
+  private Tags tags(String endpointId, String... keyValues) {
+    Tags tags = Tags.of(keyValues);
+    return tagEndpoints ? tags.and(HookwireMetrics.ENDPOINT_TAG, endpointId) : tags;
+  }
+}
