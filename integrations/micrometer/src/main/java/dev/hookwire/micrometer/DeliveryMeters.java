@@ -9,7 +9,6 @@ import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
-import java.time.Instant;
 
 /** The dispatcher's counters and timers, fed by its listener callbacks. Thread-safe. */
 final class DeliveryMeters implements DeliveryListener {
@@ -23,7 +22,7 @@ final class DeliveryMeters implements DeliveryListener {
   DeliveryMeters(MeterRegistry registry, Tags tags, boolean tagEndpoints) {
     this.tagEndpoints = tagEndpoints;
     this.attempts = Counter.builder(HookwireMetrics.ATTEMPTS)
-        .description("Attempts to deliver a webhook that succeeded or will be retried, by outcome")
+        .description("Attempts to deliver a webhook, by outcome")
         .tags(tags)
         .withRegistry(registry);
     this.durations = Timer.builder(HookwireMetrics.ATTEMPT_DURATION)
@@ -60,13 +59,10 @@ final class DeliveryMeters implements DeliveryListener {
   }
 
   @Override
-  public void attemptSucceeded(AttemptRecord attempt) {
-    record(attempt);
-  }
-
-  @Override
-  public void attemptFailed(AttemptRecord attempt, Instant nextAttemptAt) {
-    record(attempt);
+  public void attemptRecorded(AttemptRecord attempt) {
+    Tags tags = tags(attempt.endpointId(), HookwireMetrics.OUTCOME_TAG, Outcomes.of(attempt));
+    attempts.withTags(tags).increment();
+    durations.withTags(tags).record(attempt.latency());
   }
 
   @Override
@@ -77,12 +73,6 @@ final class DeliveryMeters implements DeliveryListener {
   @Override
   public void endpointDisabled(Endpoint endpoint, String reason) {
     disabled.withTags(tags(endpoint.id())).increment();
-  }
-
-  private void record(AttemptRecord attempt) {
-    Tags tags = tags(attempt.endpointId(), HookwireMetrics.OUTCOME_TAG, Outcomes.of(attempt));
-    attempts.withTags(tags).increment();
-    durations.withTags(tags).record(attempt.latency());
   }
 
   private Tags tags(String endpointId, String... keyValues) {

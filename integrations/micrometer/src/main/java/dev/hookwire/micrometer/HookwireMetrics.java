@@ -32,9 +32,7 @@ import java.util.Objects;
  *   <caption>Meters</caption>
  *   <tr><th>name</th><th>type</th><th>tags</th><th>what</th></tr>
  *   <tr><td>{@value #ATTEMPTS}</td><td>counter</td><td>{@code outcome}, {@code endpoint}*</td>
- *       <td>attempts that succeeded or will be retried (the last attempt of a delivery that
- *       dies is counted by {@value #DELIVERIES_DEAD} instead: the dispatcher reports no attempt
- *       with it)</td></tr>
+ *       <td>attempts, by outcome, the last one of a delivery that dies included</td></tr>
  *   <tr><td>{@value #ATTEMPT_DURATION}</td><td>timer</td><td>{@code outcome}, {@code endpoint}*</td>
  *       <td>how long those attempts took, until the response or the failure</td></tr>
  *   <tr><td>{@value #DELIVERY_LAG}</td><td>timer</td><td>{@code attempt}, {@code endpoint}*</td>

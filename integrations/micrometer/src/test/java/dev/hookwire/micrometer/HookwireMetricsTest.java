@@ -206,7 +206,7 @@ class HookwireMetricsTest {
   }
 
   @Test
-  void aDeliveryWhoseAttemptsRunOut_isCountedDead() throws Exception {
+  void aDeliveryWhoseAttemptsRunOut_isCountedDead_andItsLastAttemptToo() throws Exception {
     HookwireMetrics metrics = HookwireMetrics.builder(registry).build();
     Dispatcher dispatcher = dispatcher(metrics, RetryPolicy.of());
     dispatcher.register(endpoint("failing", server.url("/status/500")));
@@ -217,9 +217,8 @@ class HookwireMetricsTest {
 
     assertThat(registry.get(DELIVERIES_DEAD).counter().count()).isEqualTo(1);
     assertThat(registry.get(ENDPOINTS_DISABLED_EVENTS).counter().count()).isZero();
-    // The dispatcher reports the last attempt of a dead delivery without its record: it is
-    // counted as dead, not as an attempt (as the README and the Javadoc say).
-    assertThat(attempts("http_5xx")).isZero();
+    // The last attempt of a dead delivery is an attempt like any other.
+    assertThat(attempts("http_5xx")).isEqualTo(1);
   }
 
   @Test
@@ -238,6 +237,7 @@ class HookwireMetricsTest {
     assertThat(registry.get(DELIVERIES_DEAD).counter().count()).isEqualTo(1);
     assertThat(registry.get(HookwireMetrics.ENDPOINTS_DISABLED).gauge().value()).isEqualTo(1);
     assertThat(registry.get(HookwireMetrics.QUEUE_SIZE).tag("state", "dead").gauge().value()).isEqualTo(1);
+    assertThat(attempts("http_4xx")).isEqualTo(1);
   }
 
   @Test
