@@ -6,7 +6,9 @@ import dev.hookwire.event.ExperienceEvent;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+// end::sending[]
 
+// tag::sending[]
 @Service
 public class ExperienceService {
   private final JdbcTemplate jdbc;

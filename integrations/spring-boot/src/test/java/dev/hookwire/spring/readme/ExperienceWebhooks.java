@@ -5,7 +5,9 @@ import dev.hookwire.event.ExperienceEvent;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.spring.WebhookHandler;
 import org.springframework.stereotype.Component;
+// end::receiving[]
 
+// tag::receiving[]
 @Component
 class ExperienceWebhooks {
   private final ReceivedExperiences received;   // yours: whatever acts on them
