@@ -50,10 +50,16 @@ public class HookwireAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(DeliveryStore.class)
     JdbcDeliveryStore hookwireDeliveryStore(DataSource dataSource, HookwireProperties properties) {
-      return JdbcDeliveryStore.builder(dataSource)
-          .createSchema(properties.getStore().isCreateSchema())
-          .tablePrefix(properties.getStore().getTablePrefix())
-          .build();
+      try {
+        return JdbcDeliveryStore.builder(dataSource)
+            .createSchema(properties.getStore().isCreateSchema())
+            .tablePrefix(properties.getStore().getTablePrefix())
+            .build();
+      } catch (IllegalStateException e) {
+        // The store names its builder's setting; here it is a property.
+        throw new IllegalStateException(
+            e.getMessage() + " (here: hookwire.store.create-schema=true)", e);
+      }
     }
 
     @Bean

@@ -61,15 +61,15 @@ class HookwireAutoConfigurationTest {
   }
 
   @Test
-  void withSchemaCreationOff_anEmptyDatabase_failsTheStartNamingTheScript() {
+  void withSchemaCreationOff_anEmptyDatabase_failsTheStartNamingTheScriptAndTheProperty() {
     withDatabase
         .withPropertyValues("hookwire.store.create-schema=false")
         .run(
             context ->
                 assertThat(context)
                     .getFailure()
-                    .rootCause()
-                    .hasMessageContaining("schema-h2.sql"));
+                    .hasStackTraceContaining("schema-h2.sql")
+                    .hasStackTraceContaining("(here: hookwire.store.create-schema=true)"));
   }
 
   @Test
