@@ -13,8 +13,9 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 /**
  * Spring's transactions as Hookwire's {@link AmbientTransaction}: inside a transaction that
  * Spring manages on the store's {@link DataSource} ({@code @Transactional}, a {@code
- * TransactionTemplate}, through a {@code DataSourceTransactionManager} or a {@code
- * JpaTransactionManager}), {@code dispatcher.send(event)} writes through that transaction's
+ * TransactionTemplate}; through a {@code DataSourceTransactionManager}, or a {@code
+ * JpaTransactionManager} that exposes its JDBC connection, as Hibernate's does), {@code
+ * dispatcher.send(event)} writes through that transaction's
  * connection, and the dispatcher is woken once it commits. Outside one, or in a transaction that
  * holds no connection of this data source (another database's), {@code send} commits on its own.
  *
