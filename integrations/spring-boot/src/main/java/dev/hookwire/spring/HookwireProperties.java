@@ -1,0 +1,354 @@
+package dev.hookwire.spring;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * The {@code hookwire.*} settings of the auto-configured dispatcher and receiver. Unset settings
+ * keep the defaults of {@link dev.hookwire.dispatch.Dispatcher.Builder}; anything not here is set
+ * with a {@link HookwireDispatcherCustomizer}.
+ *
+ * <p>Not thread-safe: Spring binds it once, at start-up.
+ */
+@ConfigurationProperties("hookwire")
+public class HookwireProperties {
+
+  /**
+   * This node's id, which owns its leases; unique among the instances sharing a database.
+   * Default: random.
+   */
+  private String nodeId;
+
+  /**
+   * How often the store is asked for work that other nodes enqueued. Default 1s.
+   */
+  private Duration pollInterval;
+
+  /** Cap on this node's requests in flight across all endpoints. Default 256. */
+  private Integer maxInFlight;
+
+  /** Cap on this node's requests in flight to each endpoint. Default 32. */
+  private Integer maxInFlightPerEndpoint;
+
+  /**
+   * How long succeeded deliveries and their attempts are kept. Default 7 days (1 hour with the
+   * in-memory store).
+   */
+  private Duration retainSucceeded;
+
+  /**
+   * How long shutting down waits for requests in flight before it stops the dispatcher. Default
+   * 30s.
+   */
+  private Duration drainTimeout;
+
+  private final Store store = new Store();
+  private final Network network = new Network();
+  private final Receiver receiver = new Receiver();
+
+  /** For Spring. */
+  public HookwireProperties() {}
+
+  /**
+   * Returns the node id.
+   *
+   * @return the node id, or null for a random one
+   */
+  public String getNodeId() {
+    return nodeId;
+  }
+
+  /**
+   * Sets the node id.
+   *
+   * @param nodeId the node id
+   */
+  public void setNodeId(String nodeId) {
+    this.nodeId = nodeId;
+  }
+
+  /**
+   * Returns the poll interval.
+   *
+   * @return the interval, or null for the default
+   */
+  public Duration getPollInterval() {
+    return pollInterval;
+  }
+
+  /**
+   * Sets the poll interval.
+   *
+   * @param pollInterval the interval
+   */
+  public void setPollInterval(Duration pollInterval) {
+    this.pollInterval = pollInterval;
+  }
+
+  /**
+   * Returns the global cap on requests in flight.
+   *
+   * @return the cap, or null for the default
+   */
+  public Integer getMaxInFlight() {
+    return maxInFlight;
+  }
+
+  /**
+   * Sets the global cap on requests in flight.
+   *
+   * @param maxInFlight the cap
+   */
+  public void setMaxInFlight(Integer maxInFlight) {
+    this.maxInFlight = maxInFlight;
+  }
+
+  /**
+   * Returns the cap on requests in flight per endpoint.
+   *
+   * @return the cap, or null for the default
+   */
+  public Integer getMaxInFlightPerEndpoint() {
+    return maxInFlightPerEndpoint;
+  }
+
+  /**
+   * Sets the cap on requests in flight per endpoint.
+   *
+   * @param maxInFlightPerEndpoint the cap
+   */
+  public void setMaxInFlightPerEndpoint(Integer maxInFlightPerEndpoint) {
+    this.maxInFlightPerEndpoint = maxInFlightPerEndpoint;
+  }
+
+  /**
+   * Returns how long succeeded deliveries are kept.
+   *
+   * @return the age, or null for the default
+   */
+  public Duration getRetainSucceeded() {
+    return retainSucceeded;
+  }
+
+  /**
+   * Sets how long succeeded deliveries are kept.
+   *
+   * @param retainSucceeded the age
+   */
+  public void setRetainSucceeded(Duration retainSucceeded) {
+    this.retainSucceeded = retainSucceeded;
+  }
+
+  /**
+   * Returns the drain timeout.
+   *
+   * @return the timeout, or null for the default
+   */
+  public Duration getDrainTimeout() {
+    return drainTimeout;
+  }
+
+  /**
+   * Sets the drain timeout.
+   *
+   * @param drainTimeout the timeout
+   */
+  public void setDrainTimeout(Duration drainTimeout) {
+    this.drainTimeout = drainTimeout;
+  }
+
+  /**
+   * Returns the store settings.
+   *
+   * @return the store settings
+   */
+  public Store getStore() {
+    return store;
+  }
+
+  /**
+   * Returns the network settings.
+   *
+   * @return the network settings
+   */
+  public Network getNetwork() {
+    return network;
+  }
+
+  /**
+   * Returns the receiver settings.
+   *
+   * @return the receiver settings
+   */
+  public Receiver getReceiver() {
+    return receiver;
+  }
+
+  /** {@code hookwire.store.*}: the JDBC store made on the application's data source. */
+  public static class Store {
+    /**
+     * Whether the store creates its tables when they are missing and upgrades older ones. Turn
+     * it off where migrations (Flyway, Liquibase) manage the schema, from the scripts shipped as
+     * dev/hookwire/store/jdbc/schema-DIALECT.sql.
+     */
+    private boolean createSchema = true;
+
+    /**
+     * Prefix of the store's table names: lower-case letters, digits and underscores, starting
+     * with a letter, at most 32 characters.
+     */
+    private String tablePrefix = "hookwire_";
+
+    /** For Spring. */
+    public Store() {}
+
+    /**
+     * Returns whether the store creates its tables.
+     *
+     * @return whether it does
+     */
+    public boolean isCreateSchema() {
+      return createSchema;
+    }
+
+    /**
+     * Sets whether the store creates its tables.
+     *
+     * @param createSchema whether it does
+     */
+    public void setCreateSchema(boolean createSchema) {
+      this.createSchema = createSchema;
+    }
+
+    /**
+     * Returns the table prefix.
+     *
+     * @return the prefix
+     */
+    public String getTablePrefix() {
+      return tablePrefix;
+    }
+
+    /**
+     * Sets the table prefix.
+     *
+     * @param tablePrefix the prefix
+     */
+    public void setTablePrefix(String tablePrefix) {
+      this.tablePrefix = tablePrefix;
+    }
+  }
+
+  /** {@code hookwire.network.*}: where the dispatcher may send. */
+  public static class Network {
+    /**
+     * Whether endpoints on loopback, private and link-local addresses are allowed: for local
+     * development only. Off, they are refused at registration and at every connection.
+     */
+    private boolean allowPrivateNetworks;
+
+    /** For Spring. */
+    public Network() {}
+
+    /**
+     * Returns whether private networks are allowed.
+     *
+     * @return whether they are
+     */
+    public boolean isAllowPrivateNetworks() {
+      return allowPrivateNetworks;
+    }
+
+    /**
+     * Sets whether private networks are allowed.
+     *
+     * @param allowPrivateNetworks whether they are
+     */
+    public void setAllowPrivateNetworks(boolean allowPrivateNetworks) {
+      this.allowPrivateNetworks = allowPrivateNetworks;
+    }
+  }
+
+  /** {@code hookwire.receiver.*}: the webhook endpoint. */
+  public static class Receiver {
+    /**
+     * Standard Webhooks secrets ("whsec_...") that incoming webhooks are verified with; several
+     * while a sender rotates. Without any, no receiver or endpoint is configured.
+     */
+    private List<String> secrets = new ArrayList<>();
+
+    /** Path of the endpoint that takes webhooks by POST. */
+    private String path = "/webhooks";
+
+    /**
+     * Whether, with Spring Security present, the endpoint's path gets a security filter chain of
+     * its own that lets every request through (the signature is its authentication) and skips
+     * CSRF checks. The application's other paths keep their security.
+     */
+    private boolean permitPath = true;
+
+    /** For Spring. */
+    public Receiver() {}
+
+    /**
+     * Returns the secrets.
+     *
+     * @return the secrets
+     */
+    public List<String> getSecrets() {
+      return secrets;
+    }
+
+    /**
+     * Sets the secrets.
+     *
+     * @param secrets the secrets
+     */
+    public void setSecrets(List<String> secrets) {
+      this.secrets = secrets;
+    }
+
+    /**
+     * Returns the endpoint's path.
+     *
+     * @return the path
+     */
+    public String getPath() {
+      return path;
+    }
+
+    /**
+     * Sets the endpoint's path.
+     *
+     * @param path the path
+     */
+    public void setPath(String path) {
+      this.path = path;
+    }
+
+    /**
+     * Returns whether the path gets a permitting security filter chain.
+     *
+     * @return whether it does
+     */
+    public boolean isPermitPath() {
+      return permitPath;
+    }
+
+    /**
+     * Sets whether the path gets a permitting security filter chain.
+     *
+     * @param permitPath whether it does
+     */
+    public void setPermitPath(boolean permitPath) {
+      this.permitPath = permitPath;
+    }
+
+    @Override
+    public String toString() {
+      return "Receiver[" + secrets.size() + " secret(s), " + path + "]";
+    }
+  }
+}
