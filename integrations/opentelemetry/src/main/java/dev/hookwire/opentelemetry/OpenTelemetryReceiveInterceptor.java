@@ -33,17 +33,8 @@ import java.util.function.Supplier;
 final class OpenTelemetryReceiveInterceptor implements ReceiveInterceptor {
   static final String SPAN_NAME = "webhook receive";
 
-  private static final TextMapGetter<WebhookHeaders> HEADERS = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(WebhookHeaders carrier) {
-      return TraceContextCodec.FIELDS;
-    }
-
-    @Override
-    public String get(WebhookHeaders carrier, String key) {
-      return carrier == null ? null : carrier.first(key).orElse(null);
-    }
-  };
+  private static final TextMapGetter<WebhookHeaders> HEADERS =
+      (carrier, key) -> carrier == null ? null : carrier.first(key).orElse(null);
 
   private final Tracer tracer;
   private final TextMapPropagator propagator;
@@ -56,6 +47,7 @@ final class OpenTelemetryReceiveInterceptor implements ReceiveInterceptor {
   }
 
   @Override
+  @SuppressWarnings("try") // the scope is there to be closed
   public ReceiveResult intercept(WebhookHeaders headers, Supplier<ReceiveResult> proceed) {
     Context parent = Context.current();
     SpanContext incoming = incoming(headers);

@@ -4,7 +4,6 @@ import dev.hookwire.store.spi.NewMessage;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,17 +28,8 @@ final class TraceContextCodec {
   };
 
   /** Reads a map as {@link #decode} returns it; for propagators' {@code extract}. */
-  static final TextMapGetter<Map<String, String>> GETTER = new TextMapGetter<>() {
-    @Override
-    public Iterable<String> keys(Map<String, String> carrier) {
-      return carrier.keySet();
-    }
-
-    @Override
-    public String get(Map<String, String> carrier, String key) {
-      return carrier == null ? null : carrier.get(key);
-    }
-  };
+  static final TextMapGetter<Map<String, String>> GETTER =
+      (carrier, key) -> carrier == null ? null : carrier.get(key);
 
   private TraceContextCodec() {}
 
@@ -76,9 +66,6 @@ final class TraceContextCodec {
     }
     return headers;
   }
-
-  /** The fields a context is injected into and extracted from, for getters that list keys. */
-  static final List<String> FIELDS = List.of(TRACEPARENT, TRACESTATE);
 
   private static boolean printable(String s) {
     for (int i = 0; i < s.length(); i++) {
