@@ -18,6 +18,11 @@ final class DispatcherLifecycle implements SmartLifecycle {
     this.dispatcher = dispatcher;
   }
 
+  /** The dispatcher this lifecycle starts and closes: the auto-configured one. */
+  Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
   @Override
   public void start() {
     dispatcher.start();

@@ -47,6 +47,7 @@ public class HookwireProperties {
   private final Store store = new Store();
   private final Network network = new Network();
   private final Receiver receiver = new Receiver();
+  private final Metrics metrics = new Metrics();
 
   /** For Spring. */
   public HookwireProperties() {}
@@ -184,6 +185,15 @@ public class HookwireProperties {
    */
   public Receiver getReceiver() {
     return receiver;
+  }
+
+  /**
+   * Returns the metrics settings.
+   *
+   * @return the metrics settings
+   */
+  public Metrics getMetrics() {
+    return metrics;
   }
 
   /** {@code hookwire.store.*}: the JDBC store made on the application's data source. */
@@ -349,6 +359,86 @@ public class HookwireProperties {
     @Override
     public String toString() {
       return "Receiver[" + secrets.size() + " secret(s), " + path + "]";
+    }
+  }
+
+  /**
+   * {@code hookwire.metrics.*}: the Micrometer meters, made when {@code hookwire-micrometer} is on
+   * the class path and the application has a {@code MeterRegistry}.
+   */
+  public static class Metrics {
+    /** Whether the dispatcher's and the receiver's meters are registered. */
+    private boolean enabled = true;
+
+    /**
+     * Whether the dispatcher's meters are tagged with the endpoint's id. Off by default: every
+     * endpoint then adds a time series to each of those meters, so with many endpoints, or
+     * endpoints that users register, the registry and the monitoring system behind it grow
+     * without bound. Turn it on for a few endpoints you know.
+     */
+    private boolean tagEndpoints;
+
+    /**
+     * How old the gauges' store reads (backlog, disabled endpoints) may get before a scrape reads
+     * the store again; zero reads on every scrape.
+     */
+    private Duration refreshInterval = Duration.ofSeconds(10);
+
+    /** For Spring. */
+    public Metrics() {}
+
+    /**
+     * Returns whether the meters are registered.
+     *
+     * @return whether they are
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether the meters are registered.
+     *
+     * @param enabled whether they are
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns whether the dispatcher's meters are tagged by endpoint.
+     *
+     * @return whether they are
+     */
+    public boolean isTagEndpoints() {
+      return tagEndpoints;
+    }
+
+    /**
+     * Sets whether the dispatcher's meters are tagged by endpoint.
+     *
+     * @param tagEndpoints whether they are
+     */
+    public void setTagEndpoints(boolean tagEndpoints) {
+      this.tagEndpoints = tagEndpoints;
+    }
+
+    /**
+     * Returns how old the gauges' store reads may get.
+     *
+     * @return the interval
+     */
+    public Duration getRefreshInterval() {
+      return refreshInterval;
+    }
+
+    /**
+     * Sets how old the gauges' store reads may get.
+     *
+     * @param refreshInterval the interval
+     */
+    public void setRefreshInterval(Duration refreshInterval) {
+      this.refreshInterval = refreshInterval;
     }
   }
 }
