@@ -48,6 +48,7 @@ public class HookwireProperties {
   private final Network network = new Network();
   private final Receiver receiver = new Receiver();
   private final Metrics metrics = new Metrics();
+  private final Tracing tracing = new Tracing();
 
   /** For Spring. */
   public HookwireProperties() {}
@@ -194,6 +195,68 @@ public class HookwireProperties {
    */
   public Metrics getMetrics() {
     return metrics;
+  }
+
+  /**
+   * Returns the {@code hookwire.tracing.*} settings.
+   *
+   * @return the settings
+   */
+  public Tracing getTracing() {
+    return tracing;
+  }
+
+  /** {@code hookwire.tracing.*}: OpenTelemetry spans, with {@code hookwire-opentelemetry}. */
+  public static class Tracing {
+    /** Whether the dispatcher and the receiver are traced when the application has an OpenTelemetry. */
+    private boolean enabled = true;
+
+    /**
+     * Whether the receiver continues the trace of an incoming request's traceparent. Off, its
+     * span starts a trace of its own, linked to the sender's: the header arrives before the
+     * signature is checked, so a stranger could choose the trace ids. Turn it on when only your
+     * own senders reach the endpoint.
+     */
+    private boolean continueIncomingTraces;
+
+    /** For Spring. */
+    public Tracing() {}
+
+    /**
+     * Returns whether tracing is on.
+     *
+     * @return whether it is
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether tracing is on.
+     *
+     * @param enabled whether it is
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns whether incoming traces are continued.
+     *
+     * @return whether they are
+     */
+    public boolean isContinueIncomingTraces() {
+      return continueIncomingTraces;
+    }
+
+    /**
+     * Sets whether incoming traces are continued.
+     *
+     * @param continueIncomingTraces whether they are
+     */
+    public void setContinueIncomingTraces(boolean continueIncomingTraces) {
+      this.continueIncomingTraces = continueIncomingTraces;
+    }
   }
 
   /** {@code hookwire.store.*}: the JDBC store made on the application's data source. */
