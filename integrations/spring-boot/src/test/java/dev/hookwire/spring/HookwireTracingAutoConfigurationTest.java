@@ -91,9 +91,11 @@ class HookwireTracingAutoConfigurationTest {
             .signing(SignatureScheme.standardWebhooks(), SECRET).build());
         Span parent = openTelemetry.getTracer("test").spanBuilder("checkout").startSpan();
         WebhookEvent<Object> event = WebhookEvent.create("order.paid", Map.of("total", 42));
-        try (Scope ignored = parent.makeCurrent()) {
+        Scope scope = parent.makeCurrent();
+        try {
           dispatcher.send(event);
         } finally {
+          scope.close();
           parent.end();
         }
 
