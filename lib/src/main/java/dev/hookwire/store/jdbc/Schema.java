@@ -83,9 +83,11 @@ final class Schema {
 
   /**
    * Takes the tables from {@code from} to {@link #VERSION}, one version at a time. Upgrades take
-   * turns: on a connection of its own, a node locks the {@code schema_version} row of {@code
-   * from} until it is done, and a node that waited for the lock reads the version again and finds
-   * the tables upgraded. Unlike creations, upgrades side by side are not just retried: on H2, two
+   * turns: on a connection of its own, a node locks the first {@code schema_version} row, the
+   * version the tables were created at, until it is done, and a node that waited for the lock
+   * reads the version again and finds the tables upgraded. Every node locks that same row,
+   * whatever version it found: one that found a version another node was still upgrading from
+   * would otherwise lock another row and alter the tables alongside it. Unlike creations, upgrades side by side are not just retried: on H2, two
    * {@code ALTER TABLE} statements on one table at once can lose the table.
    */
   private static void upgrade(Connection c, DataSource dataSource, Sql sql, int from)
@@ -94,8 +96,13 @@ final class Schema {
       boolean autoCommit = lock.getAutoCommit();
       lock.setAutoCommit(false);
       try {
+        int first;
+        try (Statement s = lock.createStatement();
+            ResultSet rs = s.executeQuery(sql.firstSchemaVersion)) {
+          first = rs.next() ? rs.getInt(1) : from;
+        }
         try (PreparedStatement ps = lock.prepareStatement(sql.lockSchemaVersion)) {
-          ps.setInt(1, from);
+          ps.setInt(1, first);
           ps.executeQuery().close();
         }
         for (int v = version(c, sql) + 1; v <= VERSION; v++) {

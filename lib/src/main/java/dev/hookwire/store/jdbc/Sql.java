@@ -48,6 +48,7 @@ final class Sql {
 
   final String schemaVersion;
   final String lockSchemaVersion;
+  final String firstSchemaVersion;
   final String nextRevision;
   final String endpointRevision;
   final String insertEndpoint;
@@ -83,6 +84,7 @@ final class Sql {
     this.dialect = Objects.requireNonNull(dialect, "dialect == null");
     this.prefix = checkPrefix(prefix);
     schemaVersion = fill("SELECT MAX(version) FROM ${prefix}schema_version");
+    firstSchemaVersion = fill("SELECT MIN(version) FROM ${prefix}schema_version");
     lockSchemaVersion =
         fill("SELECT version FROM ${prefix}schema_version WHERE version = ? FOR UPDATE");
     // The revision row's lock, taken here, is held until commit: endpoint changes take turns.
