@@ -530,4 +530,54 @@ class SchemaUpgradeTest {
     assertThat(claimed.get(0).body()).isEqualTo(new byte[] {'{', '}'});
     assertThat(claimed.get(1).traceContext()).contains(context);
   }
+
+  /**
+   * A node that starts while another is taking the tables from version 1 and finds version 2
+   * already recorded waits for that node, on the same row's lock, instead of altering the tables
+   * alongside it. PostgreSQL shows the wait in {@code pg_stat_activity}, so the test sees it
+   * rather than guessing how long to wait.
+   */
+  @org.junit.jupiter.api.Test
+  void aNodeThatFindsAVersionMidUpgrade_waitsForTheNodeUpgrading() throws Exception {
+    V1 v1 = v1(Kind.POSTGRESQL);
+    String p = v1.prefix();
+    // Node A has taken the tables to version 2 and, on its way to 3, holds the first row's lock.
+    Databases.execute(v1.database(),
+        Schema.statements(Kind.POSTGRESQL.dialect().upgradeScript(p, 2)).toArray(new String[0]));
+    ExecutorService nodeB = Executors.newSingleThreadExecutor();
+    try {
+      Future<JdbcDeliveryStore> b;
+      try (Connection a = v1.database().getConnection()) {
+        a.setAutoCommit(false);
+        try (Statement s = a.createStatement()) {
+          s.executeQuery("SELECT version FROM " + p + "schema_version WHERE version = 1 FOR UPDATE").close();
+        }
+
+        b = nodeB.submit(() -> builder(v1.database(), p).build());
+
+        awaitLockWait(v1.database(), p + "schema_version");
+        assertThat(b.isDone()).as("node B waits while node A upgrades").isFalse();
+        a.rollback();
+      }
+      JdbcDeliveryStore store = b.get(10, TimeUnit.SECONDS);
+      assertThat(Databases.column(v1.database(), "SELECT version FROM " + p + "schema_version ORDER BY version"))
+          .containsExactly("1", "2", "3");
+      assertThat(store.count(DeliveryState.PENDING)).isZero();
+    } finally {
+      nodeB.shutdownNow();
+    }
+  }
+
+  /** Returns once a PostgreSQL session waits for a lock in a statement that names {@code table}. */
+  private static void awaitLockWait(TestDataSource database, String table) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String query = "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+        + " AND datname = current_database() AND query LIKE '%" + table + "%FOR UPDATE%'";
+    while (Integer.parseInt(Databases.column(database, query).get(0)) == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("no session waited for the lock on " + table + " within 10 s");
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+    }
+  }
 }
