@@ -7,6 +7,7 @@ import dev.hookwire.event.ExperienceAction;
 import dev.hookwire.event.ExperienceEvent;
 import dev.hookwire.event.ExperienceType;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.receive.WebhookReceiver;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
 import java.io.IOException;
@@ -91,6 +92,18 @@ class ExperimentsApplicationTest {
     assertThat(accepted.statusCode()).isEqualTo(200);
     assertThat(accepted.body()).isEqualTo("processed");
     assertThat(received.next(WAIT).action()).isEqualTo(ExperienceAction.PAUSED);
+  }
+
+  @Test
+  void aBodyOverTheReceiversLimit_isRefused413() throws Exception {
+    WebhookReceiver receiver = context.getBean(WebhookReceiver.class);
+    byte[] body = new byte[receiver.maxBodyBytes() + 64 * 1024];
+    Arrays.fill(body, (byte) ' ');
+
+    HttpResponse<String> tooLarge = post("/webhooks", Map.of(), body);
+
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.body()).isEqualTo("body too large");
   }
 
   @Test
