@@ -93,7 +93,7 @@ public final class ReceiveWithServlet {
     tomcat.setPort(serve ? 8080 : 0);
     tomcat.getConnector().setProperty("address", "127.0.0.1");
     Context context = tomcat.addContext("", null);
-    Tomcat.addServlet(context, "webhooks", new WebhookServlet(ReceiveDemo.receiver(secret)));
+    Tomcat.addServlet(context, "hooks", new WebhookServlet(ReceiveDemo.receiver(secret)));
     context.addServletMappingDecoded("/hooks", "hooks");
     tomcat.start();
     URI url = URI.create("http://127.0.0.1:" + tomcat.getConnector().getLocalPort() + "/hooks");

@@ -5,13 +5,17 @@ package dev.hookwire.examples;
 import dev.hookwire.receive.ReceiveResult;
 import dev.hookwire.receive.WebhookReceiver;
 import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
-import org.springframework.boot.autoconfigure.SpringBootApplication;
-import org.springframework.boot.web.context.WebServerApplicationContext;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -25,7 +29,17 @@ import org.springframework.web.bind.annotation.RestController;
  * answer (200 processed, 200 duplicate, 401), and stops. With {@code --serve} it keeps listening
  * on port 8080.
  */
-@SpringBootApplication
+// Wired by hand, to show what it takes: the starter's auto-configuration (on this module's class
+// path for SpringBootStarterExample) is left out, and nothing is scanned but the controller.
+@SpringBootConfiguration
+@Import(ReceiveWithSpringBoot.WebhookController.class)
+@EnableAutoConfiguration(excludeName = {
+    "dev.hookwire.spring.HookwireAutoConfiguration",
+    "dev.hookwire.spring.HookwireHealthAutoConfiguration",
+    "dev.hookwire.spring.HookwireReceiverAutoConfiguration",
+    "dev.hookwire.spring.HookwireWebhookEndpointAutoConfiguration",
+    "dev.hookwire.spring.HookwireMetricsAutoConfiguration",
+    "dev.hookwire.spring.HookwireTracingAutoConfiguration"})
 public class ReceiveWithSpringBoot {
   /** Spring builds the receiver bean; the demo sender signs with the same secret. */
   private static final String SECRET = ReceiveDemo.secret();
@@ -64,7 +78,9 @@ public class ReceiveWithSpringBoot {
         @RequestHeader HttpHeaders headers, @RequestBody(required = false) byte[] body) {
       // The raw body matters: byte[] gets the exact bytes that were signed; a @RequestBody
       // bound to an object or a String would be parsed or decoded, and no longer verify.
-      ReceiveResult result = receiver.receive(headers, body == null ? new byte[0] : body);
+      Map<String, List<String>> all = new LinkedHashMap<>();
+      headers.forEach(all::put);
+      ReceiveResult result = receiver.receive(all, body == null ? new byte[0] : body);
       ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status());
       result.headers().forEach(response::header);
       return response.body(result.body());

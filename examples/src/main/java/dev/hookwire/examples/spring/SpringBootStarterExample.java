@@ -1,4 +1,4 @@
-// Run: mvn -B -q -pl examples/spring-boot -am compile exec:java
+// Run: mvn -B -q -pl examples -am compile exec:java -Dexec.mainClass=dev.hookwire.examples.spring.SpringBootStarterExample
 package dev.hookwire.examples.spring;
 
 import dev.hookwire.dispatch.Dispatcher;
