@@ -260,7 +260,7 @@ final class Engine {
             : codec.encode(event);
     Instant startedAt = clock.instant();
     long t0 = System.nanoTime();
-    TransportRequest request = request(endpoint, new EndpointRuntime(endpoint), event.id(), body, startedAt);
+    TransportRequest request = request(endpoint, new EndpointRuntime(endpoint), event.id(), body, startedAt, Map.of());
     return send(request)
         .handle(
             (response, error) ->
@@ -404,17 +404,11 @@ final class Engine {
       return;
     }
     Endpoint endpoint = runtime.endpoint();
-    if (!listeners.isEmpty()) {
-      AttemptStart started = new AttemptStart(delivery.deliveryId(), delivery.endpointId(),
-          delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
-      notify(l -> l.attemptStarted(started));
-    }
-    DeliveryTracer.AttemptTrace trace = trace(delivery, endpoint, now);
+    DeliveryTracer.AttemptTrace trace = announce(delivery, endpoint, now);
     long t0 = System.nanoTime();
     CompletableFuture<TransportResponse> response;
     try {
-      TransportRequest request = request(endpoint, runtime, delivery.eventId(), delivery.body(), now);
-      response = send(withTraceHeaders(request, trace));
+      response = send(request(endpoint, runtime, delivery.eventId(), delivery.body(), now, traceHeaders(trace)));
     } catch (RuntimeException e) {
       response = CompletableFuture.failedFuture(e);
     }
@@ -440,47 +434,43 @@ final class Engine {
 
   private static final DeliveryTracer.AttemptTrace NO_TRACE = new DeliveryTracer.AttemptTrace() {};
 
-  private DeliveryTracer.AttemptTrace trace(ClaimedDelivery delivery, Endpoint endpoint, Instant now) {
+  /**
+   * Tells the listeners and the tracer that an attempt starts, from one description of it;
+   * returns what follows the attempt for the tracer.
+   */
+  private DeliveryTracer.AttemptTrace announce(ClaimedDelivery delivery, Endpoint endpoint, Instant now) {
+    if (listeners.isEmpty() && config.tracer().isEmpty()) {
+      return NO_TRACE;
+    }
+    AttemptStart start = new AttemptStart(delivery.deliveryId(), delivery.endpointId(),
+        delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
+    notify(l -> l.attemptStarted(start));
     if (config.tracer().isEmpty()) {
       return NO_TRACE;
     }
     try {
-      AttemptStart start = new AttemptStart(delivery.deliveryId(), delivery.endpointId(),
-          delivery.eventId(), delivery.eventType(), delivery.attempts() + 1, delivery.dueAt(), now);
       return Objects.requireNonNull(
-          config.tracer().get().attemptStarted(start, endpoint, delivery.traceContext()), "attemptStarted returned null");
+          config.tracer().get().attemptStarted(start, endpoint, delivery.traceContext()),
+          "attemptStarted returned null");
     } catch (RuntimeException e) {
       log.warn("tracer {} failed at the start of an attempt of delivery {}", config.tracer().get(),
-          delivery.deliveryId(), e);
+          start.deliveryId(), e);
       return NO_TRACE;
     }
   }
 
-  /** The request with the tracer's headers that it lacks and that are valid. */
-  private static TransportRequest withTraceHeaders(TransportRequest request, DeliveryTracer.AttemptTrace trace) {
-    Map<String, String> extra;
+  /** The headers a tracer adds to an attempt; none if it fails. */
+  private static Map<String, String> traceHeaders(DeliveryTracer.AttemptTrace trace) {
+    if (trace == NO_TRACE) {
+      return Map.of();
+    }
     try {
-      extra = trace.headers();
+      Map<String, String> extra = trace.headers();
+      return extra == null ? Map.of() : extra;
     } catch (RuntimeException e) {
       log.warn("tracer failed to give an attempt's headers", e);
-      return request;
+      return Map.of();
     }
-    if (extra == null || extra.isEmpty()) {
-      return request;
-    }
-    Map<String, String> headers = new LinkedHashMap<>(request.headers());
-    java.util.Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    present.addAll(headers.keySet());
-    extra.forEach((name, value) -> {
-      try {
-        if (present.add(HeaderRules.checkName(name))) {
-          headers.put(name, HeaderRules.checkValue(name, value));
-        }
-      } catch (IllegalArgumentException e) {
-        log.warn("tracer header left out: {}", e.getMessage());
-      }
-    });
-    return new TransportRequest(request.method(), request.url(), headers, request.body(), request.timeout());
   }
 
   private CompletableFuture<TransportResponse> send(TransportRequest request) {
@@ -492,20 +482,36 @@ final class Engine {
   }
 
   private TransportRequest request(
-      Endpoint endpoint, EndpointRuntime runtime, String eventId, byte[] body, Instant now) {
-    return request(endpoint, runtime.signer(now), eventId, body, now, config.timeout());
+      Endpoint endpoint, EndpointRuntime runtime, String eventId, byte[] body, Instant now,
+      Map<String, String> traceHeaders) {
+    return request(endpoint, runtime.signer(now), eventId, body, now, config.timeout(), traceHeaders);
   }
 
   /**
    * The request of one attempt: the endpoint's headers, its credentials, the signature and the
-   * content type. The endpoint builder refuses every header that would clash, so what it accepted
-   * is always a valid request.
+   * content type, then a tracer's headers where the request has none of that name. The endpoint
+   * builder refuses every header that would clash, so what it accepted is always a valid request;
+   * a tracer's header that is not valid is left out.
    */
   static TransportRequest request(
-      Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout) {
+      Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout,
+      Map<String, String> traceHeaders) {
     Map<String, String> headers = new LinkedHashMap<>(endpoint.requestHeaders());
     signer.ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
     headers.put(HeaderRules.CONTENT_TYPE, "application/json");
+    if (!traceHeaders.isEmpty()) {
+      java.util.Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      present.addAll(headers.keySet());
+      traceHeaders.forEach((name, value) -> {
+        try {
+          if (present.add(HeaderRules.checkName(name))) {
+            headers.put(name, HeaderRules.checkValue(name, value));
+          }
+        } catch (IllegalArgumentException e) {
+          log.warn("tracer header left out: {}", e.getMessage());
+        }
+      });
+    }
     return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
   }
 
@@ -650,15 +656,15 @@ final class Engine {
       if (!applied) {
         log.info("delivery {}: lease lost to another node; its result was not recorded",
             delivery.deliveryId());
-      } else if (verdict.next() == DeliveryState.SUCCEEDED) {
-        notify(l -> l.attemptRecorded(attempt));
-        notify(l -> l.attemptSucceeded(attempt));
-      } else if (verdict.next() == DeliveryState.PENDING) {
-        notify(l -> l.attemptRecorded(attempt));
-        notify(l -> l.attemptFailed(attempt, verdict.nextAt()));
       } else {
         notify(l -> l.attemptRecorded(attempt));
-        dead(delivery, verdict.deadReason().orElse("dead"));
+        if (verdict.next() == DeliveryState.SUCCEEDED) {
+          notify(l -> l.attemptSucceeded(attempt));
+        } else if (verdict.next() == DeliveryState.PENDING) {
+          notify(l -> l.attemptFailed(attempt, verdict.nextAt()));
+        } else {
+          dead(delivery, verdict.deadReason().orElse("dead"));
+        }
       }
       EndpointRuntime runtime = r.runtime();
       if (attempt.succeeded()) {

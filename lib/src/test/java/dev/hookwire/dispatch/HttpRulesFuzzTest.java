@@ -9,6 +9,7 @@ import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.transport.TransportRequest;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -70,7 +71,7 @@ class HttpRulesFuzzTest {
     }
     // Accepted: every attempt's request must be one the transports take.
     TransportRequest request =
-        Engine.request(endpoint, endpoint.signerAt(NOW), "msg_fuzz", new byte[] {'{', '}'}, NOW, Duration.ofSeconds(10));
+        Engine.request(endpoint, endpoint.signerAt(NOW), "msg_fuzz", new byte[] {'{', '}'}, NOW, Duration.ofSeconds(10), Map.of());
     assertThat(request.url()).isEqualTo(endpoint.uri());
     assertThat(request.hasHeader(HeaderRules.CONTENT_TYPE)).isTrue();
   }
