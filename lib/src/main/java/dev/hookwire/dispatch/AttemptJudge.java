@@ -3,7 +3,6 @@ package dev.hookwire.dispatch;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
 import dev.hookwire.store.DeliveryState;
-import dev.hookwire.transport.DestinationRefusedException;
 import dev.hookwire.transport.Transport;
 import dev.hookwire.transport.TransportResponse;
 import java.time.Duration;
@@ -73,7 +72,7 @@ final class AttemptJudge {
       AttemptOutcome outcome =
           Transport.isTimeout(cause)
               ? AttemptOutcome.TIMEOUT
-              : refused(error) ? AttemptOutcome.REFUSED : AttemptOutcome.NETWORK_ERROR;
+              : Transport.isRefused(error) ? AttemptOutcome.REFUSED : AttemptOutcome.NETWORK_ERROR;
       return new AttemptRecord(
           deliveryId, endpointId, eventId, number, startedAt, latency, outcome, 0,
           Optional.of(describe(cause)), "");
@@ -88,16 +87,6 @@ final class AttemptJudge {
         deliveryId, endpointId, eventId, number, startedAt, latency,
         ok ? AttemptOutcome.SUCCEEDED : AttemptOutcome.HTTP_ERROR, status, failure,
         response.bodySnippet());
-  }
-
-  /** Whether the network policy refused the destination, somewhere among the causes. */
-  private static boolean refused(Throwable error) {
-    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DestinationRefusedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The delay a 429, 502, 503 or 504 response asks for, as seconds or an HTTP date. */

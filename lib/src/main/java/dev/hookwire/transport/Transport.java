@@ -73,4 +73,16 @@ public interface Transport extends AutoCloseable {
     }
     return t instanceof InterruptedIOException || t instanceof HttpTimeoutException;
   }
+
+  /**
+   * Whether a failed send was refused by the {@link NetworkPolicy}, so that nothing was sent: a
+   * {@link DestinationRefusedException} anywhere among the causes (a refusal at name lookup
+   * travels inside an {@link java.net.UnknownHostException}).
+   *
+   * @param failure what the future returned by {@link #send} completed with
+   * @return true if the destination was refused
+   */
+  static boolean isRefused(Throwable failure) {
+    return Failures.findRefusal(failure) != null;
+  }
 }
