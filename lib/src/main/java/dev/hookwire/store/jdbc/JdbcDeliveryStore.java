@@ -757,7 +757,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           row.attempts = rs.getInt(5);
           row.createdAt = rs.getLong(6);
           row.token = rs.getLong(7);
-          row.dueAt = rs.getLong("due_at");
+          row.dueAt = rs.getLong(11);
           row.eventId = rs.getString(8);
           row.eventType = rs.getString(9);
           row.traceContext = rs.getString(12);
