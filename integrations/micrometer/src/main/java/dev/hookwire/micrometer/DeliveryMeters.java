@@ -9,15 +9,26 @@ import io.micrometer.core.instrument.Meter.MeterProvider;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import java.util.HashMap;
+import java.util.Map;
 
 /** The dispatcher's counters and timers, fed by its listener callbacks. Thread-safe. */
 final class DeliveryMeters implements DeliveryListener {
+  private static final String FIRST = "first";
+  private static final String RETRY = "retry";
   private final boolean tagEndpoints;
   private final MeterProvider<Counter> attempts;
   private final MeterProvider<Timer> durations;
   private final MeterProvider<Timer> lag;
   private final MeterProvider<Counter> dead;
   private final MeterProvider<Counter> disabled;
+  /**
+   * Without endpoint tags the series are a fixed set, looked up once here rather than on every
+   * attempt: by outcome, and the lag by "first" and "retry". Empty with endpoint tags.
+   */
+  private final Map<String, Counter> fixedAttempts = new HashMap<>();
+  private final Map<String, Timer> fixedDurations = new HashMap<>();
+  private final Map<String, Timer> fixedLag = new HashMap<>();
 
   DeliveryMeters(MeterRegistry registry, Tags tags, boolean tagEndpoints) {
     this.tagEndpoints = tagEndpoints;
@@ -45,7 +56,11 @@ final class DeliveryMeters implements DeliveryListener {
       // Without endpoint tags the series are known in advance: registering them now shows each
       // outcome at zero, so that a rate or an alert on it has a series from the start.
       for (String outcome : Outcomes.ALL) {
-        attempts.withTags(HookwireMetrics.OUTCOME_TAG, outcome);
+        fixedAttempts.put(outcome, attempts.withTags(HookwireMetrics.OUTCOME_TAG, outcome));
+        fixedDurations.put(outcome, durations.withTags(HookwireMetrics.OUTCOME_TAG, outcome));
+      }
+      for (String kind : new String[] {FIRST, RETRY}) {
+        fixedLag.put(kind, lag.withTags(HookwireMetrics.ATTEMPT_TAG, kind));
       }
       dead.withTags();
       disabled.withTags();
@@ -54,15 +69,24 @@ final class DeliveryMeters implements DeliveryListener {
 
   @Override
   public void attemptStarted(AttemptStart attempt) {
-    String kind = attempt.attemptNumber() == 1 ? "first" : "retry";
-    lag.withTags(tags(attempt.endpointId(), HookwireMetrics.ATTEMPT_TAG, kind)).record(attempt.lag());
+    String kind = attempt.attemptNumber() == 1 ? FIRST : RETRY;
+    Timer timer = tagEndpoints
+        ? lag.withTags(tags(attempt.endpointId(), HookwireMetrics.ATTEMPT_TAG, kind))
+        : fixedLag.get(kind);
+    timer.record(attempt.lag());
   }
 
   @Override
   public void attemptRecorded(AttemptRecord attempt) {
-    Tags tags = tags(attempt.endpointId(), HookwireMetrics.OUTCOME_TAG, Outcomes.of(attempt));
-    attempts.withTags(tags).increment();
-    durations.withTags(tags).record(attempt.latency());
+    String outcome = Outcomes.of(attempt);
+    if (tagEndpoints) {
+      Tags tags = tags(attempt.endpointId(), HookwireMetrics.OUTCOME_TAG, outcome);
+      attempts.withTags(tags).increment();
+      durations.withTags(tags).record(attempt.latency());
+    } else {
+      fixedAttempts.get(outcome).increment();
+      fixedDurations.get(outcome).record(attempt.latency());
+    }
   }
 
   @Override
