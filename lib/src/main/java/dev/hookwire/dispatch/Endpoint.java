@@ -153,7 +153,13 @@ public final class Endpoint {
     return url;
   }
 
-  URI uri() {
+  /**
+   * Returns the URL, parsed once when the endpoint was built: for a tracer or a metric that
+   * needs its host or port without parsing it again.
+   *
+   * @return the absolute http or https URL
+   */
+  public URI uri() {
     return uri;
   }
 

@@ -77,7 +77,7 @@ final class OpenTelemetryDeliveryTracer implements DeliveryTracer {
     if (attempt.attemptNumber() > 1) {
       builder.setAttribute(HTTP_REQUEST_RESEND_COUNT, (long) attempt.attemptNumber() - 1);
     }
-    server(builder, endpoint.url());
+    server(builder, endpoint.uri());
     Span span = builder.startSpan();
     return new Attempt(span, parent.with(span), endpoint.sendsTraceContext());
   }
@@ -94,21 +94,12 @@ final class OpenTelemetryDeliveryTracer implements DeliveryTracer {
    * Sets where the request goes: the scheme, host and port, never the path or query, which may
    * hold the endpoint's credentials (a token in the query, or the path of a chat webhook).
    */
-  private static void server(SpanBuilder builder, String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      builder.setAttribute(URL_SCHEME, scheme);
-      if (uri.getHost() != null) {
-        builder.setAttribute(SERVER_ADDRESS, uri.getHost());
-      }
-      int port = uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : "http".equals(scheme) ? 80 : -1;
-      if (port >= 0) {
-        builder.setAttribute(SERVER_PORT, (long) port);
-      }
-    } catch (java.net.URISyntaxException e) {
-      // The endpoint's URL was checked when it was built; nothing to add if it cannot be read.
-    }
+  private static void server(SpanBuilder builder, URI uri) {
+    // The endpoint parsed and checked its URL when it was built: an absolute http(s) URL.
+    String scheme = uri.getScheme().toLowerCase(Locale.ROOT);
+    builder.setAttribute(URL_SCHEME, scheme);
+    builder.setAttribute(SERVER_ADDRESS, uri.getHost());
+    builder.setAttribute(SERVER_PORT, (long) (uri.getPort() >= 0 ? uri.getPort() : "https".equals(scheme) ? 443 : 80));
   }
 
   @Override
