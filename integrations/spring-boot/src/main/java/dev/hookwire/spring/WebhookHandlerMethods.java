@@ -19,7 +19,7 @@ import org.springframework.util.ReflectionUtils;
 /**
  * Finds the {@link WebhookHandler} methods of the application's beans by their types, without
  * creating any bean, and registers each on a receiver builder; a handler's bean is looked up when
- * its first webhook arrives.
+ * its first webhook arrives, and a singleton's is kept from then on.
  */
 final class WebhookHandlerMethods {
   private WebhookHandlerMethods() {}
@@ -56,7 +56,7 @@ final class WebhookHandlerMethods {
               "two @WebhookHandler(\"" + pattern + "\") methods: " + previous + " and " + where);
         }
         try {
-          builder.on(pattern, dataClass(method, where), event -> invoke(beans, name, method, event));
+          builder.on(pattern, dataClass(method, where), new Handler(beans, name, method)::invoke);
         } catch (IllegalArgumentException e) {
           throw new IllegalStateException("@WebhookHandler on " + where + ": " + e.getMessage(), e);
         }
@@ -78,24 +78,46 @@ final class WebhookHandlerMethods {
     return resolved != null ? resolved : Object.class;
   }
 
-  private static void invoke(
-      ConfigurableListableBeanFactory beans, String name, Method method, WebhookEvent<?> event)
-      throws Exception {
-    Object bean = beans.getBean(name);
-    // On a JDK proxy (an interface-based @Transactional bean, say), the interface's method.
-    Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
-    ReflectionUtils.makeAccessible(invocable);
-    try {
-      invocable.invoke(bean, event);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof Exception exception) {
-        throw exception;
+  /** One handler method, with its bean and the method to call on it once they are known. */
+  private static final class Handler {
+    private final ConfigurableListableBeanFactory beans;
+    private final String name;
+    private final Method method;
+    /** The singleton bean and its invocable method, after the first webhook. */
+    private volatile Target target;
+
+    private record Target(Object bean, Method invocable) {}
+
+    Handler(ConfigurableListableBeanFactory beans, String name, Method method) {
+      this.beans = beans;
+      this.name = name;
+      this.method = method;
+    }
+
+    void invoke(WebhookEvent<?> event) throws Exception {
+      Target t = target;
+      if (t == null) {
+        Object bean = beans.getBean(name);
+        // On a JDK proxy (an interface-based @Transactional bean, say), the interface's method.
+        Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+        ReflectionUtils.makeAccessible(invocable);
+        t = new Target(bean, invocable);
+        if (beans.isSingleton(name)) {
+          target = t;   // another scope hands out another bean each time: look it up each time
+        }
       }
-      if (cause instanceof Error error) {
-        throw error;
+      try {
+        t.invocable().invoke(t.bean(), event);
+      } catch (InvocationTargetException e) {
+        Throwable cause = e.getCause();
+        if (cause instanceof Exception exception) {
+          throw exception;
+        }
+        if (cause instanceof Error error) {
+          throw error;
+        }
+        throw e;
       }
-      throw e;
     }
   }
 }
