@@ -25,6 +25,7 @@ import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
+import dev.hookwire.transport.Transport;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -102,15 +103,17 @@ class DispatcherTest {
   }
 
   Dispatcher newDispatcher(RetryPolicy policy) {
+    return builder(transport).retryPolicy(policy).listener(recorder).build();
+  }
+
+  /** A dispatcher on this test's store, clock and scheduler, sending through {@code transport} to loopback. */
+  Dispatcher.Builder builder(Transport transport) {
     return Dispatcher.builder()
         .store(store)
         .transport(transport)
         .clock(clock)
         .scheduler(scheduler)
-        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
-        .retryPolicy(policy)
-        .listener(recorder)
-        .build();
+        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build());
   }
 
   @AfterEach
@@ -240,8 +243,7 @@ class DispatcherTest {
   void attemptStarted_tellsEachAttemptsLag_fromSendForTheFirst_fromTheRetryTimeAfter() {
     List<AttemptStart> starts = Collections.synchronizedList(new ArrayList<>());
     dispatcher.close(Duration.ZERO);
-    dispatcher = Dispatcher.builder().store(store).transport(transport).clock(clock).scheduler(scheduler)
-        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+    dispatcher = builder(transport)
         .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
         .listener(new DeliveryListener() {
           @Override
@@ -278,8 +280,7 @@ class DispatcherTest {
   void aDestinationTheTransportRefuses_isAnAttemptOutcomeOfItsOwn_withNoRequestMade() {
     OkHttpTransport strict = OkHttpTransport.builder().build();   // refuses loopback
     dispatcher.close(Duration.ZERO);
-    dispatcher = Dispatcher.builder().store(store).transport(strict).clock(clock).scheduler(scheduler)
-        .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+    dispatcher = builder(strict)
         .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
         .build();
     try {
@@ -604,8 +605,7 @@ class DispatcherTest {
   void autoDisable_afterContinuousFailure_aSuccessResetsTheClock() {
     dispatcher.close(Duration.ZERO);
     dispatcher =
-        Dispatcher.builder().store(store).transport(transport).clock(clock).scheduler(scheduler)
-            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+        builder(transport)
             .retryPolicy(RetryPolicy.of(Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1)).withJitter(0))
             .circuitBreaker(0, Duration.ZERO)
             .autoDisableAfter(Duration.ofHours(2))
@@ -740,8 +740,7 @@ class DispatcherTest {
             .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
             .build();
     dispatcher =
-        Dispatcher.builder().store(store).transport(jdk).clock(clock).scheduler(scheduler)
-            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+        builder(jdk)
             .retryPolicy(RetryPolicy.of(Duration.ofSeconds(5)).withJitter(0))
             .listener(recorder)
             .build();
@@ -769,8 +768,7 @@ class DispatcherTest {
   void circuitBreaker_opensAfterFailuresInARow_thenLetsOneProbeThrough() {
     dispatcher.close(Duration.ZERO);
     dispatcher =
-        Dispatcher.builder().store(store).transport(transport).clock(clock).scheduler(scheduler)
-            .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
+        builder(transport)
             .retryPolicy(RetryPolicy.of(Duration.ofSeconds(1), Duration.ofSeconds(1)).withJitter(0))
             .circuitBreaker(3, Duration.ofSeconds(30))
             .maxInFlightPerEndpoint(1)
