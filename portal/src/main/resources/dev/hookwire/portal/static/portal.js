@@ -509,12 +509,12 @@
     };
 
     const url = el('input', {
-      id: 'f-url', name: 'url', type: 'url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false',
+      id: 'f-url', 'data-testid': 'f-url', name: 'url', type: 'url', inputmode: 'url', autocomplete: 'off', spellcheck: 'false',
       placeholder: 'https://example.com/webhooks', value: current.url, required: true,
     });
-    const method = options(el('select', { id: 'f-method', name: 'method' }), METHODS, current.method || 'POST');
+    const method = options(el('select', { id: 'f-method', 'data-testid': 'f-method', name: 'method' }), METHODS, current.method || 'POST');
     const description = el('input', {
-      id: 'f-description', name: 'description', type: 'text', autocomplete: 'off',
+      id: 'f-description', 'data-testid': 'f-description', name: 'description', type: 'text', autocomplete: 'off',
       placeholder: 'What this endpoint is for', value: current.description || '',
     });
 
@@ -890,7 +890,7 @@
     }
     const ctx = {
       gen, id, endpoint, catalogue, base: endpointPath(id),
-      filters: {}, next: null, expanded: null, logSeq: 0, statsSeq: 0,
+      filters: {}, next: null, expanded: null, detailRow: null, logSeq: 0, statsSeq: 0,
     };
     ctx.head = el('div', { class: 'page-head' });
     ctx.settings = el('section', { class: 'card', id: 'settings', 'data-testid': 'settings' });
@@ -916,7 +916,7 @@
     toggle.addEventListener('click', () => busy(toggle, null, async () => {
       ctx.endpoint = await call('POST', `${ctx.base}/${ep.enabled ? 'disable' : 'enable'}`);
       if (live(ctx.gen)) {
-        say(ctx.endpoint.enabled ? 'Endpoint enabled.' : 'Endpoint disabled: deliveries wait until it is enabled.', 'success');
+        say(ctx.endpoint.enabled ? 'Endpoint enabled.' : 'Endpoint disabled: nothing is sent to it, and new events skip it.', 'success');
         renderHead(ctx);
         renderSettings(ctx);
       }
@@ -1334,6 +1334,7 @@
 
   function collapse(ctx) {
     ctx.expanded = null;
+    ctx.detailRow = null;
     ctx.tbody.querySelectorAll('tr.detail-row').forEach((r) => r.remove());
     ctx.tbody.querySelectorAll('tr.delivery').forEach((r) => {
       r.setAttribute('aria-expanded', 'false');
@@ -1347,11 +1348,13 @@
       r.setAttribute('aria-expanded', String(open));
       r.classList.toggle('open', open);
     });
-    let holder = ctx.tbody.querySelector('tr.detail-row');
+    // A refresh of the log keeps the open detail (with what it showed) until the new one is in.
+    let holder = ctx.detailRow;
     if (!holder || holder.getAttribute('data-delivery-id') !== deliveryId) {
       ctx.tbody.querySelectorAll('tr.detail-row').forEach((r) => r.remove());
       holder = el('tr', { class: 'detail-row', 'data-testid': 'delivery-detail', 'data-delivery-id': deliveryId },
         el('td', { colspan: 6 }, el('p', { class: 'muted' }, 'Loading attempts…')));
+      ctx.detailRow = holder;
     }
     row.after(holder);
     let detail;
