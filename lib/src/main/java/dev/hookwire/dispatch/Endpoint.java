@@ -112,6 +112,18 @@ public final class Endpoint {
    * @return a builder
    */
   public Builder toBuilder() {
+    return toBuilder(url);
+  }
+
+  /**
+   * Returns a builder holding this endpoint's settings (its id, keys and state included) with
+   * another URL, to move the endpoint. {@link Dispatcher#update} checks the new destination.
+   *
+   * @param url the new URL, as for {@link #builder(String)}
+   * @return a builder
+   * @throws IllegalArgumentException if the URL is not an absolute http(s) URL with a host
+   */
+  public Builder toBuilder(String url) {
     Builder b = new Builder(url);
     b.id = id;
     b.method = method;
@@ -614,6 +626,48 @@ public final class Endpoint {
       }
       headers.keySet().removeIf(present -> present.equalsIgnoreCase(name));
       headers.put(name, value);
+      return this;
+    }
+
+    /**
+     * Removes every subscription, so that {@link #subscribe} can set them anew (without any, the
+     * endpoint gets every event).
+     *
+     * @return this builder
+     */
+    public Builder clearSubscriptions() {
+      eventTypes.clear();
+      return this;
+    }
+
+    /**
+     * Removes every header set with {@link #header}, so that they can be set anew.
+     *
+     * @return this builder
+     */
+    public Builder clearHeaders() {
+      headers.clear();
+      return this;
+    }
+
+    /**
+     * Removes the credentials set with {@link #authentication}.
+     *
+     * @return this builder
+     */
+    public Builder clearAuthentication() {
+      authentication = null;
+      return this;
+    }
+
+    /**
+     * Removes the payload mapper set with {@link #payloadMapper}: the endpoint gets Hookwire's
+     * envelope again.
+     *
+     * @return this builder
+     */
+    public Builder clearPayloadMapper() {
+      payloadMapper = null;
       return this;
     }
 
