@@ -443,12 +443,34 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * Returns the deliveries a query selects, across every node sharing the store: the delivery
+   * log, filtered by endpoint, event, state, event type and creation time, newest first, a page
+   * at a time. See {@link DeliveryQuery} for the order, paging and what each filter costs.
+   *
+   * <pre>{@code
+   * DeliveryQuery query = DeliveryQuery.builder().endpointId(endpointId).state(DeliveryState.DEAD)
+   *     .createdSince(since).limit(50).build();
+   * List<DeliveryRecord> page = dispatcher.deliveries(query);
+   * List<DeliveryRecord> next = dispatcher.deliveries(
+   *     query.toBuilder().after(page.get(page.size() - 1)).build());
+   * }</pre>
+   *
+   * @param query the selection
+   * @return the deliveries, newest first, at most the query's limit
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
+   */
+  public List<DeliveryRecord> deliveries(DeliveryQuery query) {
+    return engine.store.deliveries(Objects.requireNonNull(query, "query == null"));
+  }
+
+  /**
    * Returns an endpoint's dead deliveries created at or after a time.
    *
    * @param endpointId the endpoint
    * @param since the earliest creation time
-   * @param limit the most to return
+   * @param limit the most to return, from 1 to {@value DeliveryQuery#MAX_LIMIT}
    * @return the deliveries, newest first
+   * @throws IllegalArgumentException if {@code limit} is out of that range
    */
   public List<DeliveryRecord> deadDeliveries(String endpointId, Instant since, int limit) {
     return engine.store.deliveries(
