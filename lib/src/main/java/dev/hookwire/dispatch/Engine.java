@@ -229,6 +229,28 @@ final class Engine {
     return new SendReceipt(event.id(), ids);
   }
 
+  /**
+   * Stores an event for one endpoint, as the store holds it now, whatever its subscriptions: a
+   * delivery like any other, through the ambient transaction if there is one.
+   */
+  SendReceipt sendTo(String endpointId, WebhookEvent<?> event) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(event, "event == null");
+    checkOpen();
+    Endpoint endpoint = registry.read(endpointId).orElseThrow(() -> EndpointRegistry.unknown(endpointId));
+    if (!endpoint.enabled()) {
+      throw new IllegalStateException(
+          "endpoint " + endpointId + " is disabled"
+              + endpoint.disabledReason().map(r -> " (" + r + ")").orElse("")
+              + "; enable it before sending to it; nothing was stored");
+    }
+    NewMessage message = new NewMessage(Ids.messageId(), event.id(), event.type(), clock.instant(),
+        body(endpoint, event), Optional.empty(), capture(event));
+    NewDelivery delivery = new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id());
+    enqueue(null, List.of(message), List.of(delivery));
+    return new SendReceipt(event.id(), List.of(delivery.deliveryId()));
+  }
+
   /** The bytes an endpoint receives for an event: its payload mapper's, or the encoded event. */
   private byte[] body(Endpoint endpoint, WebhookEvent<?> event) {
     return endpoint.payloadMapper().isPresent()
