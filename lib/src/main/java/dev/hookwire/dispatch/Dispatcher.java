@@ -286,7 +286,9 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * What registering and updating check first: the dispatcher is open, the endpoint's requests
-   * cannot outlast the configured lease; and its payload mapper becomes known here.
+   * cannot outlast the configured lease; and its payload mapper becomes known here. A payload
+   * template is not kept: it is stored with the endpoint, and a registry of every template ever
+   * edited in would only grow.
    */
   private void admit(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint == null");
@@ -295,7 +297,9 @@ public final class Dispatcher implements AutoCloseable {
     if (lease.isPresent() && endpoint.timeout().isPresent()) {
       Limits.checkLease(lease.get(), endpoint.timeout().get(), "the timeout of endpoint " + endpoint.id());
     }
-    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    endpoint.payloadMapper()
+        .filter(m -> !(m instanceof PayloadTemplate))
+        .ifPresent(m -> mappers.put(m.name(), m));
   }
 
   /**
@@ -912,7 +916,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Registers a payload mapper under its name, so that stored endpoints using it can be loaded.
-     * Endpoints registered through this dispatcher register their mappers themselves.
+     * Endpoints registered through this dispatcher register their mappers themselves. A {@link
+     * PayloadTemplate} needs no registration: it is stored with its endpoint.
      *
      * @param mapper the mapper
      * @return this builder

@@ -319,6 +319,16 @@ public final class Endpoint {
   }
 
   /**
+   * Returns the template that makes this endpoint's bodies, if its mapper is one: for an editor
+   * that shows the source and its placeholders.
+   *
+   * @return the template
+   */
+  public Optional<PayloadTemplate> payloadTemplate() {
+    return payloadMapper.filter(PayloadTemplate.class::isInstance).map(PayloadTemplate.class::cast);
+  }
+
+  /**
    * Returns the free-text description; empty if none.
    *
    * @return the description
@@ -419,12 +429,17 @@ public final class Endpoint {
         && rateLimit == other.rateLimit
         && enabled == other.enabled
         && disabledReason.equals(other.disabledReason)
-        && payloadMapper.map(PayloadMapper::name).equals(other.payloadMapper.map(PayloadMapper::name))
+        && payloadMapper.map(Endpoint::identity).equals(other.payloadMapper.map(Endpoint::identity))
         && description.equals(other.description)
         && ownerId.equals(other.ownerId)
         && verifyOnRegistration.equals(other.verifyOnRegistration)
         && registrationStatus.equals(other.registrationStatus)
         && sendTraceContext == other.sendTraceContext;
+  }
+
+  /** What makes two mappers the same: a template's source, any other mapper's name. */
+  private static Object identity(PayloadMapper mapper) {
+    return mapper instanceof PayloadTemplate ? mapper : mapper.name();
   }
 
   @Override
@@ -780,6 +795,19 @@ public final class Endpoint {
     public Builder payloadMapper(PayloadMapper mapper) {
       this.payloadMapper = Objects.requireNonNull(mapper, "mapper == null");
       return this;
+    }
+
+    /**
+     * Makes this endpoint's bodies from a template, stored with the endpoint: the same as {@code
+     * payloadMapper(PayloadTemplate.parse(source))}. Default: the event envelope as JSON.
+     *
+     * @param source the template's source (see {@link PayloadTemplate})
+     * @return this builder
+     * @throws PayloadTemplateException if the source is not a valid template; the exception
+     *     gives the line and column
+     */
+    public Builder payloadTemplate(String source) {
+      return payloadMapper(PayloadTemplate.parse(source));
     }
 
     /**

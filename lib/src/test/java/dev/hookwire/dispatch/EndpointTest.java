@@ -240,4 +240,17 @@ class EndpointTest {
     assertThat(original.toBuilder().clearPayloadMapper().build().payloadMapper()).isEmpty();
     assertThatThrownBy(() -> original.toBuilder("ftp://x.example/")).hasMessageContaining("http or https");
   }
+
+  @Test
+  void payloadTemplate_isTheMapper_andReadableAsATemplate() {
+    String source = "{\"uid\": \"{{data.user_id}}\"}";
+    Endpoint endpoint = Endpoint.builder("https://x.example/").payloadTemplate(source).build();
+
+    assertThat(endpoint.payloadTemplate()).contains(PayloadTemplate.parse(source));
+    assertThat(endpoint.payloadMapper()).containsInstanceOf(PayloadTemplate.class);
+    assertThat(Endpoint.builder("https://x.example/").build().payloadTemplate()).isEmpty();
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").payloadTemplate("{\"uid\": \"{{uid}}\"}"))
+        .isInstanceOf(PayloadTemplateException.class)
+        .hasMessageStartingWith("payload template: unknown placeholder root \"uid\" in {{uid}} at line 1, column 12;");
+  }
 }
