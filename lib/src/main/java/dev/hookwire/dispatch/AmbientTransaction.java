@@ -6,7 +6,7 @@ import java.util.Optional;
 /**
  * The transaction the calling thread is in, as a framework manages it: with one set on {@link
  * Dispatcher.Builder#ambientTransaction}, {@link Dispatcher#send(dev.hookwire.event.WebhookEvent)}
- * inside such a transaction writes through its connection, so that the event exists if and only
+ * (or {@link Dispatcher#sendTo}) inside such a transaction writes through its connection, so that the event exists if and only
  * if the transaction commits, and wakes the dispatcher after the commit. Outside a transaction
  * {@code send} works as without it. Spring's is in the Spring Boot starter.
  *

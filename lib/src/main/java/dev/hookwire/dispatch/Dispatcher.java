@@ -178,6 +178,42 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * Stores an event for delivery to one endpoint, whatever the event types it subscribes to: a
+   * durable "send this event to this endpoint" for an operator, such as a test event that is to
+   * show in the delivery log. Unlike {@link #sendTestEvent(String, WebhookEvent)}, which makes
+   * one attempt and stores nothing, the delivery is stored, attempted and retried on the
+   * endpoint's schedule, and its attempts are logged, like any delivery of {@link #send}. The
+   * endpoint's payload mapper makes the body.
+   *
+   * <pre>{@code
+   * SendReceipt receipt = dispatcher.sendTo(endpointId, WebhookEvent.create("hookwire.test", data));
+   * dispatcher.deliveries(DeliveryQuery.builder().eventId(receipt.eventId()).build());
+   * }</pre>
+   *
+   * <p>The endpoint is read from the store, so a change made on any node applies at once (not
+   * within {@link Builder#endpointRefresh}, as for {@code send}). As with {@code send}, the
+   * dispatcher is woken at once, or after the commit of an {@link Builder#ambientTransaction
+   * ambient transaction} the call writes through. The event keeps its id, the webhook id that
+   * receivers de-duplicate by: an event the endpoint already had, through {@code send} or {@code
+   * sendTo}, is stored and sent again, and a de-duplicating receiver drops it; to send anew, make
+   * a new event.
+   *
+   * @param endpointId the endpoint
+   * @param event the event
+   * @return the event's id and the one delivery's id
+   * @throws IllegalArgumentException if no endpoint has the id
+   * @throws IllegalStateException if the dispatcher is closed, or the endpoint is disabled
+   * @throws dev.hookwire.HookwireException if this dispatcher cannot read the stored endpoint (a
+   *     payload mapper it uses is not registered here)
+   * @throws dev.hookwire.store.StoreFullException if the store is full; then nothing was stored
+   * @throws dev.hookwire.store.StoreException if the store cannot be read or take the event; then
+   *     nothing was stored
+   */
+  public SendReceipt sendTo(String endpointId, WebhookEvent<?> event) {
+    return engine.sendTo(endpointId, event);
+  }
+
+  /**
    * Looks for due work now instead of at the next poll: after committing a transaction that
    * {@link #send(java.sql.Connection, WebhookEvent)} wrote to, or after another node enqueued.
    * Does nothing unless the dispatcher is running.
@@ -250,7 +286,9 @@ public final class Dispatcher implements AutoCloseable {
 
   /**
    * What registering and updating check first: the dispatcher is open, the endpoint's requests
-   * cannot outlast the configured lease; and its payload mapper becomes known here.
+   * cannot outlast the configured lease; and its payload mapper becomes known here. A payload
+   * template is not kept: it is stored with the endpoint, and a registry of every template ever
+   * edited in would only grow.
    */
   private void admit(Endpoint endpoint) {
     Objects.requireNonNull(endpoint, "endpoint == null");
@@ -259,7 +297,9 @@ public final class Dispatcher implements AutoCloseable {
     if (lease.isPresent() && endpoint.timeout().isPresent()) {
       Limits.checkLease(lease.get(), endpoint.timeout().get(), "the timeout of endpoint " + endpoint.id());
     }
-    endpoint.payloadMapper().ifPresent(m -> mappers.put(m.name(), m));
+    endpoint.payloadMapper()
+        .filter(m -> !(m instanceof PayloadTemplate))
+        .ifPresent(m -> mappers.put(m.name(), m));
   }
 
   /**
@@ -443,12 +483,34 @@ public final class Dispatcher implements AutoCloseable {
   }
 
   /**
+   * Returns the deliveries a query selects, across every node sharing the store: the delivery
+   * log, filtered by endpoint, event, state, event type and creation time, newest first, a page
+   * at a time. See {@link DeliveryQuery} for the order, paging and what each filter costs.
+   *
+   * <pre>{@code
+   * DeliveryQuery query = DeliveryQuery.builder().endpointId(endpointId).state(DeliveryState.DEAD)
+   *     .createdSince(since).limit(50).build();
+   * List<DeliveryRecord> page = dispatcher.deliveries(query);
+   * List<DeliveryRecord> next = dispatcher.deliveries(
+   *     query.toBuilder().after(page.get(page.size() - 1)).build());
+   * }</pre>
+   *
+   * @param query the selection
+   * @return the deliveries, newest first, at most the query's limit
+   * @throws dev.hookwire.store.StoreException if the store cannot be read
+   */
+  public List<DeliveryRecord> deliveries(DeliveryQuery query) {
+    return engine.store.deliveries(Objects.requireNonNull(query, "query == null"));
+  }
+
+  /**
    * Returns an endpoint's dead deliveries created at or after a time.
    *
    * @param endpointId the endpoint
    * @param since the earliest creation time
-   * @param limit the most to return
+   * @param limit the most to return, from 1 to {@value DeliveryQuery#MAX_LIMIT}
    * @return the deliveries, newest first
+   * @throws IllegalArgumentException if {@code limit} is out of that range
    */
   public List<DeliveryRecord> deadDeliveries(String endpointId, Instant since, int limit) {
     return engine.store.deliveries(
@@ -854,7 +916,8 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Registers a payload mapper under its name, so that stored endpoints using it can be loaded.
-     * Endpoints registered through this dispatcher register their mappers themselves.
+     * Endpoints registered through this dispatcher register their mappers themselves. A {@link
+     * PayloadTemplate} needs no registration: it is stored with its endpoint.
      *
      * @param mapper the mapper
      * @return this builder

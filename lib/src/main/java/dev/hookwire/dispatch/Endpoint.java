@@ -112,6 +112,18 @@ public final class Endpoint {
    * @return a builder
    */
   public Builder toBuilder() {
+    return toBuilder(url);
+  }
+
+  /**
+   * Returns a builder holding this endpoint's settings (its id, keys and state included) with
+   * another URL, to move the endpoint. {@link Dispatcher#update} checks the new destination.
+   *
+   * @param url the new URL, as for {@link #builder(String)}
+   * @return a builder
+   * @throws IllegalArgumentException if the URL is not an absolute http(s) URL with a host
+   */
+  public Builder toBuilder(String url) {
     Builder b = new Builder(url);
     b.id = id;
     b.method = method;
@@ -307,6 +319,16 @@ public final class Endpoint {
   }
 
   /**
+   * Returns the template that makes this endpoint's bodies, if its mapper is one: for an editor
+   * that shows the source and its placeholders.
+   *
+   * @return the template
+   */
+  public Optional<PayloadTemplate> payloadTemplate() {
+    return payloadMapper.filter(PayloadTemplate.class::isInstance).map(PayloadTemplate.class::cast);
+  }
+
+  /**
    * Returns the free-text description; empty if none.
    *
    * @return the description
@@ -407,12 +429,17 @@ public final class Endpoint {
         && rateLimit == other.rateLimit
         && enabled == other.enabled
         && disabledReason.equals(other.disabledReason)
-        && payloadMapper.map(PayloadMapper::name).equals(other.payloadMapper.map(PayloadMapper::name))
+        && payloadMapper.map(Endpoint::identity).equals(other.payloadMapper.map(Endpoint::identity))
         && description.equals(other.description)
         && ownerId.equals(other.ownerId)
         && verifyOnRegistration.equals(other.verifyOnRegistration)
         && registrationStatus.equals(other.registrationStatus)
         && sendTraceContext == other.sendTraceContext;
+  }
+
+  /** What makes two mappers the same: a template's source, any other mapper's name. */
+  private static Object identity(PayloadMapper mapper) {
+    return mapper instanceof PayloadTemplate ? mapper : mapper.name();
   }
 
   @Override
@@ -618,6 +645,48 @@ public final class Endpoint {
     }
 
     /**
+     * Removes every subscription, so that {@link #subscribe} can set them anew (without any, the
+     * endpoint gets every event).
+     *
+     * @return this builder
+     */
+    public Builder clearSubscriptions() {
+      eventTypes.clear();
+      return this;
+    }
+
+    /**
+     * Removes every header set with {@link #header}, so that they can be set anew.
+     *
+     * @return this builder
+     */
+    public Builder clearHeaders() {
+      headers.clear();
+      return this;
+    }
+
+    /**
+     * Removes the credentials set with {@link #authentication}.
+     *
+     * @return this builder
+     */
+    public Builder clearAuthentication() {
+      authentication = null;
+      return this;
+    }
+
+    /**
+     * Removes the payload mapper set with {@link #payloadMapper}: the endpoint gets Hookwire's
+     * envelope again.
+     *
+     * @return this builder
+     */
+    public Builder clearPayloadMapper() {
+      payloadMapper = null;
+      return this;
+    }
+
+    /**
      * Sets the credentials sent with every request.
      *
      * @param authentication Basic, bearer or API key
@@ -726,6 +795,19 @@ public final class Endpoint {
     public Builder payloadMapper(PayloadMapper mapper) {
       this.payloadMapper = Objects.requireNonNull(mapper, "mapper == null");
       return this;
+    }
+
+    /**
+     * Makes this endpoint's bodies from a template, stored with the endpoint: the same as {@code
+     * payloadMapper(PayloadTemplate.parse(source))}. Default: the event envelope as JSON.
+     *
+     * @param source the template's source (see {@link PayloadTemplate})
+     * @return this builder
+     * @throws PayloadTemplateException if the source is not a valid template; the exception
+     *     gives the line and column
+     */
+    public Builder payloadTemplate(String source) {
+      return payloadMapper(PayloadTemplate.parse(source));
     }
 
     /**

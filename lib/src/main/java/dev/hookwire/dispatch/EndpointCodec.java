@@ -16,7 +16,9 @@ import java.util.Optional;
 
 /**
  * Writes endpoints as the JSON documents a store keeps, and reads them back. Payload mappers and
- * custom signature schemes are stored by name and looked up in the dispatcher's registries.
+ * custom signature schemes are stored by name and looked up in the dispatcher's registries; a
+ * {@link PayloadTemplate} is data, stored whole ({@code payloadTemplate}: its source) and parsed
+ * again on reading, so no dispatcher needs it registered.
  */
 final class EndpointCodec {
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -74,7 +76,15 @@ final class EndpointCodec {
     }
     n.put("enabled", e.enabled());
     e.disabledReason().ifPresent(r -> n.put("disabledReason", r));
-    e.payloadMapper().ifPresent(m -> n.put("payloadMapper", m.name()));
+    e.payloadMapper()
+        .ifPresent(
+            m -> {
+              if (m instanceof PayloadTemplate template) {
+                n.put("payloadTemplate", template.source());
+              } else {
+                n.put("payloadMapper", m.name());
+              }
+            });
     n.put("description", e.description());
     n.put("ownerId", e.ownerId());
     e.verifyOnRegistration().ifPresent(v -> n.put("verifyOnRegistration", v));
@@ -165,6 +175,16 @@ final class EndpointCodec {
                 + " Dispatcher.Builder.payloadMapper");
       }
       b.payloadMapper(mapper);
+    }
+    if (n.hasNonNull("payloadTemplate")) {
+      try {
+        b.payloadMapper(PayloadTemplate.parse(n.get("payloadTemplate").asText()));
+      } catch (PayloadTemplateException e) {
+        throw new HookwireException(
+            "stored endpoint " + id + " has a payload template that does not parse (" + e.getMessage()
+                + "): store a corrected one with Dispatcher.update",
+            e);
+      }
     }
     b.description(n.path("description").asText(""));
     b.ownerId(n.path("ownerId").asText(""));

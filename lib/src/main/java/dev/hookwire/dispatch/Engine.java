@@ -212,10 +212,7 @@ final class Engine {
       String mapperName = endpoint.payloadMapper().map(PayloadMapper::name).orElse("");
       NewMessage message = messages.get(mapperName);
       if (message == null) {
-        byte[] body =
-            endpoint.payloadMapper().isPresent()
-                ? endpoint.payloadMapper().get().map(event, codec)
-                : codec.encode(event);
+        byte[] body = body(endpoint, event);
         if (messages.isEmpty()) {
           traceContext = capture(event);
         }
@@ -225,25 +222,63 @@ final class Engine {
       deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
     }
     if (!deliveries.isEmpty()) {
-      Optional<java.sql.Connection> ambient =
-          connection == null ? config.ambientTransaction().flatMap(AmbientTransaction::currentConnection) : Optional.empty();
-      if (connection != null) {
-        // Not woken here: the host has not committed yet. The next poll finds the work.
-        ((TransactionalDeliveryStore) store).enqueue(connection, new ArrayList<>(messages.values()), deliveries);
-      } else if (ambient.isPresent()) {
-        ((TransactionalDeliveryStore) store).enqueue(ambient.get(), new ArrayList<>(messages.values()), deliveries);
-        config.ambientTransaction().get().afterCommit(this::wake);
-      } else {
-        store.enqueue(new ArrayList<>(messages.values()), deliveries);
-        wake();
-      }
-      if (state == State.NEW) {
-        storedBeforeStart.addAndGet(deliveries.size());
-      }
+      enqueue(connection, new ArrayList<>(messages.values()), deliveries);
     }
     List<String> ids = new ArrayList<>(deliveries.size());
     deliveries.forEach(d -> ids.add(d.deliveryId()));
     return new SendReceipt(event.id(), ids);
+  }
+
+  /**
+   * Stores an event for one endpoint, as the store holds it now, whatever its subscriptions: a
+   * delivery like any other, through the ambient transaction if there is one.
+   */
+  SendReceipt sendTo(String endpointId, WebhookEvent<?> event) {
+    Objects.requireNonNull(endpointId, "endpointId == null");
+    Objects.requireNonNull(event, "event == null");
+    checkOpen();
+    Endpoint endpoint = registry.read(endpointId).orElseThrow(() -> EndpointRegistry.unknown(endpointId));
+    if (!endpoint.enabled()) {
+      throw new IllegalStateException(
+          "endpoint " + endpointId + " is disabled"
+              + endpoint.disabledReason().map(r -> " (" + r + ")").orElse("")
+              + "; enable it before sending to it; nothing was stored");
+    }
+    NewMessage message = new NewMessage(Ids.messageId(), event.id(), event.type(), clock.instant(),
+        body(endpoint, event), Optional.empty(), capture(event));
+    NewDelivery delivery = new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id());
+    enqueue(null, List.of(message), List.of(delivery));
+    return new SendReceipt(event.id(), List.of(delivery.deliveryId()));
+  }
+
+  /** The bytes an endpoint receives for an event: its payload mapper's, or the encoded event. */
+  private byte[] body(Endpoint endpoint, WebhookEvent<?> event) {
+    return endpoint.payloadMapper().isPresent()
+        ? endpoint.payloadMapper().get().map(event, codec)
+        : codec.encode(event);
+  }
+
+  /**
+   * Stores messages and their deliveries: through the host's connection if one is given (not
+   * woken: the host has not committed yet, and the next poll finds the work), else through the
+   * ambient transaction if one is open (woken after its commit), else on the store's own (woken
+   * at once).
+   */
+  private void enqueue(java.sql.Connection connection, List<NewMessage> messages, List<NewDelivery> deliveries) {
+    Optional<java.sql.Connection> ambient =
+        connection == null ? config.ambientTransaction().flatMap(AmbientTransaction::currentConnection) : Optional.empty();
+    if (connection != null) {
+      ((TransactionalDeliveryStore) store).enqueue(connection, messages, deliveries);
+    } else if (ambient.isPresent()) {
+      ((TransactionalDeliveryStore) store).enqueue(ambient.get(), messages, deliveries);
+      config.ambientTransaction().get().afterCommit(this::wake);
+    } else {
+      store.enqueue(messages, deliveries);
+      wake();
+    }
+    if (state == State.NEW) {
+      storedBeforeStart.addAndGet(deliveries.size());
+    }
   }
 
   WebhookEvent<Map<String, Object>> testEvent(Endpoint endpoint) {
@@ -254,10 +289,7 @@ final class Engine {
   }
 
   CompletableFuture<AttemptRecord> sendTest(Endpoint endpoint, WebhookEvent<?> event) {
-    byte[] body =
-        endpoint.payloadMapper().isPresent()
-            ? endpoint.payloadMapper().get().map(event, codec)
-            : codec.encode(event);
+    byte[] body = body(endpoint, event);
     Instant startedAt = clock.instant();
     long t0 = System.nanoTime();
     TransportRequest request = request(endpoint, new EndpointRuntime(endpoint), event.id(), body, startedAt, Map.of());

@@ -10,7 +10,8 @@ import dev.hookwire.event.WebhookEvent;
  * <p>The dispatcher calls a mapper once per event, not once per endpoint: every endpoint with the
  * same mapper shares the body. Mappers are referred to by {@link #name()} when endpoints are
  * stored, and the dispatcher that loads them must know the mapper under that name ({@code
- * Dispatcher.Builder.payloadMapper}).
+ * Dispatcher.Builder.payloadMapper}); a {@link PayloadTemplate} is the exception, stored whole
+ * with its endpoint.
  *
  * <p>Implementations must be thread-safe and quick; they are called on the thread that calls
  * {@code send}. An exception thrown by {@link #map} fails that {@code send}.

@@ -4,12 +4,14 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * What {@link Dispatcher#send} stored: the event's id and one delivery per subscribed endpoint.
+ * What {@link Dispatcher#send} stored: the event's id and one delivery per subscribed endpoint;
+ * or what {@link Dispatcher#sendTo} stored: the event's id and its one delivery.
  *
  * <p>Immutable and thread-safe.
  *
  * @param eventId the event's id, sent as the webhook id
- * @param deliveryIds one delivery per endpoint subscribed to the event's type; empty if none is
+ * @param deliveryIds one delivery per endpoint subscribed to the event's type, empty if none is;
+ *     for {@code sendTo}, the one delivery to the endpoint
  */
 public record SendReceipt(String eventId, List<String> deliveryIds) {
 

@@ -148,6 +148,26 @@ class AmbientTransactionTest {
   }
 
   @Test
+  void sendToInsideATransaction_existsOnlyOnceItCommits_andWakesTheDispatcherAfterTheCommit() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    String endpointId = dispatcher.endpoints().get(0).id();
+    WebhookEvent<?> rolledBack = TestEvents.experienceStarted().toEvent(clock);
+    WebhookEvent<?> committed = TestEvents.experienceStarted().toEvent(clock);
+
+    transactions.run(false, () -> dispatcher.sendTo(endpointId, rolledBack));
+    assertThat(dispatcher.deliveries(rolledBack.id())).isEmpty();
+    transactions.run(true, () -> {
+      dispatcher.sendTo(endpointId, committed);
+      assertThat(store.count(DeliveryState.PENDING)).isZero();
+    });
+    scheduler.runUntil(() -> store.count(DeliveryState.SUCCEEDED) == 1 && dispatcher.inFlight() == 0, Duration.ofSeconds(10));
+
+    assertThat(server.takeRequest(10, TimeUnit.SECONDS).getHeaders().get("webhook-id")).isEqualTo(committed.id());
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(transactions.afterCommitCalls).hasValue(2);
+  }
+
+  @Test
   void sendOutsideATransaction_worksAsWithoutOne() throws Exception {
     server.enqueue(new MockResponse.Builder().code(200).build());
 

@@ -12,6 +12,7 @@ import dev.hookwire.signature.VerifiedWebhook;
 import dev.hookwire.signature.Verifier;
 import dev.hookwire.store.AttemptOutcome;
 import dev.hookwire.store.AttemptRecord;
+import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryRecord;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.StoreFullException;
@@ -870,6 +871,132 @@ class DispatcherTest {
 
       assertThat(d.deliveries(event.id())).isEmpty();
       assertThat(d.count(DeliveryState.PENDING)).isZero();
+    }
+  }
+
+  @Test
+  void sendTo_reachesOnlyThatEndpoint_evenOneNotSubscribedToTheType() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint goals = dispatcher.register(endpoint("/goals").subscribe("goal.achieved").build());
+    dispatcher.register(endpoint("/everything").build());
+    dispatcher.register(endpoint("/experiences").subscribe("experience.*").build());
+    dispatcher.start();
+    WebhookEvent<?> event = TestEvents.experienceStarted().toEvent(clock);
+
+    SendReceipt receipt = dispatcher.sendTo(goals.id(), event);
+    runUntilState(receipt, DeliveryState.SUCCEEDED);
+
+    assertThat(receipt.eventId()).isEqualTo(event.id());
+    assertThat(only(receipt).endpointId()).isEqualTo(goals.id());
+    RecordedRequest request = take();
+    assertThat(request.getUrl().encodedPath()).isEqualTo("/goals");
+    assertThat(request.getHeaders().get("webhook-id")).isEqualTo(event.id());
+    assertThat(request.getBody().toByteArray()).isEqualTo(EventCodec.ofDefaults().encode(event));
+    scheduler.runDue();
+    assertThat(server.getRequestCount()).isEqualTo(1);
+    assertThat(dispatcher.deliveries(event.id())).singleElement()
+        .satisfies(d -> assertThat(d.endpointId()).isEqualTo(goals.id()));
+  }
+
+  @Test
+  void sendTo_isRetriedAfterA503_onTheSchedule_andLoggedLikeAnyDelivery() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(503).body("busy").build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint target = dispatcher.register(endpoint("/hook").subscribe("goal.achieved").build());
+    dispatcher.start();
+    WebhookEvent<?> event = WebhookEvent.create("hookwire.test", Map.of("message", "hello"), clock);
+
+    SendReceipt receipt = dispatcher.sendTo(target.id(), event);
+    runUntilAttempts(receipt, 1);
+    assertThat(events).containsExactly("failed 1 HTTP_ERROR next +5s");
+    clock.advance(Duration.ofSeconds(5));
+    runUntilState(receipt, DeliveryState.SUCCEEDED);
+
+    assertThat(take().getHeaders().get("webhook-id")).isEqualTo(event.id());
+    assertThat(take().getHeaders().get("webhook-id")).isEqualTo(event.id());
+    assertThat(dispatcher.attempts(event.id()))
+        .extracting(AttemptRecord::attemptNumber, AttemptRecord::status)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(1, 503), org.assertj.core.groups.Tuple.tuple(2, 200));
+    assertThat(recorded).containsExactly("1 HTTP_ERROR 503", "2 SUCCEEDED 200");
+    DeliveryQuery log =
+        DeliveryQuery.builder().endpointId(target.id()).eventType("hookwire.test").limit(10).build();
+    assertThat(dispatcher.deliveries(log)).singleElement().satisfies(d -> {
+      assertThat(d.deliveryId()).isEqualTo(receipt.deliveryIds().get(0));
+      assertThat(d.state()).isEqualTo(DeliveryState.SUCCEEDED);
+      assertThat(d.attempts()).isEqualTo(2);
+      assertThat(d.lastAttempt().orElseThrow().status()).isEqualTo(200);
+    });
+    assertThat(dispatcher.deliveries(log.toBuilder().state(DeliveryState.DEAD).build())).isEmpty();
+  }
+
+  @Test
+  void sendTo_sendsTheBodyOfTheEndpointsPayloadMapper() throws Exception {
+    PayloadMapper mapper =
+        new PayloadMapper() {
+          @Override
+          public String name() {
+            return "summary";
+          }
+
+          @Override
+          public byte[] map(WebhookEvent<?> event, EventCodec codec) {
+            return ("{\"summary\":\"" + event.type() + "\"}").getBytes(UTF_8);
+          }
+        };
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint mapped = dispatcher.register(endpoint("/mapped").payloadMapper(mapper).build());
+    dispatcher.start();
+
+    SendReceipt receipt = dispatcher.sendTo(mapped.id(), TestEvents.experienceStarted().toEvent(clock));
+    runUntilState(receipt, DeliveryState.SUCCEEDED);
+
+    assertThat(take().getBody().utf8()).isEqualTo("{\"summary\":\"experience.started\"}");
+  }
+
+  @Test
+  void sendTo_anUnknownOrDisabledEndpoint_isRefused_namingIt_andStoresNothing() {
+    Endpoint off = dispatcher.register(endpoint("/off").build());
+    dispatcher.disable(off.id());
+    WebhookEvent<?> event = TestEvents.experienceStarted().toEvent(clock);
+
+    assertThatThrownBy(() -> dispatcher.sendTo("ep_nobody", event))
+        .isExactlyInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ep_nobody");
+    assertThatThrownBy(() -> dispatcher.sendTo(off.id(), event))
+        .isExactlyInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("endpoint " + off.id() + " is disabled (disabled by the host)")
+        .hasMessageContaining("nothing was stored");
+    assertThat(dispatcher.deliveries(event.id())).isEmpty();
+    assertThat(store.count(DeliveryState.PENDING)).isZero();
+
+    dispatcher.enable(off.id());
+    assertThat(dispatcher.sendTo(off.id(), event).deliveryIds()).hasSize(1);
+  }
+
+  @Test
+  void sendTo_afterClose_failsClearly() {
+    Endpoint endpoint = dispatcher.register(endpoint("/a").build());
+    dispatcher.start();
+    dispatcher.close();
+
+    assertThatThrownBy(() -> dispatcher.sendTo(endpoint.id(), TestEvents.experienceStarted().toEvent(clock)))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("dispatcher is closed");
+  }
+
+  @Test
+  void sendTo_aFullStore_throwsItsStoreFullExceptionUnchanged_andStoresNothing() {
+    InMemoryDeliveryStore small = InMemoryDeliveryStore.builder().maxPending(1).build();
+    try (Dispatcher d = builder(transport).store(small).build()) {
+      Endpoint endpoint = d.register(endpoint("/a").build());
+      d.sendTo(endpoint.id(), TestEvents.experienceStarted().toEvent(clock));
+      WebhookEvent<?> event = TestEvents.experienceStarted().toEvent(clock);
+
+      assertThatThrownBy(() -> d.sendTo(endpoint.id(), event))
+          .isExactlyInstanceOf(StoreFullException.class)
+          .hasMessageContaining("may hold 1 (maxPending)");
+      assertThat(d.deliveries(event.id())).isEmpty();
+      assertThat(d.count(DeliveryState.PENDING)).isEqualTo(1);
     }
   }
 }

@@ -205,4 +205,52 @@ class EndpointTest {
     assertThatThrownBy(() -> Endpoint.builder("https://x.example/").registrationStatus(301))
         .hasMessageContaining("registrationStatus");
   }
+
+  @Test
+  void toBuilderWithAnotherUrl_keepsIdKeysAndState_andTheClearersResetWhatTheySay() {
+    Endpoint original =
+        Endpoint.builder("https://old.example/hooks")
+            .id("ep_move")
+            .ownerId("acme")
+            .signing(SignatureScheme.standardWebhooks(), secret)
+            .rotateSecret(Secrets.newStandardSecret(), Instant.parse("2030-01-01T00:00:00Z"))
+            .subscribe("experience.*")
+            .header("X-Env", "prod")
+            .authentication(Authentication.bearer("token-1"))
+            .enabled(false)
+            .build();
+
+    Endpoint moved =
+        original.toBuilder("https://new.example/hooks")
+            .clearSubscriptions()
+            .subscribe("goal.achieved")
+            .clearHeaders()
+            .clearAuthentication()
+            .build();
+
+    assertThat(moved.url()).isEqualTo("https://new.example/hooks");
+    assertThat(moved.id()).isEqualTo("ep_move");
+    assertThat(moved.ownerId()).isEqualTo("acme");
+    assertThat(moved.keys()).isEqualTo(original.keys()).hasSize(2);
+    assertThat(moved.enabled()).isFalse();
+    assertThat(moved.eventTypes()).containsExactly("goal.achieved");
+    assertThat(moved.headers()).isEmpty();
+    assertThat(moved.authentication()).isEmpty();
+    assertThat(original.toBuilder().clearSubscriptions().build().subscribes("anything.at_all")).isTrue();
+    assertThat(original.toBuilder().clearPayloadMapper().build().payloadMapper()).isEmpty();
+    assertThatThrownBy(() -> original.toBuilder("ftp://x.example/")).hasMessageContaining("http or https");
+  }
+
+  @Test
+  void payloadTemplate_isTheMapper_andReadableAsATemplate() {
+    String source = "{\"uid\": \"{{data.user_id}}\"}";
+    Endpoint endpoint = Endpoint.builder("https://x.example/").payloadTemplate(source).build();
+
+    assertThat(endpoint.payloadTemplate()).contains(PayloadTemplate.parse(source));
+    assertThat(endpoint.payloadMapper()).containsInstanceOf(PayloadTemplate.class);
+    assertThat(Endpoint.builder("https://x.example/").build().payloadTemplate()).isEmpty();
+    assertThatThrownBy(() -> Endpoint.builder("https://x.example/").payloadTemplate("{\"uid\": \"{{uid}}\"}"))
+        .isInstanceOf(PayloadTemplateException.class)
+        .hasMessageStartingWith("payload template: unknown placeholder root \"uid\" in {{uid}} at line 1, column 12;");
+  }
 }

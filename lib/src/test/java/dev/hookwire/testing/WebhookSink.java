@@ -1,5 +1,7 @@
 package dev.hookwire.testing;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.hookwire.signature.SignatureScheme;
@@ -26,7 +28,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook receiver for scenario tests: the JDK's HTTP server on loopback. It verifies the
  * Standard Webhooks signature of every request; notes each signed request as it begins, by
  * delivery (path and {@code webhook-id}), with the dispatcher node that sent it ({@link
- * DispatcherNode#NODE_HEADER}) and when; and answers 200 after a delay, from a timer, so that
+ * DispatcherNode#NODE_HEADER}), when, and its body; and answers 200 after a delay, from a timer, so that
  * requests stay in flight meanwhile without holding a handler thread. A request whose signature
  * does not verify is answered 401 and counted, not noted. Every note pokes the {@link Signal}.
  *
@@ -40,8 +42,9 @@ public final class WebhookSink implements AutoCloseable {
    * @param delivery its path and webhook id, as {@link #delivery(String, String)} makes them
    * @param node the node that sent it, or "" if it did not say
    * @param beganNanos when its handler began, in {@link System#nanoTime()}
+   * @param body the body, as UTF-8 text: the bytes the signature verified over
    */
-  public record Request(String delivery, String node, long beganNanos) {}
+  public record Request(String delivery, String node, long beganNanos, String body) {}
 
   private final Verifier verifier;
   private final Duration answerDelay;
@@ -172,7 +175,7 @@ public final class WebhookSink implements AutoCloseable {
     String delivery = delivery(exchange.getRequestURI().getPath(), webhookId);
     List<Request> list =
         requests.computeIfAbsent(delivery, k -> Collections.synchronizedList(new ArrayList<>(2)));
-    list.add(new Request(delivery, node == null ? "" : node, began));
+    list.add(new Request(delivery, node == null ? "" : node, began, new String(body, UTF_8)));
     requestCount.incrementAndGet();
     signal.poke();
     if (answerDelay.isZero()) {

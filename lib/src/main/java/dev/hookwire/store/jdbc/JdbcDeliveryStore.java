@@ -1211,8 +1211,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Newest by {@code createdAt}; among deliveries created at the same time, the later
-   * enqueued first.
+   * <p>Newest by {@code createdAt}; among deliveries created at the same time, by {@code
+   * deliveryId} descending, by code point (PostgreSQL compares them {@code COLLATE "C"}, MariaDB
+   * by the tables' {@code utf8mb4_bin}, H2 as {@link String#compareTo} does). Every filter is a
+   * bound parameter. See {@link DeliveryQuery} for which filters the indexes serve.
    *
    * @param query the selection
    * @return the deliveries, an immutable list
@@ -1220,9 +1222,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   @Override
   public List<DeliveryRecord> deliveries(DeliveryQuery query) {
     Objects.requireNonNull(query, "query == null");
-    String statement =
-        sql.deliveries(
-            query.endpointId().isPresent(), query.eventId().isPresent(), query.state().isPresent());
+    String statement = sql.deliveries(query);
     return read(
         "query deliveries",
         c -> {
@@ -1230,6 +1230,15 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           try (PreparedStatement ps = c.prepareStatement(statement)) {
             int p = 1;
             ps.setLong(p++, Nanos.of(query.createdSince()));
+            if (query.createdBefore().isPresent()) {
+              ps.setLong(p++, Nanos.of(query.createdBefore().get()));
+            }
+            if (query.after().isPresent()) {
+              DeliveryQuery.Cursor after = query.after().get();
+              ps.setLong(p++, Nanos.of(after.createdAt()));
+              ps.setLong(p++, Nanos.of(after.createdAt()));
+              ps.setString(p++, after.deliveryId());
+            }
             if (query.endpointId().isPresent()) {
               ps.setString(p++, query.endpointId().get());
             }
@@ -1238,6 +1247,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             }
             if (query.state().isPresent()) {
               ps.setString(p++, query.state().get().name());
+            }
+            if (query.eventType().isPresent()) {
+              ps.setString(p++, query.eventType().get());
             }
             ps.setInt(p, query.limit());
             try (ResultSet rs = ps.executeQuery()) {

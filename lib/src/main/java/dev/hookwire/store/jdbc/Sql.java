@@ -1,5 +1,6 @@
 package dev.hookwire.store.jdbc;
 
+import dev.hookwire.store.DeliveryQuery;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -350,19 +351,35 @@ final class Sql {
             + " WHERE d.message_id = ${prefix}messages.id)");
   }
 
-  /** Deliveries a query selects, newest first; the filters present, then the limit. */
-  String deliveries(boolean endpoint, boolean event, boolean state) {
+  /**
+   * Deliveries a query selects, newest first, ties by id descending. Parameters, as {@link
+   * JdbcDeliveryStore#deliveries} binds them: createdSince; then, where present, createdBefore,
+   * the cursor's time, time again and id, the endpoint, the event, the state and the event type;
+   * then the limit. PostgreSQL compares ids by code point ({@code COLLATE "C"}) whatever the
+   * database's collation, as the other dialects' columns do.
+   */
+  String deliveries(DeliveryQuery query) {
+    String id = dialect == JdbcDialect.POSTGRESQL ? "d.id COLLATE \"C\"" : "d.id";
     StringBuilder sql = new StringBuilder(RECORD_COLUMNS).append(" WHERE d.created_at >= ?");
-    if (endpoint) {
+    if (query.createdBefore().isPresent()) {
+      sql.append(" AND d.created_at < ?");
+    }
+    if (query.after().isPresent()) {
+      sql.append(" AND (d.created_at < ? OR (d.created_at = ? AND ").append(id).append(" < ?))");
+    }
+    if (query.endpointId().isPresent()) {
       sql.append(" AND d.endpoint_id = ?");
     }
-    if (event) {
+    if (query.eventId().isPresent()) {
       sql.append(" AND m.event_id = ?");
     }
-    if (state) {
+    if (query.state().isPresent()) {
       sql.append(" AND d.state = ?");
     }
-    sql.append(" ORDER BY d.created_at DESC, d.seq DESC LIMIT ?");
+    if (query.eventType().isPresent()) {
+      sql.append(" AND m.event_type = ?");
+    }
+    sql.append(" ORDER BY d.created_at DESC, ").append(id).append(" DESC LIMIT ?");
     return fill(sql.toString());
   }
 

@@ -147,7 +147,7 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private static final Comparator<Delivery> BY_CREATION =
       (a, b) -> {
         int c = a.message.value.createdAt().compareTo(b.message.value.createdAt());
-        return c != 0 ? c : Long.compare(a.seq, b.seq);
+        return c != 0 ? c : a.id.compareTo(b.id);
       };
 
   private static final Comparator<Lane> BY_HEAD =
@@ -792,8 +792,9 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   /**
    * {@inheritDoc}
    *
-   * <p>Newest by {@code createdAt}; among deliveries created at the same time, the later
-   * enqueued first.
+   * <p>Newest by {@code createdAt}; among deliveries created at the same time, by {@code
+   * deliveryId} descending, as {@link String#compareTo} orders them. Holds the lock while it
+   * visits the event's deliveries, or else the endpoint's, or else every delivery.
    *
    * @param query the selection
    * @return the deliveries, an immutable list
@@ -804,7 +805,10 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     String endpointId = query.endpointId().orElse(null);
     String eventId = query.eventId().orElse(null);
     DeliveryState state = query.state().orElse(null);
+    String eventType = query.eventType().orElse(null);
     Instant since = query.createdSince();
+    Instant before = query.createdBefore().orElse(null);
+    DeliveryQuery.Cursor after = query.after().orElse(null);
     int limit = query.limit();
     PriorityQueue<Delivery> newest = new PriorityQueue<>(Math.min(limit, 64) + 1, BY_CREATION);
     DeliveryRecord[] records;
@@ -814,10 +818,14 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
           query,
           d -> {
             NewMessage m = d.message.value;
+            Instant created = m.createdAt();
             if ((endpointId == null || endpointId.equals(d.lane.endpointId))
                 && (eventId == null || eventId.equals(m.eventId()))
                 && (state == null || state == d.state)
-                && !m.createdAt().isBefore(since)) {
+                && (eventType == null || eventType.equals(m.eventType()))
+                && !created.isBefore(since)
+                && (before == null || created.isBefore(before))
+                && (after == null || isAfter(created, d.id, after))) {
               newest.add(d);
               if (newest.size() > limit) {
                 newest.poll();
@@ -832,6 +840,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
       lock.unlock();
     }
     return List.of(records);
+  }
+
+  /** Whether a delivery comes after a cursor, newest first: older, or as old with a smaller id. */
+  private static boolean isAfter(Instant created, String id, DeliveryQuery.Cursor cursor) {
+    int c = created.compareTo(cursor.createdAt());
+    return c < 0 || (c == 0 && id.compareTo(cursor.deliveryId()) < 0);
   }
 
   private void forEachCandidate(DeliveryQuery query, Consumer<Delivery> action) {

@@ -29,7 +29,11 @@ public interface DeliveryHistory {
   Optional<DeliveryRecord> delivery(String deliveryId);
 
   /**
-   * Returns the deliveries a query selects, newest first.
+   * Returns the deliveries a query selects, in the order {@link DeliveryQuery} describes: newest
+   * {@code createdAt} first, then by {@code deliveryId} descending. A delivery's {@code createdAt}
+   * is its message's. Implementations apply every filter, the inclusive {@code createdSince},
+   * the exclusive {@code createdBefore} and the cursor, then the limit; comparing ids in the same
+   * order in the cursor's condition as in the sort, so that paging neither skips nor repeats.
    *
    * @param query the selection
    * @return the deliveries

@@ -8,6 +8,7 @@ import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.dispatch.SendReceipt;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
+import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryState;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
@@ -30,8 +31,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The dispatcher on the JDBC store, over real HTTP: a delivery retried on the clock, and one
- * picked up by a second dispatcher after the first stopped, as after a restart.
+ * The dispatcher on the JDBC store, over real HTTP: a delivery retried on the clock, one picked
+ * up by a second dispatcher after the first stopped, as after a restart, and one sent to a single
+ * endpoint.
  */
 class JdbcDispatcherTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
@@ -185,6 +187,52 @@ class JdbcDispatcherTest {
     clock.advance(Duration.ofMinutes(1));
     scheduler.runDue();
     assertThat(server.getRequestCount()).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void sendTo_storesOneDeliveryToThatEndpoint_retriedAndLoggedInTheDatabase(Kind kind) throws Exception {
+    JdbcDeliveryStore store = store(kind);
+    Dispatcher dispatcher = dispatcher(store, "node-1");
+    server.enqueue(new MockResponse.Builder().code(503).build());
+    server.enqueue(new MockResponse.Builder().code(200).build());
+    Endpoint target =
+        dispatcher.register(
+            Endpoint.builder(server.url("/target").toString())
+                .subscribe("goal.achieved")
+                .signing(SignatureScheme.standardWebhooks(), Secrets.newStandardSecret())
+                .build());
+    dispatcher.register(
+        Endpoint.builder(server.url("/other").toString())
+            .signing(SignatureScheme.standardWebhooks(), Secrets.newStandardSecret())
+            .build());
+    dispatcher.start();
+
+    SendReceipt receipt = dispatcher.sendTo(target.id(), TestEvents.experienceStarted().toEvent(clock));
+    String deliveryId = receipt.deliveryIds().get(0);
+    scheduler.runUntil(() -> dispatcher.attempts(receipt.eventId()).size() == 1, WAIT);
+    clock.advance(Duration.ofSeconds(5));
+    scheduler.runUntil(
+        () -> store.delivery(deliveryId).orElseThrow().state() == DeliveryState.SUCCEEDED
+            && dispatcher.inFlight() == 0,
+        WAIT);
+
+    assertThat(receipt.deliveryIds()).hasSize(1);
+    assertThat(take().getUrl().encodedPath()).isEqualTo("/target");
+    assertThat(take().getUrl().encodedPath()).isEqualTo("/target");
+    assertThat(server.getRequestCount()).isEqualTo(2);
+    assertThat(dispatcher.attempts(receipt.eventId())).extracting(a -> a.status()).containsExactly(503, 200);
+    assertThat(
+            dispatcher.deliveries(
+                DeliveryQuery.builder()
+                    .endpointId(target.id())
+                    .state(DeliveryState.SUCCEEDED)
+                    .eventType("experience.started")
+                    .createdSince(TestEvents.T0)
+                    .createdBefore(clock.instant())
+                    .build()))
+        .extracting(d -> d.deliveryId())
+        .containsExactly(deliveryId);
   }
 
   @org.junit.jupiter.api.Test

@@ -1214,6 +1214,251 @@ public abstract class DeliveryStoreContract {
         .containsExactly(record("d1"));
   }
 
+  /**
+   * Enqueues a delivery of its own message {@code "m_" + deliveryId}, of event {@code "evt_m_" +
+   * deliveryId} and the given type.
+   */
+  private void enqueueTyped(String deliveryId, String endpointId, Instant createdAt, String type) {
+    NewMessage m = message("m_" + deliveryId, createdAt);
+    store.enqueue(
+        List.of(
+            new NewMessage(
+                m.messageId(), m.eventId(), type, createdAt, m.body(), Optional.empty(),
+                Optional.empty())),
+        List.of(new NewDelivery(deliveryId, m.messageId(), endpointId)));
+  }
+
+  private static ClaimedDelivery claimed(List<ClaimedDelivery> claims, String deliveryId) {
+    return claims.stream()
+        .filter(c -> c.deliveryId().equals(deliveryId))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private List<String> query(DeliveryQuery.Builder query) {
+    return recordIds(store.deliveries(query.build()));
+  }
+
+  /**
+   * Six deliveries: d1 (A, started, T0, pending), d2 (B, goal, 10 s, succeeded), d3 (A, goal,
+   * 20 s, dead), d4 (C, started, 30 s, pending), and one event of type stopped at 40 s to A (d5a)
+   * and B (d5b), both pending.
+   */
+  private void enqueueSixForQueries() {
+    enqueueTyped("d1", A, T0, "experience.started");
+    enqueueTyped("d2", B, at(10), "goal.achieved");
+    enqueueTyped("d3", A, at(20), "goal.achieved");
+    enqueueTyped("d4", C, at(30), "experience.started");
+    NewMessage m5 = message("e5", at(40));
+    store.enqueue(
+        List.of(
+            new NewMessage(
+                m5.messageId(), m5.eventId(), "experience.stopped", at(40), m5.body(),
+                Optional.empty(), Optional.empty())),
+        List.of(new NewDelivery("d5b", "e5", B), new NewDelivery("d5a", "e5", A)));
+    List<ClaimedDelivery> claims = claim(at(40));
+    complete(succeeded(claimed(claims, "d2"), at(41)));
+    complete(dead(claimed(claims, "d3"), at(41)));
+  }
+
+  @Test
+  void deliveries_eachFilterAlone() {
+    enqueueSixForQueries();
+
+    assertThat(query(DeliveryQuery.builder()))
+        .containsExactly("d5b", "d5a", "d4", "d3", "d2", "d1");
+    assertThat(query(DeliveryQuery.builder().endpointId(A))).containsExactly("d5a", "d3", "d1");
+    assertThat(query(DeliveryQuery.builder().endpointId("ep_unknown"))).isEmpty();
+    assertThat(query(DeliveryQuery.builder().eventId("evt_e5"))).containsExactly("d5b", "d5a");
+    assertThat(query(DeliveryQuery.builder().eventId("evt_m_d3"))).containsExactly("d3");
+    assertThat(query(DeliveryQuery.builder().state(DeliveryState.PENDING)))
+        .containsExactly("d5b", "d5a", "d4", "d1");
+    assertThat(query(DeliveryQuery.builder().state(DeliveryState.SUCCEEDED)))
+        .containsExactly("d2");
+    assertThat(query(DeliveryQuery.builder().state(DeliveryState.DEAD))).containsExactly("d3");
+    assertThat(query(DeliveryQuery.builder().eventType("goal.achieved")))
+        .containsExactly("d3", "d2");
+    assertThat(query(DeliveryQuery.builder().eventType("experience.started")))
+        .containsExactly("d4", "d1");
+    assertThat(query(DeliveryQuery.builder().eventType("experience"))).as("exact, no prefix")
+        .isEmpty();
+    assertThat(query(DeliveryQuery.builder().eventType("experience.*"))).as("exact, no pattern")
+        .isEmpty();
+    assertThat(query(DeliveryQuery.builder().eventType("Goal.Achieved"))).as("case matters")
+        .isEmpty();
+    assertThat(query(DeliveryQuery.builder().createdSince(at(20))))
+        .containsExactly("d5b", "d5a", "d4", "d3");
+    assertThat(query(DeliveryQuery.builder().createdBefore(at(20)))).containsExactly("d2", "d1");
+    assertThat(query(DeliveryQuery.builder().limit(3))).containsExactly("d5b", "d5a", "d4");
+    assertThat(query(DeliveryQuery.builder().after(record("d4")))).containsExactly("d3", "d2", "d1");
+  }
+
+  @Test
+  void deliveries_filtersCombine() {
+    enqueueSixForQueries();
+
+    assertThat(query(DeliveryQuery.builder().endpointId(A).eventType("goal.achieved")))
+        .containsExactly("d3");
+    assertThat(query(DeliveryQuery.builder().endpointId(A).state(DeliveryState.PENDING)))
+        .containsExactly("d5a", "d1");
+    assertThat(
+            query(
+                DeliveryQuery.builder()
+                    .endpointId(A)
+                    .state(DeliveryState.PENDING)
+                    .createdSince(at(1))))
+        .containsExactly("d5a");
+    assertThat(
+            query(
+                DeliveryQuery.builder()
+                    .eventType("experience.started")
+                    .state(DeliveryState.PENDING)
+                    .createdBefore(at(30))))
+        .containsExactly("d1");
+    assertThat(
+            query(
+                DeliveryQuery.builder()
+                    .state(DeliveryState.PENDING)
+                    .createdSince(at(30))
+                    .createdBefore(at(40))))
+        .containsExactly("d4");
+    assertThat(
+            query(
+                DeliveryQuery.builder()
+                    .endpointId(B)
+                    .eventId("evt_e5")
+                    .state(DeliveryState.PENDING)
+                    .eventType("experience.stopped")
+                    .createdSince(at(40))
+                    .createdBefore(at(41))
+                    .limit(1)))
+        .containsExactly("d5b");
+    assertThat(
+            query(
+                DeliveryQuery.builder()
+                    .state(DeliveryState.PENDING)
+                    .after(record("d5a"))
+                    .limit(1)))
+        .containsExactly("d4");
+    assertThat(query(DeliveryQuery.builder().endpointId(C).eventType("goal.achieved"))).isEmpty();
+    assertThat(query(DeliveryQuery.builder().endpointId(A).eventId("evt_m_d2"))).isEmpty();
+    assertThat(query(DeliveryQuery.builder().eventId("evt_e5").state(DeliveryState.DEAD)))
+        .isEmpty();
+  }
+
+  @Test
+  void deliveries_timeWindow_includesCreatedSince_excludesCreatedBefore_toTheNanosecond() {
+    Instant t = at(20);
+    enqueue("before", A, t.minusNanos(1));
+    enqueue("at", A, t);
+    enqueue("justAfter", A, t.plusNanos(1));
+    enqueue("end", A, at(30));
+    enqueue("later", A, at(30).plusNanos(1));
+
+    assertThat(query(DeliveryQuery.builder().createdSince(t).createdBefore(at(30))))
+        .containsExactly("justAfter", "at");
+    assertThat(query(DeliveryQuery.builder().createdSince(t).createdBefore(t.plusNanos(1))))
+        .containsExactly("at");
+    assertThat(query(DeliveryQuery.builder().createdSince(t.plusNanos(1))))
+        .containsExactly("later", "end", "justAfter");
+    assertThat(query(DeliveryQuery.builder().endpointId(A).createdBefore(t)))
+        .containsExactly("before");
+    assertThat(query(DeliveryQuery.builder().createdBefore(t.minusNanos(1)))).isEmpty();
+  }
+
+  @Test
+  void deliveries_createdAtTheSameInstant_areOrderedByIdDescending_notByEnqueueOrder() {
+    enqueue("d2", A, T0);
+    enqueue("d3", B, T0);
+    enqueue("d1", A, T0);
+    enqueue("d0", A, at(1));
+    enqueue("d9", A, T0.minusSeconds(1));
+
+    assertThat(query(DeliveryQuery.builder())).containsExactly("d0", "d3", "d2", "d1", "d9");
+    assertThat(query(DeliveryQuery.builder().endpointId(A)))
+        .containsExactly("d0", "d2", "d1", "d9");
+  }
+
+  @Test
+  void deliveries_afterACursor_startRightAfterItsPosition_whetherOrNotADeliveryHoldsIt() {
+    enqueue("d1", A, T0);
+    enqueue("d2", A, T0);
+    enqueue("d3", A, T0);
+    enqueue("d4", A, at(1));
+
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(T0, "d3"))))
+        .containsExactly("d2", "d1");
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(T0, "d25"))))
+        .containsExactly("d2", "d1");
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(T0, "zzz"))))
+        .containsExactly("d3", "d2", "d1");
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(T0, "d1")))).isEmpty();
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(at(2), ""))))
+        .containsExactly("d4", "d3", "d2", "d1");
+    assertThat(query(DeliveryQuery.builder().after(new DeliveryQuery.Cursor(at(1), ""))))
+        .containsExactly("d3", "d2", "d1");
+  }
+
+  @Test
+  void deliveries_pagedAfterTheLastOfEachPage_visitEveryDeliveryOnce_acrossEqualCreationTimes() {
+    // 40 deliveries, four to an instant, so that page boundaries fall inside groups of equal
+    // creation times; ids and enqueue order shuffled, so that neither follows creation time.
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      ids.add(String.format("p%02d", i));
+    }
+    Random random = new Random(42);
+    java.util.Collections.shuffle(ids, random);
+    List<DeliveryRecord> all = new ArrayList<>();
+    for (int i = 0; i < ids.size(); i++) {
+      enqueue(ids.get(i), i % 3 == 0 ? B : A, at(i / 4));
+    }
+    for (String id : ids) {
+      all.add(record(id));
+    }
+    java.util.Comparator<DeliveryRecord> newestFirst =
+        java.util.Comparator.comparing(DeliveryRecord::createdAt)
+            .thenComparing(DeliveryRecord::deliveryId)
+            .reversed();
+
+    for (DeliveryQuery first :
+        List.of(
+            DeliveryQuery.builder().limit(3).build(),
+            DeliveryQuery.builder().limit(4).build(),
+            DeliveryQuery.builder().endpointId(A).limit(5).build(),
+            DeliveryQuery.builder()
+                .createdSince(at(2))
+                .createdBefore(at(8))
+                .state(DeliveryState.PENDING)
+                .limit(3)
+                .build())) {
+      List<String> expected =
+          all.stream()
+              .filter(d -> first.endpointId().map(d.endpointId()::equals).orElse(true))
+              .filter(d -> !d.createdAt().isBefore(first.createdSince()))
+              .filter(d -> first.createdBefore().map(d.createdAt()::isBefore).orElse(true))
+              .sorted(newestFirst)
+              .map(DeliveryRecord::deliveryId)
+              .collect(Collectors.toList());
+      List<String> paged = new ArrayList<>();
+      DeliveryQuery query = first;
+      int pages = 0;
+      while (true) {
+        List<DeliveryRecord> page = store.deliveries(query);
+        assertThat(page.size()).as("page %d of %s", pages, first).isLessThanOrEqualTo(first.limit());
+        if (page.isEmpty()) {
+          break;
+        }
+        paged.addAll(recordIds(page));
+        query = query.toBuilder().after(page.get(page.size() - 1)).build();
+        pages++;
+        assertThat(pages).as("pages of %s", first).isLessThanOrEqualTo(expected.size());
+      }
+      assertThat(paged).as("%s", first).containsExactlyElementsOf(expected);
+      assertThat(new HashSet<>(paged)).as("%s", first).hasSameSizeAs(paged);
+    }
+  }
+
   @Test
   void count_followsEveryTransition() {
     for (int i = 1; i <= 4; i++) {
