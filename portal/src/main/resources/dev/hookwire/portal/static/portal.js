@@ -890,7 +890,7 @@
     }
     const ctx = {
       gen, id, endpoint, catalogue, base: endpointPath(id),
-      filters: {}, next: null, expanded: null, detailRow: null, logSeq: 0, statsSeq: 0,
+      filters: {}, next: null, expanded: null, detailRow: null, notes: new Map(), logSeq: 0, statsSeq: 0,
     };
     ctx.head = el('div', { class: 'page-head' });
     ctx.settings = el('section', { class: 'card', id: 'settings', 'data-testid': 'settings' });
@@ -1374,7 +1374,10 @@
 
   function deliveryDetail(ctx, detail) {
     const d = detail.delivery;
-    const out = el('span', { class: 'result', 'data-testid': 'replay-result', 'aria-live': 'polite' });
+    // What a replay answered outlives the redraws of the detail that follow it.
+    const note = ctx.notes.get(d.id);
+    const out = el('span', { class: `result ${note ? note.kind : ''}`, 'data-testid': 'replay-result', 'aria-live': 'polite' },
+      note ? note.text : null);
     let replay = null;
     if (d.state === 'DEAD') {
       replay = button('Replay', { class: 'small primary', 'data-testid': 'replay' });
@@ -1382,8 +1385,12 @@
         event.stopPropagation();
         busy(replay, out, async () => {
           const { replayed } = await call('POST', `${ctx.base}/deliveries/${encodeURIComponent(d.id)}/replay`);
-          out.className = `result ${replayed ? 'result-ok' : 'result-warn'}`;
-          replace(out, replayed ? 'Replay scheduled.' : 'Nothing to replay: the delivery is no longer dead.');
+          const said = replayed
+            ? { kind: 'result-ok', text: 'Replay scheduled.' }
+            : { kind: 'result-warn', text: 'Nothing to replay: the delivery is no longer dead.' };
+          ctx.notes.set(d.id, said);
+          out.className = `result ${said.kind}`;
+          replace(out, said.text);
           await loadLog(ctx, false);
           if (replayed) {
             watch(ctx, d.id, (next) => next.delivery.state !== 'PENDING');
@@ -1391,7 +1398,12 @@
         });
       });
     }
-    const attempts = detail.attempts.map((a) => el(
+    // A replay starts the count again: mark where, so two "#1" read as what they are.
+    const attempts = detail.attempts.map((a, i) => [
+      i > 0 && a.attemptNumber <= detail.attempts[i - 1].attemptNumber
+        ? el('li', { class: 'replay-mark', 'data-testid': 'replay-mark' }, 'Replayed')
+        : null,
+      el(
       'li',
       { class: 'attempt', 'data-testid': 'attempt', 'data-attempt-number': a.attemptNumber },
       el('div', { class: 'attempt-head' },
@@ -1403,7 +1415,7 @@
       a.error ? el('p', { class: 'attempt-error', 'data-testid': 'attempt-error' }, a.error) : null,
       a.responseSnippet
         ? el('pre', { class: 'code snippet', 'data-testid': 'response-snippet' }, a.responseSnippet)
-        : el('p', { class: 'muted small' }, 'Empty response body.')));
+        : el('p', { class: 'muted small' }, 'Empty response body.'))]);
     return el('div', { class: 'delivery-detail' },
       el('div', { class: 'detail-head' },
         el('span', null, 'Delivery ', el('code', null, d.id), ' of event ', el('code', null, d.eventId)),
