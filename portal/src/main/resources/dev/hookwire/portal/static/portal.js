@@ -235,7 +235,7 @@
   /** One API call; answers the parsed JSON (null for 204) or throws an ApiError. */
   async function call(method, path, body, retried) {
     const headers = { Accept: 'application/json' };
-    const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'error' };
+    const init = { method, headers, credentials: 'same-origin', cache: 'no-store', redirect: 'manual' };
     if (method !== 'GET') {
       headers['X-CSRF-Token'] = session.csrfToken || '';
       headers['Content-Type'] = 'application/json';
@@ -248,6 +248,10 @@
       response = await fetch(path, init);
     } catch (e) {
       throw new ApiError(0, null);
+    }
+    if (response.type === 'opaqueredirect') {
+      // The API never redirects; a host's sign-in does, to its login page.
+      throw new ApiError(401, null);
     }
     let data = null;
     if ((response.headers.get('Content-Type') || '').includes('json')) {
@@ -858,7 +862,11 @@
             el('code', null, '{{event.id}}'), ', ', el('code', null, '{{event.type}}'), ', ',
             el('code', null, '{{event.timestamp}}'), ', ', el('code', null, '{{event.timestamp_ms}}'), ', ',
             el('code', null, '{{data}}'), ' and ', el('code', null, '{{data.a.b}}'),
-            '; a string that is exactly one placeholder keeps the value\u2019s type. Empty: the default envelope.')),
+            '; a string that is exactly one placeholder keeps the value\u2019s type. Empty: the default envelope.'),
+          current.payloadMapper && !current.template
+            ? el('p', { class: 'hint', 'data-testid': 'mapper-note' }, 'The application now makes this endpoint\u2019s payload (',
+              el('code', null, current.payloadMapper), '). A template replaces that; left empty, it stays.')
+            : null),
         el('div', { class: 'template-preview', id: 'preview', 'data-testid': 'preview' },
           el('div', { class: 'toolbar' }, el('span', { class: 'label' }, 'Preview'), eventType, previewButton),
           idle, error, body, placeholders)),
@@ -965,7 +973,9 @@
         row('Signature', 'settings-signature', ep.signed ? (ep.scheme || 'signed') : 'unsigned'),
         row('Payload', 'settings-template', ep.template
           ? el('pre', { class: 'code small' }, ep.template)
-          : el('span', { class: 'muted' }, 'Default envelope'))));
+          : ep.payloadMapper
+            ? ['Made by the application (', el('code', null, ep.payloadMapper), ')']
+            : el('span', { class: 'muted' }, 'Default envelope'))));
   }
 
   function secretCard(ctx) {
