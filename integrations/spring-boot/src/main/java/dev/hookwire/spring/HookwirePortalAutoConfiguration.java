@@ -15,6 +15,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.web.servlet.ServletRegistrationBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.CsrfConfigurer;
+import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
+import org.springframework.security.web.util.matcher.RequestMatcher;
 
 /**
  * Auto-configures the operator portal ({@code hookwire-portal}) in a servlet web application
@@ -23,6 +29,26 @@ import org.springframework.context.annotation.Bean;
  * application's {@link Dispatcher}, with its {@link PortalAuthorizer} bean, which is required,
  * and every {@link EventType} bean as the catalogue of event types that tenants subscribe to.
  * An application's own {@link Portal} bean replaces the starter's, and is the one served.
+ *
+ * <p><b>Spring Security.</b> The portal's path is the application's like any other: its
+ * authentication and authorization rules apply, and the authorizer reads the user they let in
+ * (from the {@code HttpServletRequest}, its {@code getUserPrincipal()}). The portal protects its
+ * state-changing calls against cross-site request forgery itself: a token that its page reads
+ * from {@code api/session} and sends back in a header, checked against a SameSite=Strict cookie,
+ * after refusing requests that the browser marks as cross-site or whose {@code Origin} is
+ * another host. Spring Security's own {@code CsrfFilter} would refuse those calls, since it
+ * wants its own token, which the portal's page does not know. So the starter contributes a
+ * {@code Customizer<CsrfConfigurer<HttpSecurity>>} bean, which Spring Security 7 applies to
+ * every {@link HttpSecurity} it hands out, the application's own filter chains and Spring
+ * Boot's default alike: it exempts the portal's path from Spring's CSRF check, and from nothing
+ * else. This was preferred to a filter chain of the starter's for the path, which would replace
+ * the application's authentication there, and to asking every application to add {@code
+ * csrf.ignoringRequestMatchers(...)} to its chains, which is easily forgotten and then breaks
+ * every change in the portal. A filter chain built without the {@code HttpSecurity} bean does
+ * not get the exemption: add {@code .csrf(csrf -> csrf.ignoringRequestMatchers("/hookwire/portal/**"))}
+ * to it. The exemption backs off when the application defines a bean named {@code
+ * hookwirePortalCsrfCustomizer}. The portal's check relies on the browser's same-origin policy,
+ * as Spring's does: do not grant other origins the portal's path in a CORS configuration.
  */
 @AutoConfiguration(after = HookwireAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
@@ -93,5 +119,18 @@ public class HookwirePortalAutoConfiguration {
           "hookwire.portal.path must be a path below the root, such as /hookwire/portal: \"" + path + "\"");
     }
     return trimmed;
+  }
+
+  /** Exempts the portal's path from Spring Security's CSRF check, which the portal does itself. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass({HttpSecurity.class, CsrfConfigurer.class})
+  static class SpringSecurityConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "hookwirePortalCsrfCustomizer")
+    Customizer<CsrfConfigurer<HttpSecurity>> hookwirePortalCsrfCustomizer(HookwireProperties properties) {
+      RequestMatcher portal = PathPatternRequestMatcher.withDefaults().matcher(path(properties) + "/**");
+      return csrf -> csrf.ignoringRequestMatchers(portal);
+    }
   }
 }
