@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Credentials an endpoint expects on every request: HTTP Basic, a bearer token, or an API key
@@ -82,12 +83,37 @@ public final class Authentication {
     return Map.entry(headerName, headerValue);
   }
 
-  String kind() {
+  /**
+   * Returns which kind of credentials these are, for display: {@code basic}, {@code bearer} or
+   * {@code api-key}. The credentials themselves are not readable.
+   *
+   * @return the kind
+   */
+  public String kind() {
     return kind;
   }
 
-  String headerName() {
+  /**
+   * Returns the header the credentials travel in.
+   *
+   * @return the header's name
+   */
+  public String headerName() {
     return headerName;
+  }
+
+  /**
+   * Returns the user name of Basic credentials, for display; the password is not readable.
+   *
+   * @return the user name, or empty for other kinds
+   */
+  public Optional<String> basicUser() {
+    if (!kind.equals("basic")) {
+      return Optional.empty();
+    }
+    String decoded =
+        new String(Base64.getDecoder().decode(headerValue.substring("Basic ".length())), StandardCharsets.UTF_8);
+    return Optional.of(decoded.substring(0, decoded.indexOf(':')));
   }
 
   String headerValue() {

@@ -253,4 +253,19 @@ class EndpointTest {
         .isInstanceOf(PayloadTemplateException.class)
         .hasMessageStartingWith("payload template: unknown placeholder root \"uid\" in {{uid}} at line 1, column 12;");
   }
+
+  @Test
+  void authentication_showsItsKindHeaderAndBasicUser_butNeverTheCredentials() {
+    Authentication basic = Authentication.basic("hook", "pa55word");
+    Authentication key = Authentication.apiKey("X-API-Key", "k3y");
+
+    assertThat(basic.kind()).isEqualTo("basic");
+    assertThat(basic.headerName()).isEqualTo("Authorization");
+    assertThat(basic.basicUser()).contains("hook");
+    assertThat(Authentication.bearer("t0ken").kind()).isEqualTo("bearer");
+    assertThat(Authentication.bearer("t0ken").basicUser()).isEmpty();
+    assertThat(key.kind()).isEqualTo("api-key");
+    assertThat(key.headerName()).isEqualTo("X-API-Key");
+    assertThat(basic + " " + key).doesNotContain("pa55word").doesNotContain("k3y");
+  }
 }

@@ -25,8 +25,10 @@ public final class PortalRequest {
   private final Map<String, List<String>> headers;
   private final byte[] body;
   private final Object nativeRequest;
+  private final boolean secure;
 
   private PortalRequest(Builder b) {
+    this.secure = b.secure;
     this.method = b.method;
     this.mountPath = b.mountPath;
     this.path = b.path;
@@ -158,6 +160,16 @@ public final class PortalRequest {
     return type.isInstance(nativeRequest) ? Optional.of(type.cast(nativeRequest)) : Optional.empty();
   }
 
+  /**
+   * Returns whether the request came over HTTPS (as the adapter saw it, or a proxy said), so that
+   * the portal's cookie is marked {@code Secure}.
+   *
+   * @return whether it is secure
+   */
+  public boolean secure() {
+    return secure;
+  }
+
   @Override
   public String toString() {
     // Headers and body are left out: they carry cookies and credentials.
@@ -173,6 +185,7 @@ public final class PortalRequest {
     private final Map<String, List<String>> headers = new LinkedHashMap<>();
     private byte[] body = new byte[0];
     private Object nativeRequest;
+    private boolean secure;
 
     private Builder(String method, String mountPath, String path) {
       Objects.requireNonNull(method, "method == null");
@@ -271,6 +284,17 @@ public final class PortalRequest {
      */
     public Builder nativeRequest(Object request) {
       this.nativeRequest = request;
+      return this;
+    }
+
+    /**
+     * Says whether the request came over HTTPS. Default: false.
+     *
+     * @param secure whether it is secure
+     * @return this builder
+     */
+    public Builder secure(boolean secure) {
+      this.secure = secure;
       return this;
     }
 
