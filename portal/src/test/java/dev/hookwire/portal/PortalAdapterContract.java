@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookwire.dispatch.Dispatcher;
-import dev.hookwire.transport.NetworkPolicy;
+import dev.hookwire.testing.TestTransports;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -49,10 +49,7 @@ abstract class PortalAdapterContract {
   /** The host's: its users' tenants. */
   final Map<String, String> tenantOfUser = Map.of(USER, TENANT);
 
-  final Dispatcher dispatcher =
-      Dispatcher.builder()
-          .networkPolicy(NetworkPolicy.builder().allowPrivateNetworks(true).build())
-          .build();
+  final Dispatcher dispatcher = Dispatcher.builder().networkPolicy(TestTransports.LOOPBACK_ALLOWED).build();
 
   final BlockingQueue<PortalRequest> probed = new LinkedBlockingQueue<>();
 

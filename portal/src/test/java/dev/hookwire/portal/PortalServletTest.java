@@ -56,8 +56,8 @@ class PortalServletTest extends PortalAdapterContract {
           // tag::portal-servlet[]
           Portal portal = Portal.builder(dispatcher)
               .authorizer(request -> request.nativeRequest(HttpServletRequest.class)
-                  .map(HttpServletRequest::getUserPrincipal)      // who your authentication let in
-                  .map(user -> tenantOfUser.get(user.getName()))) // yours: whose portal it is
+                  .map(HttpServletRequest::getUserPrincipal)       // who your authentication let in
+                  .map(user -> tenantOfUser.get(user.getName())))  // yours: whose portal it is
               .eventType(EventType.of("experience.started", "An experience went live",
                   "{\"experienceId\":\"exp_8c1f\",\"name\":\"Free shipping over $50\"}"))
               .build();
