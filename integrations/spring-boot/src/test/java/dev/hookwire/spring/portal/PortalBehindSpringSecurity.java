@@ -98,6 +98,19 @@ abstract class PortalBehindSpringSecurity {
   }
 
   @Test
+  void thePage_isServedToASignedInUser_withThePortalsSecurityHeaders() throws Exception {
+    HttpResponse<String> page = send(request("/hookwire/portal/", "ana"));
+
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.body()).contains("assets/portal.js");
+    assertThat(page.headers().allValues("Content-Security-Policy"))
+        .singleElement()
+        .satisfies(csp -> assertThat(csp).contains("default-src 'none'", "frame-ancestors 'none'"));
+    assertThat(page.headers().allValues("X-Frame-Options")).containsExactly("DENY");
+    assertThat(page.headers().allValues("X-Content-Type-Options")).containsExactly("nosniff");
+  }
+
+  @Test
   void withoutThePortalsToken_aPostIsRefusedByThePortal() throws Exception {
     Session ana = session("ana");
 
