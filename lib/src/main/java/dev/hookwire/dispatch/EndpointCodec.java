@@ -182,7 +182,8 @@ final class EndpointCodec {
       } catch (PayloadTemplateException e) {
         throw new HookwireException(
             "stored endpoint " + id + " has a payload template that does not parse (" + e.getMessage()
-                + "): store a corrected one with Dispatcher.update",
+                + "); Dispatcher.update cannot read it either: delete the endpoint and register it"
+                + " again with a corrected template",
             e);
       }
     }

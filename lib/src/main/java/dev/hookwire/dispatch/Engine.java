@@ -202,7 +202,8 @@ final class Engine {
       if (entry.runtime() == null) {
         throw new IllegalStateException(
             "endpoint " + entry.id() + " cannot be read by this dispatcher (see the log: a payload"
-                + " mapper or signature scheme it uses is not registered on this node), so the"
+                + " mapper or signature scheme it uses is not registered on this node, or its"
+                + " payload template does not parse), so the"
                 + " event cannot be fanned out to it; nothing was stored");
       }
       Endpoint endpoint = entry.runtime().endpoint();

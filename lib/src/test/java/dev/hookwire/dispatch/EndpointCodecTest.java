@@ -64,8 +64,8 @@ class EndpointCodecTest {
         .hasMessage("stored endpoint ep_t has a payload template that does not parse (payload"
             + " template: unknown placeholder root \"user_id\" in {{user_id}} at line 1, column 12;"
             + " use event.id, event.type, event.timestamp, event.timestamp_ms or data, with a path"
-            + " such as data.items[0].name or data[\"a key\"]): store a corrected one with"
-            + " Dispatcher.update");
+            + " such as data.items[0].name or data[\"a key\"]); Dispatcher.update cannot read it"
+            + " either: delete the endpoint and register it again with a corrected template");
   }
 
   @Test

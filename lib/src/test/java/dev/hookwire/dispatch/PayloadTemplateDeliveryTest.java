@@ -1,6 +1,7 @@
 package dev.hookwire.dispatch;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.Secrets;
@@ -8,6 +9,7 @@ import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.store.jdbc.JdbcDeliveryStore;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import dev.hookwire.store.spi.DeliveryStore;
+import dev.hookwire.store.spi.StoredEndpoint;
 import dev.hookwire.testing.CleanUp;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.ManualScheduler;
@@ -203,5 +205,21 @@ class PayloadTemplateDeliveryTest {
     scheduler.runUntil(() -> sink.requestCount() == 1 && other.inFlight() == 0, WAIT);
 
     assertThat(bodiesByPath()).containsExactly(Map.entry("/goals", "{\"user\":\"u_1842\"}"));
+  }
+
+  @Test
+  void aStoredTemplateThatDoesNotParse_stopsSendRatherThanSkipTheEndpoint() {
+    InMemoryDeliveryStore store = InMemoryDeliveryStore.create();
+    String config =
+        new EndpointCodec(Map.of(), Map.of())
+            .write(endpoint("/goals").id("ep_goals").payloadTemplate(GOAL_TEMPLATE).build())
+            .replace("{{data.user_id}}", "{{user_id}}");
+    store.insertEndpoint(StoredEndpoint.of("ep_goals", config, clock.instant()));
+    Dispatcher dispatcher = node(store, new ManualScheduler(clock));
+
+    assertThatIllegalStateException()
+        .isThrownBy(() -> dispatcher.send(userEvent()))
+        .withMessageContaining("endpoint ep_goals cannot be read by this dispatcher")
+        .withMessageContaining("its payload template does not parse");
   }
 }

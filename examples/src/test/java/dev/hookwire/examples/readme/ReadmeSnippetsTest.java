@@ -122,6 +122,6 @@ class ReadmeSnippetsTest {
         .collect(Collectors.groupingBy(m -> m.group(1), Collectors.counting()));
 
     assertThat(byFile.keySet()).allSatisfy(path ->
-        assertThat(path).matches("(examples|integrations/[^/]+)/src/(main|test)/java/.+\\.java"));
+        assertThat(path).matches("(examples|portal|integrations/[^/]+)/src/(main|test)/java/.+\\.java"));
   }
 }

@@ -6,9 +6,9 @@ import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
- * The {@code hookwire.*} settings of the auto-configured dispatcher and receiver. Unset settings
- * keep the defaults of {@link dev.hookwire.dispatch.Dispatcher.Builder}; anything not here is set
- * with a {@link HookwireDispatcherCustomizer}.
+ * The {@code hookwire.*} settings of the auto-configured dispatcher, receiver and portal. Unset
+ * settings keep the defaults of {@link dev.hookwire.dispatch.Dispatcher.Builder}; anything not
+ * here is set with a {@link HookwireDispatcherCustomizer}.
  *
  * <p>Not thread-safe: Spring binds it once, at start-up.
  */
@@ -49,6 +49,7 @@ public class HookwireProperties {
   private final Receiver receiver = new Receiver();
   private final Metrics metrics = new Metrics();
   private final Tracing tracing = new Tracing();
+  private final Portal portal = new Portal();
 
   /** For Spring. */
   public HookwireProperties() {}
@@ -204,6 +205,72 @@ public class HookwireProperties {
    */
   public Tracing getTracing() {
     return tracing;
+  }
+
+  /**
+   * Returns the {@code hookwire.portal.*} settings.
+   *
+   * @return the settings
+   */
+  public Portal getPortal() {
+    return portal;
+  }
+
+  /**
+   * {@code hookwire.portal.*}: the operator portal, served with {@code hookwire-portal} on the
+   * class path in a servlet web application.
+   */
+  public static class Portal {
+    /**
+     * Whether the operator portal is served, where tenants manage their own endpoints. Needs a
+     * PortalAuthorizer bean, which maps a request's signed-in user to a tenant.
+     */
+    private boolean enabled;
+
+    /**
+     * Path the portal is served at, below the application's context path: the page is at
+     * PATH/, the API at PATH/api/. The application's own authentication applies to it.
+     */
+    private String path = "/hookwire/portal";
+
+    /** For Spring. */
+    public Portal() {}
+
+    /**
+     * Returns whether the portal is served.
+     *
+     * @return whether it is
+     */
+    public boolean isEnabled() {
+      return enabled;
+    }
+
+    /**
+     * Sets whether the portal is served.
+     *
+     * @param enabled whether it is
+     */
+    public void setEnabled(boolean enabled) {
+      this.enabled = enabled;
+    }
+
+    /**
+     * Returns the portal's path.
+     *
+     * @return the path
+     */
+    public String getPath() {
+      return path;
+    }
+
+    /**
+     * Sets the portal's path.
+     *
+     * @param path the path
+     */
+    public void setPath(String path) {
+      this.path = path;
+    }
   }
 
   /** {@code hookwire.tracing.*}: OpenTelemetry spans, with {@code hookwire-opentelemetry}. */
