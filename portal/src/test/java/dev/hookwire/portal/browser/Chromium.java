@@ -18,6 +18,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -38,7 +39,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * <p>Every page the browser loads records its Content-Security-Policy violations and uncaught
  * script errors ({@link #assertPageHealthy}). Not thread-safe: one test at a time.
  */
-final class Chromium implements BeforeAllCallback, AfterAllCallback, TestWatcher {
+final class Chromium implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, TestWatcher {
   static final Path BINARY = Path.of(System.getProperty("hookwire.chromium", "/usr/bin/chromium"));
   static final Path DRIVER = Path.of(System.getProperty("hookwire.chromedriver", "/usr/bin/chromedriver"));
 
@@ -66,6 +67,7 @@ final class Chromium implements BeforeAllCallback, AfterAllCallback, TestWatcher
     CDP_VERSION_FINDER.setLevel(Level.OFF);
   }
 
+  private String missing;
   private ChromeDriverService service;
   private ChromeDriver driver;
   private Path profile;
@@ -75,7 +77,13 @@ final class Chromium implements BeforeAllCallback, AfterAllCallback, TestWatcher
 
   @Override
   public void beforeAll(ExtensionContext context) throws IOException {
-    requireInstalled();
+    missing = missing();
+    if (missing != null) {
+      if ("true".equals(System.getenv("CI"))) {
+        fail("CI=true, and " + missing);
+      }
+      return; // each test is skipped, saying why (a class-level skip would not show in the report)
+    }
     profile = Files.createTempDirectory("hookwire-chromium-");
     Path target = Path.of(System.getProperty("basedir", "."), "target");
     Files.createDirectories(target);
@@ -111,16 +119,17 @@ final class Chromium implements BeforeAllCallback, AfterAllCallback, TestWatcher
     driver.executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", WATCH));
   }
 
-  private static void requireInstalled() {
+  private static String missing() {
     if (Files.isExecutable(BINARY) && Files.isExecutable(DRIVER)) {
-      return;
+      return null;
     }
-    String missing = "the browser tests need " + BINARY + " and " + DRIVER
+    return "the browser tests need " + BINARY + " and " + DRIVER
         + " (Debian: apt-get install chromium chromium-driver)";
-    if ("true".equals(System.getenv("CI"))) {
-      fail("CI=true, and " + missing);
-    }
-    assumeTrue(false, "skipped: " + missing);
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    assumeTrue(missing == null, () -> "skipped: " + missing);
   }
 
   @Override
