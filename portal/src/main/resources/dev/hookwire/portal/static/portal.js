@@ -157,7 +157,10 @@
   }
 
   function ms(n) {
-    return n === null || n === undefined ? '—' : `${n} ms`;
+    if (n === null || n === undefined) {
+      return '—';
+    }
+    return n === 0 ? '<1 ms' : `${n} ms`; // whole milliseconds: 0 is under one
   }
 
   function percent(rate) {
