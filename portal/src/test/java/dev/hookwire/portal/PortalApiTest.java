@@ -210,7 +210,7 @@ class PortalApiTest {
     String secret = json(acme.post("/api/endpoints/" + id + "/secret", null)).get("secret").asText();
 
     f.dispatcher.send(WebhookEvent.create("experience.started", Map.of("k", "v")));
-    Receiver.Received received = f.receiver.next();
+    Receiver.Request received = f.receiver.next();
     Map<String, String> headers = Map.of(
         "webhook-id", received.header("webhook-id"),
         "webhook-timestamp", received.header("webhook-timestamp"),
@@ -234,7 +234,7 @@ class PortalApiTest {
 
     assertThat(r.status()).isEqualTo(202);
     String deliveryId = json(r).get("deliveryId").asText();
-    Receiver.Received received = f.receiver.next();
+    Receiver.Request received = f.receiver.next();
     assertThat(received.path()).isEqualTo("/hooks/acme");
     assertThat(PortalFixture.JSON.readTree(received.body()).get("data").get("email").asText()).isEqualTo("ana@example.com");
     AttemptRecord attempt = f.nextAttempt();

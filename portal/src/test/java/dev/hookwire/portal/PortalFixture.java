@@ -34,7 +34,7 @@ final class PortalFixture implements AutoCloseable {
   final BlockingQueue<AttemptRecord> attempts = new LinkedBlockingQueue<>();
 
   private PortalFixture() throws IOException {
-    receiver = new Receiver();
+    receiver = Receiver.start();
     dispatcher =
         Dispatcher.builder()
             .networkPolicy(TestTransports.LOOPBACK_ALLOWED)

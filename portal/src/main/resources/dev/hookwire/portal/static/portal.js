@@ -1152,7 +1152,7 @@
       summary += ` Busiest hour: ${hourLabel(busiest.start)} with ${busiest.succeeded + busiest.failed}.`;
     }
     if (stats.truncated) {
-      summary += ' (Counted from the most recent attempts only.)';
+      summary += ' (Counted from the first 10,000 attempts of the 24 hours only.)';
     }
     ctx.chartSummary.textContent = summary;
   }

@@ -6,6 +6,7 @@ import dev.hookwire.dispatch.Authentication;
 import dev.hookwire.dispatch.Endpoint;
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.portal.Receiver;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
 import dev.hookwire.testing.LoopbackOnly;

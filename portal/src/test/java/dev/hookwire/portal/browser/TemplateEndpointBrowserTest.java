@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookwire.dispatch.RetryPolicy;
+import dev.hookwire.portal.Receiver;
 import dev.hookwire.testing.LoopbackOnly;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;

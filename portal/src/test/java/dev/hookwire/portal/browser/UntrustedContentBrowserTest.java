@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.portal.Receiver;
 import dev.hookwire.testing.LoopbackOnly;
 import java.net.URI;
 import java.net.http.HttpClient;
