@@ -4,43 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.dispatch.Authentication;
 import dev.hookwire.dispatch.Endpoint;
-import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.portal.Receiver;
 import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
-import dev.hookwire.testing.LoopbackOnly;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The endpoint page's other actions, each checked against the dispatcher: reveal and rotate the
  * secret, disable and enable, edit keeping the credentials, page through the log, delete.
  */
-@ExtendWith(LoopbackOnly.class)
-class EndpointActionsBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(RetryPolicy.of());
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
-  }
+class EndpointActionsBrowserTest extends BrowserTest {
 
   @Test
   void secretStateEditPagingAndDelete_actOnTheDispatchersEndpoint() throws Exception {

@@ -4,16 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.portal.Receiver;
-import dev.hookwire.testing.LoopbackOnly;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -22,29 +16,14 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * A receiver that fails makes a delivery die after its retries; once the receiver is back, the
  * operator replays it from the log and sees it succeed, and recovers the rest in one action.
  */
-@ExtendWith(LoopbackOnly.class)
-class ReplayBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
+class ReplayBrowserTest extends BrowserTest {
   /** Three attempts, 200 ms apart: a delivery dies within a second. */
   static final RetryPolicy THREE_QUICK_ATTEMPTS =
       RetryPolicy.of(Duration.ofMillis(200), Duration.ofMillis(200)).withJitter(0);
 
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(THREE_QUICK_ATTEMPTS);
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
+  @Override
+  PortalServer startServer() {
+    return PortalServer.start(THREE_QUICK_ATTEMPTS);
   }
 
   @Test

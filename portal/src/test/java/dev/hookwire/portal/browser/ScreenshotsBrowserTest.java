@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.portal.Receiver;
-import dev.hookwire.testing.LoopbackOnly;
 import dev.hookwire.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,11 +12,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -28,10 +22,7 @@ import org.openqa.selenium.WebElement;
  * {@code -Dhookwire.screenshots.dir} names (the project's {@code docs/portal/} when the pictures
  * are renewed).
  */
-@ExtendWith(LoopbackOnly.class)
-class ScreenshotsBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
+class ScreenshotsBrowserTest extends BrowserTest {
   /** Deliveries per hour over the last day, oldest first: a quiet night, a busy afternoon. */
   static final int[] PER_HOUR = {2, 1, 1, 0, 1, 2, 3, 5, 7, 8, 9, 8, 6, 8, 9, 10, 9, 7, 6, 5, 4, 3, 3, 2};
   /** Of which failed: a receiver outage in the afternoon, and a few strays. */
@@ -39,21 +30,9 @@ class ScreenshotsBrowserTest {
 
   final Instant now = Instant.now();
   final MutableClock clock = MutableClock.at(now.minus(Duration.ofDays(1)));
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(RetryPolicy.of(), clock);
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
+  @Override
+  PortalServer startServer() {
+    return PortalServer.start(RetryPolicy.of(), clock);
   }
 
   @Test

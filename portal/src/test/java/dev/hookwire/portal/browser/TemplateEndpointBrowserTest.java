@@ -6,13 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.portal.Receiver;
-import dev.hookwire.testing.LoopbackOnly;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -22,10 +17,7 @@ import org.openqa.selenium.support.ui.ExpectedConditions;
  * saves, and sends a test event: the log shows the attempt, and the receiver got the rendered
  * template.
  */
-@ExtendWith(LoopbackOnly.class)
-class TemplateEndpointBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
+class TemplateEndpointBrowserTest extends BrowserTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static final String TEMPLATE =
       "{\n"
@@ -36,21 +28,9 @@ class TemplateEndpointBrowserTest {
           + "\"sentAtMs\": \"{{event.timestamp_ms}}\"\n"
           + "}";
 
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(RetryPolicy.of(Duration.ofMillis(200)).withJitter(0));
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
+  @Override
+  PortalServer startServer() {
+    return PortalServer.start(RetryPolicy.of(Duration.ofMillis(200)).withJitter(0));
   }
 
   @Test

@@ -2,41 +2,15 @@ package dev.hookwire.portal.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.portal.Receiver;
-import dev.hookwire.testing.LoopbackOnly;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A tenant who opens another tenant's endpoint by its URL sees "Endpoint not found" and nothing
  * of it; a visitor the host does not know sees "Not signed in".
  */
-@ExtendWith(LoopbackOnly.class)
-class TenantIsolationBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(RetryPolicy.of());
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
-  }
+class TenantIsolationBrowserTest extends BrowserTest {
 
   @Test
   void anotherTenantsEndpoint_opensAsNotFound_showingNoneOfItsData() throws Exception {

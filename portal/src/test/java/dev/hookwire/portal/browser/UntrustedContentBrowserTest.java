@@ -2,20 +2,13 @@ package dev.hookwire.portal.browser;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.hookwire.dispatch.RetryPolicy;
 import dev.hookwire.event.WebhookEvent;
-import dev.hookwire.portal.Receiver;
-import dev.hookwire.testing.LoopbackOnly;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -25,32 +18,12 @@ import org.openqa.selenium.WebElement;
  * are shown as text, never become elements or links, and never run; and the page is served
  * under a Content-Security-Policy that would refuse inline script anyway.
  */
-@ExtendWith(LoopbackOnly.class)
-class UntrustedContentBrowserTest {
-  @RegisterExtension static final Chromium chromium = new Chromium();
-
+class UntrustedContentBrowserTest extends BrowserTest {
   static final String HOSTILE_ANSWER =
       "<script>window.__pwned=1</script><img src=x onerror=\"window.__pwned=2\">";
   static final String HOSTILE_DESCRIPTION = "<img src=x onerror=alert(1)>";
   static final String HOSTILE_HEADER = "javascript:alert(1)";
   static final String HOSTILE_PATH = "/hooks/javascript:alert(1)";
-
-  Receiver receiver;
-  PortalServer server;
-  PortalPage page;
-
-  @BeforeEach
-  void start() {
-    receiver = Receiver.start();
-    server = PortalServer.start(RetryPolicy.of());
-    page = new PortalPage(chromium, server);
-  }
-
-  @AfterEach
-  void stop() {
-    server.close();
-    receiver.close();
-  }
 
   @Test
   void markupAndScriptUrlsFromTheApi_areShownAsText_andNothingRuns() throws Exception {
