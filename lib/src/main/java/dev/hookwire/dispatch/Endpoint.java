@@ -429,17 +429,12 @@ public final class Endpoint {
         && rateLimit == other.rateLimit
         && enabled == other.enabled
         && disabledReason.equals(other.disabledReason)
-        && payloadMapper.map(Endpoint::identity).equals(other.payloadMapper.map(Endpoint::identity))
+        && payloadMapper.map(PayloadMapper::name).equals(other.payloadMapper.map(PayloadMapper::name))
         && description.equals(other.description)
         && ownerId.equals(other.ownerId)
         && verifyOnRegistration.equals(other.verifyOnRegistration)
         && registrationStatus.equals(other.registrationStatus)
         && sendTraceContext == other.sendTraceContext;
-  }
-
-  /** What makes two mappers the same: a template's source, any other mapper's name. */
-  private static Object identity(PayloadMapper mapper) {
-    return mapper instanceof PayloadTemplate ? mapper : mapper.name();
   }
 
   @Override

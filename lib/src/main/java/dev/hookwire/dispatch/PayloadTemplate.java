@@ -170,8 +170,9 @@ public final class PayloadTemplate implements PayloadMapper {
   }
 
   /**
-   * Returns {@code template:} followed by the first 16 hexadecimal digits of the SHA-256 of the
-   * source in UTF-8: the same for equal sources, so the dispatcher shares their body.
+   * Returns {@code template:} followed by the SHA-256 of the source in UTF-8, in hexadecimal: the
+   * same for equal sources and, in practice, different for any others, so the dispatcher shares
+   * a body between endpoints by it and endpoints compare their templates by it.
    *
    * @return the name
    */
@@ -236,7 +237,7 @@ public final class PayloadTemplate implements PayloadMapper {
     try {
       byte[] hash =
           MessageDigest.getInstance("SHA-256").digest(source.getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(hash, 0, 8);
+      return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }

@@ -341,29 +341,7 @@ class PayloadTemplateTest {
   void absmartlyGoalBody_fromAUsersFields() {
     // The collector body of ABsmartly's Intercom guide: times in epoch milliseconds, one unit and
     // one goal whose properties come from the user.
-    String template =
-        """
-        {
-          "publishedAt": "{{event.timestamp_ms}}",
-          "units": [
-            {
-              "type": "user_id",
-              "uid": "{{data.user_id}}"
-            }
-          ],
-          "goals": [
-            {
-              "name": "intercom_conversation_started",
-              "achievedAt": "{{event.timestamp_ms}}",
-              "properties": {
-                "user_email": "{{data.email}}",
-                "user_name": "{{data.name}}",
-                "company": "{{data.company.name}}"
-              }
-            }
-          ]
-        }
-        """;
+    String template = PayloadTemplateDeliveryTest.GOAL_TEMPLATE;
     Map<String, Object> user =
         map("user_id", "u_1842", "email", "ana@example.com", "name", "Ana Lima",
             "company", map("name", "Acme", "size", 40));
@@ -431,8 +409,7 @@ class PayloadTemplateTest {
 
     String digest =
         java.util.HexFormat.of()
-            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(source.getBytes(UTF_8)))
-            .substring(0, 16);
+            .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(source.getBytes(UTF_8)));
     assertThat(a.name()).isEqualTo("template:" + digest);
     assertThat(a.source()).isSameAs(source);
     assertThat(a).isEqualTo(b).hasSameHashCodeAs(b).isNotEqualTo(spaced);
