@@ -41,6 +41,8 @@ final class Api {
 
   static final int DEFAULT_PAGE = 50;
   static final String CURSOR_SEPARATOR = "~";
+  /** Never requested: the URL of the endpoints that only match subscriptions to the catalogue. */
+  private static final String CATALOGUE_PROBE = "https://catalogue.invalid/";
   static final int MAX_PAGE = 200;
   static final int MAX_DESCRIPTION = 1000;
   static final Duration DEFAULT_GRACE = Duration.ofHours(24);
@@ -51,8 +53,8 @@ final class Api {
 
   private final Dispatcher dispatcher;
   private final PortalAuthorizer authorizer;
+  /** The host's catalogue by name, in the order the host gave it. */
   private final Map<String, EventType> catalog;
-  private final List<String> catalogOrder;
   private final SignatureScheme scheme;
   private final Supplier<String> newSecret;
   private final EventCodec codec;
@@ -60,12 +62,11 @@ final class Api {
   private final Assets assets;
 
   Api(Dispatcher dispatcher, PortalAuthorizer authorizer, Map<String, EventType> catalog,
-      List<String> catalogOrder, SignatureScheme scheme, Supplier<String> newSecret,
+      SignatureScheme scheme, Supplier<String> newSecret,
       EventCodec codec, Clock clock, Assets assets) {
     this.dispatcher = dispatcher;
     this.authorizer = authorizer;
     this.catalog = catalog;
-    this.catalogOrder = catalogOrder;
     this.scheme = scheme;
     this.newSecret = newSecret;
     this.codec = codec;
@@ -232,8 +233,7 @@ final class Api {
 
   private PortalResponse eventTypes() {
     ArrayNode out = Responses.JSON.createArrayNode();
-    for (String name : catalogOrder) {
-      EventType type = catalog.get(name);
+    for (EventType type : catalog.values()) {
       ObjectNode n = out.addObject();
       n.put("name", type.name());
       n.put("description", type.description());
@@ -278,8 +278,8 @@ final class Api {
     b.description(input.description());
     b.clearSubscriptions();
     for (String type : input.eventTypes()) {
-      checkCatalogue(type);
       applying(() -> b.subscribe(type));
+      checkCatalogue(type);
     }
     b.clearHeaders();
     input.headers().forEach((name, value) -> applying(() -> b.header(name, value)));
@@ -291,27 +291,27 @@ final class Api {
     }
     if (input.template().isPresent()) {
       b.payloadMapper(template(input.template().get()));
-    } else if (current.flatMap(Endpoint::payloadMapper).orElse(null) instanceof PayloadTemplate) {
+    } else if (current.flatMap(Endpoint::payloadTemplate).isPresent()) {
       b.clearPayloadMapper(); // a host's own mapper (code) is kept: the portal cannot show it
     }
   }
 
+  /**
+   * Refuses a subscription that takes no type of the catalogue (when the host gave one), matched
+   * as the dispatcher matches: by an endpoint that subscribes to it alone.
+   */
   private void checkCatalogue(String type) {
     if (catalog.isEmpty()) {
       return;
     }
-    if (type.equals("*")) {
-      return;
+    Endpoint subscriber = Endpoint.builder(CATALOGUE_PROBE).subscribe(type).build();
+    if (catalog.keySet().stream().noneMatch(subscriber::subscribes)) {
+      throw notInCatalogue(type);
     }
-    if (type.endsWith(".*")) {
-      String prefix = type.substring(0, type.length() - 1);
-      if (catalogOrder.stream().anyMatch(n -> n.startsWith(prefix))) {
-        return;
-      }
-    } else if (catalog.containsKey(type)) {
-      return;
-    }
-    throw HttpError.invalid("event type " + type + " is not in the catalogue (see api/event-types)");
+  }
+
+  private static HttpError notInCatalogue(String type) {
+    return HttpError.invalid("event type " + type + " is not in the catalogue (see api/event-types)");
   }
 
   private PortalResponse reveal(String tenant, Endpoint endpoint) {
@@ -364,14 +364,14 @@ final class Api {
   /** A sample event of a catalogue type, with its example data; or Hookwire's test event. */
   private WebhookEvent<?> sample(String type) {
     if (type == null) {
-      if (catalogOrder.isEmpty()) {
+      if (catalog.isEmpty()) {
         return WebhookEvent.create("hookwire.test", Map.of("message", "This is a test event."), clock);
       }
-      type = catalogOrder.get(0);
+      type = catalog.keySet().iterator().next();
     }
     EventType known = catalog.get(type);
     if (known == null) {
-      throw HttpError.invalid("event type " + type + " is not in the catalogue (see api/event-types)");
+      throw notInCatalogue(type);
     }
     return WebhookEvent.create(known.name(), known.example(), clock);
   }

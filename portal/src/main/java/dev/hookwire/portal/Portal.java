@@ -6,8 +6,8 @@ import dev.hookwire.signature.Secrets;
 import dev.hookwire.signature.SignatureScheme;
 import java.time.Clock;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -56,7 +56,7 @@ public final class Portal {
     this.assets = new Assets();
     this.api =
         new Api(
-            b.dispatcher, b.authorizer, Map.copyOf(b.catalog), List.copyOf(b.catalog.keySet()),
+            b.dispatcher, b.authorizer, Collections.unmodifiableMap(new LinkedHashMap<>(b.catalog)),
             b.scheme, b.newSecret, b.codec, b.clock, assets);
   }
 

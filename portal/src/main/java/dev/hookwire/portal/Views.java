@@ -32,14 +32,10 @@ final class Views {
     } else {
       n.putNull("authentication");
     }
-    if (e.payloadMapper().orElse(null) instanceof PayloadTemplate template) {
-      n.put("template", template.source());
-    } else {
-      n.putNull("template");
+    n.put("template", e.payloadTemplate().map(PayloadTemplate::source).orElse(null));
+    if (e.payloadTemplate().isEmpty()) {
+      e.payloadMapper().ifPresent(m -> n.put("payloadMapper", m.name()));
     }
-    e.payloadMapper()
-        .filter(m -> !(m instanceof PayloadTemplate))
-        .ifPresent(m -> n.put("payloadMapper", m.name()));
     n.put("enabled", e.enabled());
     n.put("disabledReason", e.disabledReason().orElse(null));
     n.put("signed", e.scheme().isPresent());
