@@ -104,6 +104,34 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
   }
 
   @Test
+  void freshDeliveries_retries_andOneEnqueuedOutOfOrder_areClaimedByDueTimeThenEnqueueOrder() {
+    // Fresh deliveries that arrive in order take a first-in first-out list; the one created
+    // before the last of them, and the retry, take the heap; a claim merges both.
+    enqueue("d1", A, T0);
+    enqueue("d2", A, at(2));
+    enqueue("d3", A, at(1));
+    enqueue("d4", A, at(2));
+    ClaimedDelivery first = claimOne(T0);
+    assertThat(first.deliveryId()).isEqualTo("d1");
+    store.complete(List.of(retry(first, T0, at(1))), T0);
+
+    assertThat(ids(claim("node-1", at(10), 10))).containsExactly("d1", "d3", "d2", "d4");
+  }
+
+  @Test
+  void aLeaseReleasedEarly_andOthersExpiring_keepTheirOrder() {
+    for (int i = 0; i < 6; i++) {
+      enqueue("d" + i, A, T0);
+    }
+    List<ClaimedDelivery> claimed = claim("node-1", T0, 6);
+    // d2's lease ends first (released now, due again at 5 s); the rest expire at the lease end.
+    store.release(List.of(claimed.get(2)), at(5), T0);
+
+    assertThat(store.nextDueAt(T0)).contains(at(5));
+    assertThat(ids(claim("node-2", T0.plus(LEASE), 10))).containsExactly("d0", "d1", "d3", "d4", "d5", "d2");
+  }
+
+  @Test
   void attemptsForEndpoint_negativeLimit_isRejected() {
     assertThatThrownBy(() -> store.attemptsForEndpoint(A, T0, -1))
         .isInstanceOf(IllegalArgumentException.class);
