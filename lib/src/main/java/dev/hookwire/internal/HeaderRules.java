@@ -4,7 +4,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 
 /**
  * The one set of rules for headers Hookwire sends, used by the endpoint builder, the transport
@@ -32,6 +31,8 @@ public final class HeaderRules {
           "trailer",
           "transfer-encoding",
           "upgrade");
+
+  private static final int MANAGED_MAX_LENGTH = "transfer-encoding".length();
 
   private HeaderRules() {}
 
@@ -85,7 +86,25 @@ public final class HeaderRules {
    * @return true if no caller may set it
    */
   public static boolean isManaged(String name) {
-    return MANAGED.contains(name.toLowerCase(Locale.ROOT));
+    // Most names are longer than any managed one; the rest rarely have upper case.
+    return name.length() <= MANAGED_MAX_LENGTH && MANAGED.contains(name.toLowerCase(Locale.ROOT));
+  }
+
+  /**
+   * Refuses a header the HTTP client writes itself.
+   *
+   * @param name the name
+   * @throws IllegalArgumentException if it is managed
+   */
+  static void checkNotManaged(String name) {
+    if (isManaged(name)) {
+      throw new IllegalArgumentException("header " + name + " is managed by the HTTP client and cannot be set");
+    }
+  }
+
+  /** The error for a name given twice. */
+  static IllegalArgumentException twice(String name, String previous) {
+    return new IllegalArgumentException("header " + name + " is given twice (also as " + previous + ")");
   }
 
   /**
@@ -95,18 +114,7 @@ public final class HeaderRules {
    * @throws IllegalArgumentException naming the first header that breaks a rule
    */
   public static void checkAll(Map<String, String> headers) {
-    Map<String, String> seen = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    for (Map.Entry<String, String> header : headers.entrySet()) {
-      String name = checkName(header.getKey());
-      checkValue(name, header.getValue());
-      if (isManaged(name)) {
-        throw new IllegalArgumentException("header " + name + " is managed by the HTTP client and cannot be set");
-      }
-      String previous = seen.put(name, name);
-      if (previous != null) {
-        throw new IllegalArgumentException("header " + name + " is given twice (also as " + previous + ")");
-      }
-    }
+    CheckedHeaders.copyOf(headers);
   }
 
   private static boolean isToken(String name) {

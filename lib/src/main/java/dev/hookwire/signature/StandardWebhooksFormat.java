@@ -1,10 +1,10 @@
 package dev.hookwire.signature;
 
+import dev.hookwire.internal.CheckedHeaders;
 import dev.hookwire.internal.Encoding;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +22,8 @@ final class StandardWebhooksFormat {
    * request with thousands of entries from costing an Ed25519 check each.
    */
   static final int MAX_SIGNATURES = 16;
+
+  private static final CheckedHeaders.Names HEADER_NAMES = CheckedHeaders.names(ID, TIMESTAMP, SIGNATURE);
 
   private StandardWebhooksFormat() {}
 
@@ -64,19 +66,24 @@ final class StandardWebhooksFormat {
       long seconds = Checks.signingSeconds(timestamp);
       java.util.Objects.requireNonNull(body, "body == null");
       byte[] id = webhookId.getBytes(StandardCharsets.US_ASCII);
-      byte[] ts = Long.toString(seconds).getBytes(StandardCharsets.US_ASCII);
-      StringBuilder signatures = new StringBuilder();
-      for (K key : keys) {
-        if (signatures.length() > 0) {
-          signatures.append(' ');
+      String timestampText = Long.toString(seconds);
+      byte[] ts = timestampText.getBytes(StandardCharsets.US_ASCII);
+      String signatures;
+      if (keys.size() == 1) {
+        signatures = version + ',' + Encoding.base64(sign.sign(keys.get(0), id, ts, body));
+      } else {
+        StringBuilder joined = new StringBuilder(keys.size() * 48);
+        for (K key : keys) {
+          if (joined.length() > 0) {
+            joined.append(' ');
+          }
+          joined.append(version).append(',').append(Encoding.base64(sign.sign(key, id, ts, body)));
         }
-        signatures.append(version).append(',').append(Encoding.base64(sign.sign(key, id, ts, body)));
+        signatures = joined.toString();
       }
-      Map<String, String> headers = new LinkedHashMap<>(4);
-      headers.put(ID, webhookId);
-      headers.put(TIMESTAMP, Long.toString(seconds));
-      headers.put(SIGNATURE, signatures.toString());
-      return java.util.Collections.unmodifiableMap(headers);
+      // Names checked once; the values are checked as they go in (a transport request takes
+      // these headers without checking them again).
+      return CheckedHeaders.of(HEADER_NAMES, webhookId, timestampText, signatures);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.hookwire.transport;
 
+import dev.hookwire.internal.CheckedHeaders;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetAddress;
@@ -254,14 +255,16 @@ public final class OkHttpTransport implements Transport {
 
   private Request toOkHttp(TransportRequest request, HttpUrl url) {
     Request.Builder builder = new Request.Builder().url(url);
-    for (Map.Entry<String, String> header : request.headers().entrySet()) {
-      builder.addHeader(header.getKey(), header.getValue());
+    // A request's headers are always checked ones (see TransportRequest): read by index.
+    CheckedHeaders headers = (CheckedHeaders) request.headers();
+    for (int i = 0; i < headers.size(); i++) {
+      builder.addHeader(headers.name(i), headers.value(i));
     }
-    if (!request.hasHeader("User-Agent")) {
+    if (headers.indexOf("User-Agent") < 0) {
       builder.header("User-Agent", userAgent);
     }
     byte[] body = request.body();
-    if (body.length > 0 && !request.hasHeader("Content-Type")) {
+    if (body.length > 0 && headers.indexOf("Content-Type") < 0) {
       builder.header("Content-Type", "application/json");
     }
     // No media type on the body: the Content-Type header above, or the caller's, goes out as is.
@@ -300,6 +303,9 @@ public final class OkHttpTransport implements Transport {
   }
 
   private static Map<String, List<String>> headers(Headers headers) {
+    if (headers.get(HIDDEN_RETRY_AFTER) == null) {
+      return new OkHttpResponseHeaders(headers);
+    }
     Map<String, List<String>> map = new LinkedHashMap<>();
     for (int i = 0; i < headers.size(); i++) {
       String name = headers.name(i);

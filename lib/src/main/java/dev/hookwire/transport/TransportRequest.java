@@ -1,11 +1,9 @@
 package dev.hookwire.transport;
 
-import dev.hookwire.internal.HeaderRules;
+import dev.hookwire.internal.CheckedHeaders;
 import dev.hookwire.internal.UrlRules;
 import java.net.URI;
 import java.time.Duration;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -66,8 +64,9 @@ public record TransportRequest(
     if (timeout.isZero() || timeout.isNegative()) {
       throw new IllegalArgumentException("timeout must be positive: " + timeout);
     }
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    HeaderRules.checkAll(headers);
+    // Headers that were checked already (the dispatcher checks an endpoint's once) are kept as
+    // they are; any other map is checked and copied.
+    headers = CheckedHeaders.copyOf(headers);
   }
 
   /**
@@ -78,12 +77,7 @@ public record TransportRequest(
    */
   public boolean hasHeader(String name) {
     Objects.requireNonNull(name, "name == null");
-    for (String present : headers.keySet()) {
-      if (present.equalsIgnoreCase(name)) {
-        return true;
-      }
-    }
-    return false;
+    return ((CheckedHeaders) headers).indexOf(name) >= 0;
   }
 
   @Override

@@ -36,12 +36,18 @@ public record TransportResponse(int status, Map<String, List<String>> headers, S
     }
     Objects.requireNonNull(headers, "headers == null");
     Objects.requireNonNull(bodySnippet, "bodySnippet == null");
+    if (!(headers instanceof OkHttpResponseHeaders)) { // those are immutable and ignore case already
+      headers = copy(headers);
+    }
+  }
+
+  private static Map<String, List<String>> copy(Map<String, List<String>> headers) {
     Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     for (Map.Entry<String, List<String>> header : headers.entrySet()) {
       copy.computeIfAbsent(header.getKey(), name -> new ArrayList<>()).addAll(header.getValue());
     }
     copy.replaceAll((name, values) -> List.copyOf(values));
-    headers = Collections.unmodifiableMap(copy);
+    return Collections.unmodifiableMap(copy);
   }
 
   /**

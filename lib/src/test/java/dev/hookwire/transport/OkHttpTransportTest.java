@@ -75,6 +75,27 @@ class OkHttpTransportTest {
   }
 
   @Test
+  void responseHeaders_matchWithoutRegardToCase_andCannotBeChanged() throws Exception {
+    server.enqueue(new MockResponse.Builder().code(429)
+        .addHeader("Retry-After", "7")
+        .addHeader("X-Multi", "a")
+        .addHeader("x-multi", "b")
+        .build());
+    TransportResponse response;
+    try (OkHttpTransport transport = OkHttpTransport.builder().networkPolicy(LOOPBACK_ALLOWED).build()) {
+      response = await(transport.send(post()));
+    }
+
+    assertThat(response.header("retry-after")).contains("7");
+    assertThat(response.headers().get("X-MULTI")).containsExactly("a", "b");
+    assertThat(response.headers()).containsKey("retry-AFTER").doesNotContainKey("X-Absent");
+    assertThat(response.headers().keySet()).contains("Retry-After", "X-Multi");
+    assertThatThrownBy(() -> response.headers().put("X", List.of())).isInstanceOf(UnsupportedOperationException.class);
+    assertThatThrownBy(() -> response.headers().get("x-multi").add("c"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
   void completesOnItsOwnDaemonThreads() throws Exception {
     CountDownLatch release = new CountDownLatch(1);
     server.setDispatcher(

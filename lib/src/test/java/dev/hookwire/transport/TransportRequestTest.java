@@ -156,4 +156,20 @@ class TransportRequestTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("twice");
   }
+
+  @Test
+  void headersCheckedBefore_areTakenAsTheyAre_othersAreCopied() {
+    dev.hookwire.internal.CheckedHeaders checked =
+        dev.hookwire.internal.CheckedHeaders.copyOf(Map.of("webhook-id", "msg_1"));
+    Map<String, String> plain = new LinkedHashMap<>(Map.of("webhook-id", "msg_1"));
+
+    TransportRequest fromChecked = new TransportRequest("POST", URL, checked, new byte[0], TIMEOUT);
+    TransportRequest fromPlain = new TransportRequest("POST", URL, plain, new byte[0], TIMEOUT);
+    plain.put("X-Later", "1");
+
+    assertThat(fromChecked.headers()).isSameAs(checked);
+    assertThat(fromPlain.headers()).isEqualTo(checked).doesNotContainKey("X-Later");
+    assertThatThrownBy(() -> fromPlain.headers().put("X-More", "1"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
 }
