@@ -26,6 +26,8 @@ final class EndpointRuntime {
 
   private Signer signer;
   private Instant signerValidUntil;
+  private Engine.RequestTemplate template;
+  private Duration templateTimeout;
 
   EndpointRuntime(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -39,6 +41,7 @@ final class EndpointRuntime {
     boolean reEnabled = updated.enabled() && !endpoint.enabled();
     this.endpoint = updated;
     this.signer = null;
+    this.template = null;
     if (reEnabled) {
       // A re-enabled endpoint starts afresh.
       consecutiveFailures = 0;
@@ -147,6 +150,22 @@ final class EndpointRuntime {
 
   synchronized Optional<Instant> openUntil() {
     return Optional.ofNullable(openUntil);
+  }
+
+  /**
+   * What every request to this endpoint shares, built once per version of the endpoint: the
+   * given one if it is the current version, else one without a cache (the caller read an
+   * endpoint that has since been replaced).
+   */
+  synchronized Engine.RequestTemplate template(Endpoint version, Duration defaultTimeout) {
+    if (version != endpoint) {
+      return new Engine.RequestTemplate(version, defaultTimeout);
+    }
+    if (template == null || !defaultTimeout.equals(templateTimeout)) {
+      template = new Engine.RequestTemplate(endpoint, defaultTimeout);
+      templateTimeout = defaultTimeout;
+    }
+    return template;
   }
 
   /** The signer for the keys active now, rebuilt only when a rotated-out key expires. */

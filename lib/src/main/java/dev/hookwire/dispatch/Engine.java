@@ -2,6 +2,7 @@ package dev.hookwire.dispatch;
 
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.internal.CheckedHeaders;
 import dev.hookwire.internal.HeaderRules;
 import dev.hookwire.signature.Signer;
 import dev.hookwire.store.AttemptRecord;
@@ -327,18 +328,18 @@ final class Engine {
     try {
       int capacity = config.maxInFlight() - inFlight.get();
       if (capacity > 0) {
-        Set<String> excluded = new HashSet<>();
+        Set<String> excluded = Set.of(); // made a HashSet once an endpoint is excluded
         int endpointRoom = 0;
         Duration longestTimeout = config.timeout();
         for (EndpointRegistry.Entry entry : registry.view().entries().values()) {
           EndpointRuntime runtime = entry.runtime();
           if (runtime == null) {
-            excluded.add(entry.id()); // unreadable here: left to nodes that can read it
+            excluded = exclude(excluded, entry.id()); // unreadable here: left to nodes that can read it
             continue;
           }
           Instant blocked = runtime.blockedUntil(now, config.maxInFlightPerEndpoint());
           if (blocked != null) {
-            excluded.add(entry.id());
+            excluded = exclude(excluded, entry.id());
             if (!blocked.equals(Instant.MAX) && blocked.isBefore(wakeAt)) {
               wakeAt = blocked;
             }
@@ -387,6 +388,12 @@ final class Engine {
       log.error("unexpected failure in the dispatcher; continuing", e);
     }
     scheduleWake(wakeAt);
+  }
+
+  private static Set<String> exclude(Set<String> excluded, String endpointId) {
+    Set<String> set = excluded.isEmpty() ? new HashSet<>() : excluded;
+    set.add(endpointId);
+    return set;
   }
 
   private void scheduleWake(Instant at) {
@@ -517,7 +524,7 @@ final class Engine {
   private TransportRequest request(
       Endpoint endpoint, EndpointRuntime runtime, String eventId, byte[] body, Instant now,
       Map<String, String> traceHeaders) {
-    return request(endpoint, runtime.signer(now), eventId, body, now, config.timeout(), traceHeaders);
+    return runtime.template(endpoint, config.timeout()).request(runtime.signer(now), eventId, body, now, traceHeaders);
   }
 
   /**
@@ -529,23 +536,62 @@ final class Engine {
   static TransportRequest request(
       Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout,
       Map<String, String> traceHeaders) {
-    Map<String, String> headers = new LinkedHashMap<>(endpoint.requestHeaders());
-    signer.ifPresent(s -> headers.putAll(s.sign(eventId, now, body)));
-    headers.put(HeaderRules.CONTENT_TYPE, "application/json");
-    if (!traceHeaders.isEmpty()) {
+    return new RequestTemplate(endpoint, timeout).request(signer, eventId, body, now, traceHeaders);
+  }
+
+  /**
+   * What every request to one endpoint shares: its method, URL, timeout, and its own headers and
+   * credentials, checked once. Each attempt adds only what is its own (the signature headers, a
+   * tracer's), and only those are checked per request. Immutable and thread-safe.
+   */
+  static final class RequestTemplate {
+    private static final CheckedHeaders CONTENT_TYPE =
+        CheckedHeaders.copyOf(Map.of(HeaderRules.CONTENT_TYPE, "application/json"));
+
+    private final String method;
+    private final java.net.URI uri;
+    private final Duration timeout;
+    private final CheckedHeaders fixed;
+
+    RequestTemplate(Endpoint endpoint, Duration defaultTimeout) {
+      this.method = endpoint.method();
+      this.uri = endpoint.uri();
+      this.timeout = endpoint.timeout().orElse(defaultTimeout);
+      this.fixed = CheckedHeaders.copyOf(endpoint.requestHeaders());
+    }
+
+    TransportRequest request(
+        Optional<Signer> signer, String eventId, byte[] body, Instant now, Map<String, String> traceHeaders) {
+      CheckedHeaders signature =
+          signer.isPresent() ? CheckedHeaders.copyOf(signer.get().sign(eventId, now, body)) : CheckedHeaders.EMPTY;
+      CheckedHeaders headers = CheckedHeaders.concat(fixed, signature, CONTENT_TYPE);
+      if (!traceHeaders.isEmpty()) {
+        headers = withTrace(headers, traceHeaders);
+      }
+      return new TransportRequest(method, uri, headers, body, timeout);
+    }
+
+    /** Adds a tracer's headers where the request has none of that name; leaves out invalid ones. */
+    private static CheckedHeaders withTrace(CheckedHeaders headers, Map<String, String> traceHeaders) {
+      Map<String, String> added = new LinkedHashMap<>();
       java.util.Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
       present.addAll(headers.keySet());
       traceHeaders.forEach((name, value) -> {
         try {
-          if (present.add(HeaderRules.checkName(name))) {
-            headers.put(name, HeaderRules.checkValue(name, value));
+          HeaderRules.checkName(name);
+          HeaderRules.checkValue(name, value);
+          if (HeaderRules.isManaged(name)) {
+            throw new IllegalArgumentException("header " + name + " is managed by the HTTP client and cannot be set");
+          }
+          if (present.add(name)) {
+            added.put(name, value);
           }
         } catch (IllegalArgumentException e) {
           log.warn("tracer header left out: {}", e.getMessage());
         }
       });
+      return added.isEmpty() ? headers : CheckedHeaders.concat(headers, CheckedHeaders.copyOf(added));
     }
-    return new TransportRequest(endpoint.method(), endpoint.uri(), headers, body, endpoint.timeout().orElse(timeout));
   }
 
   private void runOnScheduler(Runnable task) {
@@ -649,6 +695,10 @@ final class Engine {
     for (int i = 0; i < batch.size(); i++) {
       settle(batch.get(i), applied.get(i));
     }
+    // One pump for the whole batch, here on the scheduler thread, unless one is queued already.
+    if (state == State.RUNNING && pumpQueued.compareAndSet(false, true)) {
+      pump();
+    }
   }
 
   /**
@@ -716,7 +766,7 @@ final class Engine {
     } catch (RuntimeException e) {
       log.error("failure after recording the attempt of delivery {}", delivery.deliveryId(), e);
     } finally {
-      released(r.runtime());
+      release(r.runtime()); // flush pumps once for the batch
     }
   }
 
@@ -760,13 +810,18 @@ final class Engine {
 
   /** Gives back the slots an attempt held, and looks for more work. */
   private void released(EndpointRuntime runtime) {
+    release(runtime);
+    wake();
+  }
+
+  /** Gives back the slots an attempt held. */
+  private void release(EndpointRuntime runtime) {
     runtime.released();
     if (inFlight.decrementAndGet() == 0) {
       synchronized (drained) {
         drained.notifyAll();
       }
     }
-    wake();
   }
 
   /** Marks a delivery dead without an attempt, such as one whose endpoint was deleted. */
