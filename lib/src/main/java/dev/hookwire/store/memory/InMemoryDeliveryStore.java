@@ -179,6 +179,8 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
   private final TreeSet<Lane> lanesByHead = new TreeSet<>(BY_HEAD);
   private final DeliveryQueue leases = new DeliveryQueue(BY_LEASE_END);
   private final DeliveryQueue succeeded = new DeliveryQueue(BY_UPDATE);
+  /** Deliveries that succeeded during the current call to {@link #complete}, not filed yet. */
+  private final List<Delivery> justSucceeded = new ArrayList<>();
   private long nextSeq = 1;
   private long nextToken = 1;
   private long pendingCount;
@@ -591,8 +593,12 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     Boolean[] applied = new Boolean[completions.size()];
     lock.lock();
     try {
-      for (int i = 0; i < applied.length; i++) {
-        applied[i] = applyCompletion(completions.get(i), now);
+      try {
+        for (int i = 0; i < applied.length; i++) {
+          applied[i] = applyCompletion(completions.get(i), now);
+        }
+      } finally {
+        fileSucceeded();
       }
       forgetOldSucceeded(now);
     } finally {
@@ -734,12 +740,32 @@ public final class InMemoryDeliveryStore implements DeliveryStore {
     }
     if (state == DeliveryState.SUCCEEDED) {
       succeededCount++;
-      succeeded.add(d, true);
-      if (succeededCount > maxSucceeded) {
-        forget(succeeded.poll());
-      }
+      justSucceeded.add(d); // filed by fileSucceeded at the end of the call
     } else {
       deadCount++;
+    }
+  }
+
+  /**
+   * Files the deliveries that succeeded in this call in the succeeded history, then forgets the
+   * oldest beyond {@link Builder#maxSucceeded}. They share one update time and are filed in
+   * enqueue order, which is their order in the history, so they usually join its list rather
+   * than its heap. Forgetting the oldest after filing them all leaves the same history as
+   * forgetting one after each success would: the newest {@code maxSucceeded}.
+   */
+  private void fileSucceeded() {
+    if (justSucceeded.isEmpty()) {
+      return;
+    }
+    if (justSucceeded.size() > 1) {
+      justSucceeded.sort(BY_UPDATE);
+    }
+    for (Delivery d : justSucceeded) {
+      succeeded.add(d, true);
+    }
+    justSucceeded.clear();
+    while (succeededCount > maxSucceeded) {
+      forget(succeeded.poll());
     }
   }
 

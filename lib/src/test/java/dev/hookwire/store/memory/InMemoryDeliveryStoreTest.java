@@ -204,6 +204,26 @@ class InMemoryDeliveryStoreTest extends DeliveryStoreContract {
   }
 
   @Test
+  void succeededInOneCall_outOfEnqueueOrder_theBoundKeepsTheLastEnqueued() {
+    store = bounded(b -> b.maxSucceeded(2));
+    for (int i = 1; i <= 4; i++) {
+      enqueue("d" + i, A, T0);
+    }
+    List<ClaimedDelivery> c = claim(T0);
+    // One completion time for all four: among equals, enqueue order decides which are oldest.
+    List<Boolean> applied = store.complete(
+        List.of(succeeded(c.get(3), T0), succeeded(c.get(1), T0), succeeded(c.get(2), T0), succeeded(c.get(0), T0)),
+        at(1));
+
+    assertThat(applied).containsExactly(true, true, true, true);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(2);
+    assertThat(recordIds(store.deliveries(byEndpoint(A)))).containsExactlyInAnyOrder("d3", "d4");
+    enqueue("d5", A, T0);
+    store.complete(List.of(succeeded(claimOne(T0), T0)), at(2));
+    assertThat(recordIds(store.deliveries(byEndpoint(A)))).containsExactlyInAnyOrder("d4", "d5");
+  }
+
+  @Test
   void aSharedMessage_staysWhileAnyOfItsDeliveriesIsKept() {
     store = bounded(b -> b.maxSucceeded(0));
     store.enqueue(
