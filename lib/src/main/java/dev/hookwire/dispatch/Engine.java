@@ -686,7 +686,11 @@ final class Engine {
     }
     List<Boolean> applied;
     try {
-      applied = store.complete(batch.stream().map(Result::completion).toList(), clock.instant());
+      List<Completion> completions = new ArrayList<>(batch.size());
+      for (Result r : batch) {
+        completions.add(r.completion());
+      }
+      applied = store.complete(completions, clock.instant());
       flushBackoff = Duration.ZERO;
     } catch (RuntimeException e) {
       retryFlush(batch, e);
