@@ -50,7 +50,9 @@ import org.slf4j.Logger;
  *
  * <p>The pump runs on the scheduler, one run at a time (a run asked for while one is queued is
  * folded into it). Attempt results are judged on transport threads and queued; the scheduler
- * writes what has queued in one store call (a batch that grows with the load), then acts on each.
+ * writes what has queued in one store call (a batch that grows with the load), acts on each, and
+ * then pumps once for the whole batch. Each endpoint's request template (its headers checked
+ * once) lives in its {@link EndpointRuntime}.
  */
 final class Engine {
   private static final Logger log = DispatchLog.LOG;
