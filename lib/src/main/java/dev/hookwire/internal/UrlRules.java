@@ -47,27 +47,27 @@ public final class UrlRules {
    * @throws IllegalArgumentException naming what is wrong, with the URL's credentials left out
    */
   public static URI check(URI url) {
+    // The redacted URL is formatted only for a message: a URL that passes costs no regex.
     Objects.requireNonNull(url, "url == null");
-    String shown = redact(url);
     String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
     if (!url.isAbsolute() || !(scheme.equals("http") || scheme.equals("https"))) {
-      throw new IllegalArgumentException("url \"" + shown + "\" is not an absolute http or https URL");
+      throw new IllegalArgumentException("url \"" + redact(url) + "\" is not an absolute http or https URL");
     }
     if (url.getRawUserInfo() != null) {
       throw new IllegalArgumentException(
-          "url \"" + shown + "\" carries credentials; send them in a header instead (authentication(...))");
+          "url \"" + redact(url) + "\" carries credentials; send them in a header instead (authentication(...))");
     }
     if (url.getHost() == null || url.getHost().isEmpty()) {
       // A port out of range leaves java.net.URI without a host (a "registry-based" authority).
       throw new IllegalArgumentException(
-          "url \"" + shown + "\" has no host" + (url.getRawAuthority() != null ? ", or a port outside 1 to 65535" : ""));
+          "url \"" + redact(url) + "\" has no host" + (url.getRawAuthority() != null ? ", or a port outside 1 to 65535" : ""));
     }
     int port = url.getPort();
     if (port != -1 && (port < 1 || port > 65535)) {
-      throw new IllegalArgumentException("url \"" + shown + "\" has port " + port + ", outside 1 to 65535");
+      throw new IllegalArgumentException("url \"" + redact(url) + "\" has port " + port + ", outside 1 to 65535");
     }
     if (url.getRawFragment() != null) {
-      throw new IllegalArgumentException("url \"" + shown + "\" has a fragment, which is never sent");
+      throw new IllegalArgumentException("url \"" + redact(url) + "\" has a fragment, which is never sent");
     }
     return url;
   }

@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One HTTP request for a {@link Transport} to send.
@@ -58,7 +57,7 @@ public record TransportRequest(
     if (!METHODS.contains(method)) {
       throw new IllegalArgumentException("method " + method + " is not one of " + METHODS);
     }
-    checkUrl(url);
+    UrlRules.check(url);
     if (body.length > 0 && (method.equals("GET") || method.equals("HEAD"))) {
       throw new IllegalArgumentException(method + " requests carry no body, got " + body.length + " bytes");
     }
@@ -68,26 +67,6 @@ public record TransportRequest(
     // Headers that were checked already (the dispatcher checks an endpoint's once) are kept as
     // they are; any other map is checked and copied.
     headers = CheckedHeaders.copyOf(headers);
-  }
-
-  /**
-   * URLs that passed {@link UrlRules#check}: the verdict depends on the URL alone, and a
-   * dispatcher sends to the same few again and again (the check formats the URL for its
-   * messages each time, with a regular expression). Bounded: cleared when full.
-   */
-  private static final ConcurrentHashMap<URI, Boolean> CHECKED_URLS = new ConcurrentHashMap<>();
-
-  private static final int MAX_CHECKED_URLS = 1024;
-
-  private static void checkUrl(URI url) {
-    if (CHECKED_URLS.containsKey(url)) {
-      return;
-    }
-    UrlRules.check(url);
-    if (CHECKED_URLS.size() >= MAX_CHECKED_URLS) {
-      CHECKED_URLS.clear();
-    }
-    CHECKED_URLS.put(url, Boolean.TRUE);
   }
 
   /**
