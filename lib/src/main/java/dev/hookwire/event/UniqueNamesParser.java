@@ -27,12 +27,12 @@ final class UniqueNamesParser extends JsonParserDelegate {
   static final int SCAN_LIMIT = 16;
 
   /** The keys of every open object, outermost first. */
-  private String[] names = new String[32];
+  private String[] names = new String[16];
 
   private int size;
 
   /** Where each open object's keys start in {@link #names}, outermost first. */
-  private int[] starts = new int[8];
+  private int[] starts = new int[4];
 
   /** The hash set of each open object that outgrew the scan, or null. */
   private Set<?>[] sets;
