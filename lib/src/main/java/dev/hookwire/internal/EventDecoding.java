@@ -23,6 +23,10 @@ public final class EventDecoding {
      * for the type when that is an instance of the given class (or when the given class is null),
      * else the given class.
      *
+     * @param codec the codec that reads
+     * @param json the UTF-8 JSON bytes of an event; not modified
+     * @param dataClassOf the class the data of an event of a given type is wanted as, or null
+     * @return the event
      * @throws dev.hookwire.event.EventFormatException if the body is not such an event
      */
     WebhookEvent<?> decode(EventCodec codec, byte[] json, Function<String, Class<?>> dataClassOf);
@@ -35,6 +39,7 @@ public final class EventDecoding {
   /**
    * Installs the codec's decoder; called once, by {@link EventCodec}'s static initialiser.
    *
+   * @param routed the decoder
    * @throws IllegalStateException if one is installed already
    */
   public static synchronized void install(RoutedDecoder routed) {
@@ -45,7 +50,15 @@ public final class EventDecoding {
     decoder = routed;
   }
 
-  /** Reads an event with the codec's routed decoder; see {@link RoutedDecoder#decode}. */
+  /**
+   * Reads an event with the codec's routed decoder; see {@link RoutedDecoder#decode}.
+   *
+   * @param codec the codec that reads
+   * @param json the UTF-8 JSON bytes of an event; not modified
+   * @param dataClassOf the class the data of an event of a given type is wanted as, or null
+   * @return the event
+   * @throws dev.hookwire.event.EventFormatException if the body is not such an event
+   */
   public static WebhookEvent<?> decode(
       EventCodec codec, byte[] json, Function<String, Class<?>> dataClassOf) {
     RoutedDecoder d = decoder;
