@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.hookwire.internal.EventDecoding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -31,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Writes webhook events as JSON and reads them back: the one codec Hookwire uses for bodies it
@@ -115,11 +117,20 @@ public final class EventCodec {
   private final ObjectWriter writer;
   private final ObjectReader envelopeReader;
   private final ObjectReader nodeReader;
+  private final DataType treeType;
   private final ClassValue<ObjectReader> readersByClass;
-  private final Map<String, ObjectReader> readersByType;
+  private final Map<String, DataType> dataTypes;
 
   /** Longest prefix first, so that the most specific mapping wins. */
-  private final List<Map.Entry<String, ObjectReader>> readersByTypePrefix;
+  private final List<Map.Entry<String, DataType>> dataTypesByPrefix;
+
+  /** The receiver reads events in one pass, its data as the handler wants it, through this. */
+  static {
+    EventDecoding.install(EventCodec::decodeRouted);
+  }
+
+  /** A data class mapped to event types, and its reader. */
+  private record DataType(Class<?> dataClass, ObjectReader reader) {}
 
   private EventCodec(Builder builder) {
     JsonFactory factory =
@@ -133,7 +144,7 @@ public final class EventCodec {
                     .build())
             .streamWriteConstraints(
                 StreamWriteConstraints.builder().maxNestingDepth(MAX_NESTING_DEPTH).build())
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            // Repeated keys are refused by UniqueNamesParser, which costs less.
             // Bodies may hold personal data; keep it out of exception messages.
             .disable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
             .addDecorator(new JsonSupport.CanonicalNumbers())
@@ -159,14 +170,17 @@ public final class EventCodec {
             return type == JsonNode.class ? nodeReader : mapper.readerFor(type);
           }
         };
-    Map<String, ObjectReader> byType = new HashMap<>();
-    builder.dataTypes.forEach((type, dataClass) -> byType.put(type, readersByClass.get(dataClass)));
-    this.readersByType = Map.copyOf(byType);
-    List<Map.Entry<String, ObjectReader>> byPrefix = new ArrayList<>();
+    Map<String, DataType> byType = new HashMap<>();
+    builder.dataTypes.forEach(
+        (type, dataClass) -> byType.put(type, new DataType(dataClass, readersByClass.get(dataClass))));
+    this.dataTypes = Map.copyOf(byType);
+    List<Map.Entry<String, DataType>> byPrefix = new ArrayList<>();
     builder.dataTypePrefixes.forEach(
-        (prefix, dataClass) -> byPrefix.add(Map.entry(prefix, readersByClass.get(dataClass))));
+        (prefix, dataClass) ->
+            byPrefix.add(Map.entry(prefix, new DataType(dataClass, readersByClass.get(dataClass)))));
     byPrefix.sort(Comparator.comparingInt(e -> -e.getKey().length()));
-    this.readersByTypePrefix = List.copyOf(byPrefix);
+    this.dataTypesByPrefix = List.copyOf(byPrefix);
+    this.treeType = new DataType(JsonNode.class, nodeReader);
   }
 
   /**
@@ -255,7 +269,7 @@ public final class EventCodec {
   public <T> T decodeData(byte[] json, Class<T> dataType) {
     Objects.requireNonNull(json, "json == null");
     Objects.requireNonNull(dataType, "dataType == null");
-    try (JsonParser p = envelopeReader.createParser(json)) {
+    try (JsonParser p = new UniqueNamesParser(envelopeReader.createParser(json))) {
       JsonToken token = p.nextToken();
       if (token == null) {
         throw new EventFormatException(DECODE_DATA + "the input is empty");
@@ -303,7 +317,7 @@ public final class EventCodec {
    */
   public <T> WebhookEvent<T> decode(byte[] json, Class<T> dataType) {
     Objects.requireNonNull(dataType, "dataType == null");
-    return read(json, dataType);
+    return read(json, dataType, null);
   }
 
   /**
@@ -321,30 +335,54 @@ public final class EventCodec {
    *     mapped to its type
    */
   public WebhookEvent<?> decodeTyped(byte[] json) {
-    return read(json, null);
+    return read(json, null, null);
   }
 
-  private ObjectReader readerForType(String type) {
-    ObjectReader reader = readersByType.get(type);
-    if (reader != null) {
-      return reader;
+  /** {@link EventDecoding.RoutedDecoder#decode}, for the receiver. */
+  private static WebhookEvent<?> decodeRouted(
+      EventCodec codec, byte[] json, Function<String, Class<?>> dataClassOf) {
+    Objects.requireNonNull(dataClassOf, "dataClassOf == null");
+    return codec.read(json, null, dataClassOf);
+  }
+
+  private DataType dataTypeOf(String type) {
+    DataType mapped = dataTypes.get(type);
+    if (mapped != null) {
+      return mapped;
     }
-    for (Map.Entry<String, ObjectReader> prefix : readersByTypePrefix) {
+    for (Map.Entry<String, DataType> prefix : dataTypesByPrefix) {
       if (type.startsWith(prefix.getKey())) {
         return prefix.getValue();
       }
     }
-    return nodeReader;
+    return treeType;
+  }
+
+  /**
+   * The reader of an event's data: as {@code dataType} if given; else as the class mapped to
+   * {@code type}, unless {@code dataClassOf} names a class that the mapped one is not a kind of.
+   */
+  private ObjectReader dataReader(
+      String type, Class<?> dataType, Function<String, Class<?>> dataClassOf) {
+    if (dataType != null) {
+      return readersByClass.get(dataType);
+    }
+    DataType mapped = dataTypeOf(type);
+    Class<?> wanted = dataClassOf == null ? null : dataClassOf.apply(type);
+    if (wanted == null || wanted.isAssignableFrom(mapped.dataClass())) {
+      return mapped.reader();
+    }
+    return readersByClass.get(wanted);
   }
 
   /**
    * Reads the envelope field by field, reading {@code data} as {@code dataType}, or when that is
    * null as the class mapped to the event's type.
    */
-  private <T> WebhookEvent<T> read(byte[] json, Class<?> dataType) {
+  private <T> WebhookEvent<T> read(
+      byte[] json, Class<?> dataType, Function<String, Class<?>> dataClassOf) {
     Objects.requireNonNull(json, "json == null");
-    try (JsonParser p = envelopeReader.createParser(json)) {
-      ObjectReader dataReader = dataType == null ? null : readersByClass.get(dataType);
+    try (JsonParser p = new UniqueNamesParser(envelopeReader.createParser(json))) {
       JsonToken token = p.nextToken();
       if (token == null) {
         throw new EventFormatException(DECODE + "the input is empty");
@@ -369,10 +407,8 @@ public final class EventCodec {
             if (token == JsonToken.VALUE_NULL) {
               throw failure(p, "field \"data\" is null", null);
             }
-            ObjectReader reader =
-                dataReader != null ? dataReader : type != null ? readerForType(type) : null;
-            if (reader != null) {
-              data = readData(reader, p);
+            if (dataType != null || type != null) {
+              data = readData(dataReader(type, dataType, dataClassOf), p);
             } else {
               bufferedData = new TokenBuffer(p);
               bufferedData.copyCurrentStructure(p);
@@ -389,7 +425,7 @@ public final class EventCodec {
       requirePresent(timestamp, "timestamp");
       if (bufferedData != null) {
         try (JsonParser buffered = bufferedData.asParser()) {
-          data = readData(readerForType(type), buffered);
+          data = readData(dataReader(type, dataType, dataClassOf), buffered);
         }
       }
       requirePresent(data, "data");

@@ -16,6 +16,9 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.Month;
+import java.time.Year;
 
 /**
  * The Jackson pieces behind {@link EventCodec}: the envelope's writer and {@link Instant}'s writer
@@ -52,11 +55,75 @@ final class JsonSupport {
         return null;
       }
     }
+    Instant utc = parseUtc(text);
+    if (utc != null) {
+      return utc;
+    }
     try {
       return Instant.parse(text);
     } catch (DateTimeException e) {
       return null;
     }
+  }
+
+  /**
+   * Reads the one form nearly every sender writes, {@code yyyy-MM-ddTHH:mm:ss[.fraction]Z}, without
+   * {@link Instant#parse}'s formatter, which costs more than the rest of an event's envelope.
+   *
+   * @return the instant, or null for any other text, including forms {@link Instant#parse} takes
+   *     (an offset, a leap second, a lower-case letter) and text that is not an instant at all
+   */
+  static Instant parseUtc(String text) {
+    int n = text.length();
+    if (n < 20 || n > 30 || n == 21 || text.charAt(n - 1) != 'Z') {
+      return null;
+    }
+    if (text.charAt(4) != '-' || text.charAt(7) != '-' || text.charAt(10) != 'T'
+        || text.charAt(13) != ':' || text.charAt(16) != ':') {
+      return null;
+    }
+    int year = digits(text, 0, 4);
+    int month = digits(text, 5, 7);
+    int day = digits(text, 8, 10);
+    int hour = digits(text, 11, 13);
+    int minute = digits(text, 14, 16);
+    int second = digits(text, 17, 19);
+    if (year < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23
+        || minute < 0 || minute > 59 || second < 0 || second > 59) {
+      return null;
+    }
+    int nanos = 0;
+    if (n > 20) {
+      if (text.charAt(19) != '.') {
+        return null;
+      }
+      int fraction = digits(text, 20, n - 1);
+      if (fraction < 0) {
+        return null;
+      }
+      nanos = fraction;
+      for (int i = n - 1 - 20; i < 9; i++) {
+        nanos *= 10;
+      }
+    }
+    if (day > 28 && day > Month.of(month).length(Year.isLeap(year))) {
+      return null;
+    }
+    long epochDay = LocalDate.of(year, month, day).toEpochDay();
+    return Instant.ofEpochSecond(epochDay * 86_400 + hour * 3_600 + minute * 60 + second, nanos);
+  }
+
+  /** The ASCII digits from {@code start} to {@code end} as a number, or -1 if any is not one. */
+  private static int digits(String text, int start, int end) {
+    int value = 0;
+    for (int i = start; i < end; i++) {
+      char c = text.charAt(i);
+      if (c < '0' || c > '9') {
+        return -1;
+      }
+      value = value * 10 + (c - '0');
+    }
+    return value;
   }
 
   private static boolean isAsciiDigits(String text) {

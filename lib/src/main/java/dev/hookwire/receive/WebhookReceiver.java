@@ -6,6 +6,7 @@ import dev.hookwire.event.ExperienceAction;
 import dev.hookwire.event.ExperienceEvent;
 import dev.hookwire.event.GoalEvent;
 import dev.hookwire.event.WebhookEvent;
+import dev.hookwire.internal.EventDecoding;
 import dev.hookwire.receive.IdempotencyStore.Claim;
 import dev.hookwire.receive.ReceiveResult.Outcome;
 import dev.hookwire.signature.SignatureScheme;
@@ -29,6 +30,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -125,6 +127,9 @@ public final class WebhookReceiver {
   private final Map<String, Route> exactRoutes;
   private final List<Route> prefixRoutes;
   private final Route anyRoute;
+
+  /** The class the handler for an event type reads data as; null if no handler takes the type. */
+  private final Function<String, Class<?>> dataClassOf = this::dataClassOf;
   private final String ownerPrefix;
   private final AtomicLong claims = new AtomicLong();
   private final Duration pruneInterval;
@@ -293,6 +298,32 @@ public final class WebhookReceiver {
       return result(Outcome.INVALID_SIGNATURE, null, null, e);
     }
 
+    if (reader == null) {
+      // The common case: one pass over the body, its data read as the handler wants it.
+      WebhookEvent<?> event;
+      try {
+        event = EventDecoding.decode(codec, body, dataClassOf);
+      } catch (EventFormatException e) {
+        // Whatever failed, the steps one by one say it as they always have.
+        return parsedStepwise(verified, body);
+      }
+      String id = verified.webhookId().orElse(event.id());
+      Route route = route(event.type());
+      if (route == null) {
+        log.debug("webhook {} ignored: no handler for type {}", id, event.type());
+        return result(Outcome.IGNORED, id, event, null);
+      }
+      return checkIdAndHandle(id, route, event);
+    }
+    return parsedStepwise(verified, body);
+  }
+
+  /**
+   * Reads the body step by step: the event as the codec's class for its type, else its envelope
+   * alone; then, for the handler of its type, its data as the handler's class. Used with a {@link
+   * PayloadReader}, and to tell what is wrong with a body that the single pass refused.
+   */
+  private ReceiveResult parsedStepwise(VerifiedWebhook verified, byte[] body) {
     WebhookEvent<?> event;
     EventFormatException typedFailure = null;
     if (reader != null) {
@@ -334,6 +365,10 @@ public final class WebhookReceiver {
       log.debug("webhook {} refused: {}", id, e.getMessage());
       return result(Outcome.MALFORMED, id, event, e);
     }
+    return checkIdAndHandle(id, route, typed);
+  }
+
+  private ReceiveResult checkIdAndHandle(String id, Route route, WebhookEvent<?> typed) {
     if (id.length() > MAX_ID_LENGTH) {
       return result(
           Outcome.MALFORMED,
@@ -406,6 +441,11 @@ public final class WebhookReceiver {
           id,
           e);
     }
+  }
+
+  private Class<?> dataClassOf(String type) {
+    Route route = route(type);
+    return route == null ? null : route.dataClass;
   }
 
   private Route route(String type) {

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.RandomAccess;
 import java.util.TreeMap;
 
 /**
@@ -102,6 +103,12 @@ public final class WebhookHeaders {
     if (!multi) {
       return List.of((String) raw);
     }
+    if (raw instanceof List<?> list && list instanceof RandomAccess && !hasNull(list)) {
+      // The common case, a list without holes: shown as it is, not copied.
+      @SuppressWarnings("unchecked")
+      List<String> values = Collections.unmodifiableList((List<String>) list);
+      return values;
+    }
     List<String> values = new ArrayList<>();
     for (Object value : (Collection<?>) raw) {
       if (value != null) {
@@ -109,6 +116,15 @@ public final class WebhookHeaders {
       }
     }
     return Collections.unmodifiableList(values);
+  }
+
+  private static boolean hasNull(List<?> list) {
+    for (int i = 0, n = list.size(); i < n; i++) {
+      if (list.get(i) == null) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Returns the first value of a header, or null. The hot path of every verifier. */

@@ -506,6 +506,61 @@ class EventCodecTest {
   }
 
   @Test
+  void aRepeatedKey_isRefusedWherever_itIs() {
+    String many = manyKeys(40);
+    String[] repeated = {
+      // in data skipped as unknown by a record
+      "{\"orderId\":\"o\",\"extra\":{\"x\":[{\"k\":1,\"k\":2}]}}",
+      // in an envelope field nothing reads
+      null,
+      // past the keys compared one by one, in a big object
+      "{" + many + ",\"k7\":0}",
+      // the first key again, after a nested object with its own keys closed
+      "{\"a\":{\"b\":1,\"c\":2,\"d\":3},\"e\":1,\"a\":2}",
+    };
+    for (String data : repeated) {
+      byte[] body =
+          data == null
+              ? json("{\"id\":\"m\",\"type\":\"t\",\"x\":{\"y\":1,\"y\":1},\"timestamp\":1,\"data\":{}}")
+              : envelope("order.paid", data);
+      for (Class<?> dataClass : List.of(JsonNode.class, Map.class, OrderPaid.class)) {
+        assertThatExceptionOfType(EventFormatException.class)
+            .as("%s as %s", data, dataClass)
+            .isThrownBy(() -> codec.decode(body, dataClass))
+            .withMessageContaining("Duplicate field '");
+      }
+    }
+  }
+
+  @Test
+  void theSameKeyInSiblingAndNestedObjects_isNoRepeat() {
+    String data =
+        "{\"a\":{\"a\":{\"a\":1}},\"list\":[{\"a\":1,\"b\":2,\"c\":3},{\"a\":1,\"b\":2,\"c\":3}],"
+            + "\"big\":{"
+            + manyKeys(40)
+            + "},\"after\":{"
+            + manyKeys(20)
+            + "},"
+            + manyKeys(30)
+            + "}";
+
+    JsonNode tree = codec.decode(envelope("order.paid", data)).data();
+
+    assertThat(tree.get("big").size()).isEqualTo(40);
+    assertThat(tree.get("after").size()).isEqualTo(20);
+    assertThat(tree.get("k29").asInt()).isEqualTo(29);
+    assertThat(codec.decodeData(json(data), Map.class)).hasSize(34);
+  }
+
+  private static String manyKeys(int n) {
+    StringBuilder keys = new StringBuilder();
+    for (int i = 0; i < n; i++) {
+      keys.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":").append(i);
+    }
+    return keys.toString();
+  }
+
+  @Test
   void rejectsInvalidUtf8() {
     byte[] body = envelope("a", "{\"name\":\"xx\"}");
     int at = new String(body, UTF_8).indexOf("xx");

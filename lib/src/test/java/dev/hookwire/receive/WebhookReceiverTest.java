@@ -625,6 +625,38 @@ class WebhookReceiverTest {
   }
 
   @Test
+  void dataBeforeTheType_isReadAsTheHandlersClass_andTheFallbackGetsTheCodecsClass() {
+    List<Object> got = new ArrayList<>();
+    WebhookReceiver receiver =
+        standard()
+            .on("order.paid", Order.class, event -> got.add(event.data()))
+            .onAny(event -> got.add(event.data()))
+            .build();
+    byte[] order =
+        "{\"data\":{\"orderId\":\"o1\",\"cents\":995},\"timestamp\":0,\"type\":\"order.paid\",\"id\":\"m1\"}"
+            .getBytes(UTF_8);
+    byte[] other =
+        "{\"data\":{\"n\":1},\"id\":\"m2\",\"type\":\"order.shipped\",\"timestamp\":0}"
+            .getBytes(UTF_8);
+    byte[] experience = body(experience("m3"));
+    // The codec's class for the type cannot read this: the fallback gets the data as it reads
+    // into Object, as it always has.
+    byte[] oddExperience =
+        "{\"id\":\"m4\",\"type\":\"experience.started\",\"timestamp\":0,\"data\":{\"legacy\":true}}"
+            .getBytes(UTF_8);
+
+    for (byte[] body : List.of(order, other, experience, oddExperience)) {
+      assertThat(receiver.receive(signed("x" + got.size(), body), body).outcome())
+          .isEqualTo(Outcome.PROCESSED);
+    }
+
+    assertThat(got.get(0)).isEqualTo(new Order("o1", 995));
+    assertThat(got.get(1)).isInstanceOfSatisfying(JsonNode.class, n -> assertThat(n.get("n").asInt()).isEqualTo(1));
+    assertThat(got.get(2)).isEqualTo(TestEvents.experienceStarted());
+    assertThat(got.get(3)).isEqualTo(Map.of("legacy", true));
+  }
+
+  @Test
   void aHandlerOfJsonNode_getsDataTheCodecsOwnClassCannotRead() {
     List<JsonNode> got = new ArrayList<>();
     WebhookReceiver receiver =

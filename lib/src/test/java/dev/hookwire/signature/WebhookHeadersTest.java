@@ -3,8 +3,10 @@ package dev.hookwire.signature;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,6 +34,21 @@ class WebhookHeadersTest {
     assertThat(headers.first("x-sig")).contains("one");
     assertThat(headers.all("x-sig")).containsExactly("one", "two");
     assertThat(headers.first("empty")).isEmpty();
+  }
+
+  @Test
+  void multiValuedMap_allValues_cannotBeChangedThroughTheView() {
+    Map<String, List<String>> map = new HashMap<>();
+    map.put("webhook-signature", new ArrayList<>(List.of("v1,a", "v1,b")));
+    map.put("x-linked", new LinkedList<>(List.of("c", "d")));
+    WebhookHeaders headers = WebhookHeaders.ofMulti(map);
+
+    List<String> all = headers.all("Webhook-Signature");
+
+    assertThat(all).containsExactly("v1,a", "v1,b");
+    assertThat(headers.all("x-linked")).containsExactly("c", "d");
+    assertThatThrownBy(() -> all.add("v1,forged")).isInstanceOf(UnsupportedOperationException.class);
+    assertThat(map.get("webhook-signature")).containsExactly("v1,a", "v1,b");
   }
 
   @Test
