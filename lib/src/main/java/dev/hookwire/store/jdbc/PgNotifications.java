@@ -38,7 +38,13 @@ import org.slf4j.LoggerFactory;
  * meanwhile are lost; dispatchers poll all the while. An idle connection is checked every 10 s,
  * so a connection that died without a word is noticed. If the data source's connections do not
  * unwrap to pgjdbc's {@code PGConnection} (another driver, a pool that hides it), it says so
- * once and stops: the nodes poll.
+ * once and stops: the nodes poll. With several dispatchers on one store object, every
+ * notification wakes them all, as one cannot tell which of them enqueued.
+ *
+ * <p><b>Stopping.</b> When the last registration closes, the thread is sent a notification that
+ * only it acts on; it stops listening ({@code UNLISTEN}) and gives its connection back to the
+ * pool as it came. If that does not work within 2 s, its connection is aborted, which a pool
+ * drops.
  *
  * <p>Thread-safe.
  */
@@ -53,12 +59,17 @@ final class PgNotifications {
   private static final Duration BACKOFF_MIN = Duration.ofMillis(100);
   private static final Duration BACKOFF_MAX = Duration.ofSeconds(10);
   private static final Duration JOIN = Duration.ofSeconds(5);
+  /** How long a stop waits for the listening thread to act on its notification. */
+  private static final Duration STOP_WAIT = Duration.ofSeconds(2);
+  /** The end of the payload that tells a listener to stop; every listener ignores it. */
+  private static final String STOP = ":stop";
 
   private final DataSource dataSource;
   private final String channel;
   private final String source;
   private final String notifyOwn;
   private final String notifyHost;
+  private final String notifyStop;
   private final List<Runnable> wakes = new CopyOnWriteArrayList<>();
   private final AtomicBoolean saidUnavailable = new AtomicBoolean();
   private final Object lock = new Object();
@@ -70,6 +81,7 @@ final class PgNotifications {
     this.source = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     this.notifyOwn = "NOTIFY \"" + channel + "\", '" + source + "'";
     this.notifyHost = "NOTIFY \"" + channel + "\"";
+    this.notifyStop = "NOTIFY \"" + channel + "\", '" + source + STOP + "'";
   }
 
   /**
@@ -198,7 +210,8 @@ final class PgNotifications {
           Connection physical = api.get().listen(c, channel);
           listening = physical;
           if (stopped) {
-            return; // stop() may have missed the connection
+            unlisten(api.get(), c, physical); // stop() may have missed the connection
+            return;
           }
           if (failing) {
             log.info("listening on {} again", channel);
@@ -218,11 +231,13 @@ final class PgNotifications {
             }
             boolean several = wakes.size() > 1;
             for (Object n : notifications) {
-              if (several || !source.equals(api.get().payload(n))) {
+              String payload = api.get().payload(n);
+              if (!payload.endsWith(STOP) && (several || !source.equals(payload))) {
                 wakeAll();
               }
             }
           }
+          unlisten(api.get(), c, physical);
         } catch (SQLException | RuntimeException e) {
           if (stopped) {
             return;
@@ -246,6 +261,23 @@ final class PgNotifications {
       }
     }
 
+    /**
+     * Stops listening, so that the connection goes back to the pool as it came: a pooled
+     * connection still listening would gather notifications nobody reads.
+     */
+    private void unlisten(Api api, Connection c, Connection physical) {
+      try {
+        try (Statement s = c.createStatement()) {
+          s.execute("UNLISTEN \"" + channel + "\"");
+        }
+        api.drain(physical);
+        log.debug("stopped listening on {}", channel);
+      } catch (SQLException | RuntimeException e) {
+        log.debug("cannot stop listening on {}; the connection is dropped", channel, e);
+        abortQuietly(c);
+      }
+    }
+
     /** Waits out a back-off, or until stopped. */
     private void pause(Duration backoff) {
       long deadline = System.nanoTime() + backoff.toNanos();
@@ -263,33 +295,55 @@ final class PgNotifications {
     }
 
     /**
-     * Stops the thread: aborts the connection it waits on (which ends the wait at once; the pool
-     * discards the connection) and waits for the thread to end.
+     * Stops the thread and waits for it to end. A thread waiting for notifications is sent one
+     * that only it acts on (other nodes ignore it), from another connection of the data source,
+     * so that it stops listening and gives its connection back to the pool as it came; if that
+     * cannot be sent or does not arrive in time, the connection is aborted (the pool then drops
+     * it), which ends the wait at once.
      */
     void stop() {
       stopped = true;
       synchronized (this) {
         notifyAll();
       }
+      if (Thread.currentThread() == thread) {
+        return;
+      }
+      if (listening != null) {
+        try (Connection c = dataSource.getConnection()) {
+          AutoCommit.run(c, connection -> {
+            try (Statement s = connection.createStatement()) {
+              s.execute(notifyStop);
+            }
+            return null;
+          });
+        } catch (SQLException | RuntimeException e) {
+          log.debug("cannot notify the thread listening on {} to stop", channel, e);
+        }
+      }
+      join(STOP_WAIT);
       Connection c = listening;
-      if (c != null) {
+      log.debug("stopping the thread listening on {}: alive {} after {} ms", channel,
+          thread.isAlive(), STOP_WAIT.toMillis());
+      if (thread.isAlive() && c != null) {
         try {
           c.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
           log.debug("aborting the connection listening on {} failed", channel, e);
         }
       }
-      if (Thread.currentThread() == thread) {
-        return;
-      }
-      try {
-        thread.join(JOIN.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+      join(JOIN);
       if (thread.isAlive()) {
         log.warn("the thread listening on {} still runs {} s after it was stopped", channel,
             JOIN.toSeconds());
+      }
+    }
+
+    private void join(Duration wait) {
+      try {
+        thread.join(wait.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
     }
   }
@@ -324,11 +378,14 @@ final class PgNotifications {
   private static final class Api {
     final Class<?> pgConnection;
     final Method getNotifications;
+    final Method getPending;
     final Method getParameter;
 
-    private Api(Class<?> pgConnection, Method getNotifications, Method getParameter) {
+    private Api(Class<?> pgConnection, Method getNotifications, Method getPending,
+        Method getParameter) {
       this.pgConnection = pgConnection;
       this.getNotifications = getNotifications;
+      this.getPending = getPending;
       this.getParameter = getParameter;
     }
 
@@ -342,7 +399,7 @@ final class PgNotifications {
           return Optional.empty();
         }
         return Optional.of(new Api(pg, pg.getMethod("getNotifications", int.class),
-            notification.getMethod("getParameter")));
+            pg.getMethod("getNotifications"), notification.getMethod("getParameter")));
       } catch (ClassNotFoundException | NoSuchMethodException | SQLException | LinkageError
           | RuntimeException e) {
         return Optional.empty();
@@ -378,8 +435,14 @@ final class PgNotifications {
       return received == null ? new Object[0] : received;
     }
 
+    /** Takes the notifications the driver holds, without waiting. */
+    void drain(Connection physical) throws SQLException {
+      invoke(getPending, physical);
+    }
+
     String payload(Object notification) throws SQLException {
-      return (String) invoke(getParameter, notification);
+      String payload = (String) invoke(getParameter, notification);
+      return payload == null ? "" : payload;
     }
 
     private static Object invoke(Method method, Object target, Object... args)

@@ -140,6 +140,13 @@ class PgNotificationsTest {
     signal.await(() -> wakes.get() >= count, WAIT, () -> wakes.get() + " wake-up(s), " + count + " awaited");
   }
 
+  /** A connection of its own for the test to listen on, never lent again. */
+  private Connection listener() throws SQLException {
+    TestDataSource own = Databases.openPrivate(Kind.POSTGRESQL);
+    cleanUp.add(own::close);
+    return own.getConnection();
+  }
+
   private boolean listening() {
     String name = "hookwire-listen-" + channel;
     return Thread.getAllStackTraces().keySet().stream()
@@ -189,6 +196,11 @@ class PgNotificationsTest {
 
     b.close(Duration.ZERO);
     assertThat(listening()).as("listening thread after close").isFalse();
+    // Its connection went back to the pool listening no more.
+    assertThat(database.lent()).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(Databases.column(database, "SELECT pg_listening_channels()")).isEmpty();
+    }
   }
 
   @Test
@@ -209,7 +221,7 @@ class PgNotificationsTest {
     sender.register(endpoint());
     sender.register(Endpoint.builder(server.url("/other").toString()).build());
 
-    try (Connection listen = database.getConnection();
+    try (Connection listen = listener();
         Statement s = listen.createStatement()) {
       s.execute("LISTEN \"" + channel + "\"");
       PGConnection pg = listen.unwrap(PGConnection.class);
@@ -255,7 +267,7 @@ class PgNotificationsTest {
   void refusedEnqueue_notifiesNobody() throws Exception {
     JdbcDeliveryStore store = store(database, true);
     store.enqueue(List.of(message("m1")), deliveries("m1", "e1"));
-    try (Connection listen = database.getConnection();
+    try (Connection listen = listener();
         Statement s = listen.createStatement()) {
       s.execute("LISTEN \"" + channel + "\"");
       PGConnection pg = listen.unwrap(PGConnection.class);
