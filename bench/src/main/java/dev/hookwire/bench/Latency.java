@@ -74,6 +74,7 @@ public final class Latency {
     }
     long[] scheduled = new long[total];
     long[] received = new long[total];
+    long[] returned = new long[total];
     CountDownLatch all = new CountDownLatch(total);
     String secret = Secrets.newStandardSecret();
     Receiver.AcceptHook hook = (id, nanos) -> {
@@ -124,6 +125,7 @@ public final class Latency {
           watch.start();
         }
         sender.send(events.get(i));
+        returned[i] = System.nanoTime();
       }
       Bench.await(all, 60, "every event to arrive");
       gc.disarm();
@@ -147,6 +149,18 @@ public final class Latency {
           ms(Bench.quantile(latency, 0.99)), ms(Bench.quantile(latency, 0.999)),
           ms(latency[latency.length - 1]), over10, ms(maxLag)));
       System.out.println(Bench.f("p99 %.3f ms (target <= %.0f ms)", ms(Bench.quantile(latency, 0.99)), target));
+      if (postgres) {
+        // From the return of send (the commit) to receipt: what the claim path adds, without the
+        // sender's own waits; across nodes, the notification's trip and node B's claim.
+        long[] afterCommit = new long[total - warm];
+        for (int i = warm; i < total; i++) {
+          afterCommit[i - warm] = Math.max(0, received[i] - returned[i]);
+        }
+        Arrays.sort(afterCommit);
+        System.out.println(Bench.f("from send's return: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms",
+            ms(Bench.quantile(afterCommit, 0.50)), ms(Bench.quantile(afterCommit, 0.90)),
+            ms(Bench.quantile(afterCommit, 0.99)), ms(afterCommit[afterCommit.length - 1])));
+      }
       System.out.println("GC while measuring: " + gc.summary());
       System.out.println(Bench.f("CPU not ours while measuring: %.1f%%", 100 * notOurs));
       if (a.flag("timeline")) {

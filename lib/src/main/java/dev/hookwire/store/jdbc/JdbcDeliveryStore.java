@@ -1905,9 +1905,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * so it wakes every node, this one too, and only if it commits. A dispatcher on the store
      * listens on one connection of the data source that it holds while it runs, on a daemon
      * thread, and claims at once when notified; it keeps polling, so a notification missed (a
-     * connection lost and taken again) costs at most a poll interval, never a delivery. Turn it
-     * off for a single node that does not use the transactional outbox: it then saves the
-     * notification at each commit and the held connection.
+     * connection lost and taken again) costs at most a poll interval, never a delivery.
+     *
+     * <p>The cost: PostgreSQL holds one lock per database from the commit of a transaction that
+     * notifies until its WAL is flushed, so such commits take turns instead of sharing a flush.
+     * Turn notifications off for a single node, which wakes itself, unless it uses the
+     * transactional outbox; it then also saves the held connection.
      *
      * @param notifications whether to notify and listen
      * @return this builder

@@ -323,9 +323,9 @@ final class PgNotifications {
       }
       join(STOP_WAIT);
       Connection c = listening;
-      log.debug("stopping the thread listening on {}: alive {} after {} ms", channel,
-          thread.isAlive(), STOP_WAIT.toMillis());
       if (thread.isAlive() && c != null) {
+        log.debug("the thread listening on {} did not stop within {} ms; aborting its connection",
+            channel, STOP_WAIT.toMillis());
         try {
           c.abort(Runnable::run);
         } catch (SQLException | RuntimeException e) {
