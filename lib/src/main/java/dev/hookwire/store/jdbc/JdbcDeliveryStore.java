@@ -133,15 +133,15 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Wake-up across nodes (PostgreSQL through pgjdbc), or empty. */
   private final Optional<PgNotifications> notifications;
-  /** The single-statement enqueue, with its NOTIFY when there are notifications. */
-  private final String enqueuePostgres;
+  /** The single-statement enqueue followed by its NOTIFY, when there are notifications. */
+  private final String enqueueNotifyPostgres;
 
   private JdbcDeliveryStore(
       DataSource dataSource, Sql sql, Optional<PgNotifications> notifications) {
     this.dataSource = dataSource;
     this.sql = sql;
     this.notifications = notifications;
-    this.enqueuePostgres =
+    this.enqueueNotifyPostgres =
         notifications.map(n -> sql.enqueuePostgres + "; " + n.notifyOwn()).orElse(sql.enqueuePostgres);
   }
 
@@ -414,9 +414,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (messages.isEmpty() && deliveries.isEmpty()) {
       return;
     }
+    boolean notify = notifications.isPresent() && notifications.get().notifyInline();
     if (sql.dialect == JdbcDialect.POSTGRESQL
         && deliveries.stream().allMatch(d -> fresh.containsKey(d.messageId()))
-        && enqueuePostgres(messages, deliveries, fresh)) {
+        && enqueuePostgres(messages, deliveries, fresh, notify)) {
+      notifications.ifPresent(n -> n.committed(notify));
       return;
     }
     // The checks, then the inserts: what refuses a call says why.
@@ -424,11 +426,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         "enqueue",
         c -> {
           insert(c, messages, deliveries, fresh);
-          if (notifications.isPresent()) {
+          if (notify) {
             notifications.get().own(c);
           }
           return null;
         });
+    notifications.ifPresent(n -> n.committed(notify));
   }
 
   /**
@@ -592,7 +595,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * caller then runs the checks, which say why.
    */
   private boolean enqueuePostgres(
-      List<NewMessage> messages, List<NewDelivery> deliveries, Map<String, NewMessage> fresh) {
+      List<NewMessage> messages, List<NewDelivery> deliveries, Map<String, NewMessage> fresh,
+      boolean notify) {
     int m = messages.size();
     String[] messageIds = new String[m];
     String[] eventIds = new String[m];
@@ -630,7 +634,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       inStatement(
           c -> {
             ArrayParameters arrays = new ArrayParameters(c);
-            try (PreparedStatement ps = c.prepareStatement(enqueuePostgres)) {
+            try (PreparedStatement ps =
+                c.prepareStatement(notify ? enqueueNotifyPostgres : sql.enqueuePostgres)) {
               int p = 1;
               ps.setArray(p++, arrays.of("varchar", messageIds));
               ps.setArray(p++, arrays.of("varchar", eventIds));
@@ -1845,6 +1850,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private String tablePrefix = "hookwire_";
     private boolean createSchema = true;
     private boolean notifications = true;
+    private Duration notificationSpacing = PgNotifications.SPACING;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1898,25 +1904,32 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * {@code org.postgresql.PGConnection} (pgjdbc, directly or through a pool such as HikariCP);
      * on other databases and drivers it does nothing, and nodes poll.
      *
-     * <p>When on, every enqueue runs {@code NOTIFY} on a channel named after the deliveries table
+     * <p>When on, an enqueue runs {@code NOTIFY} on a channel named after the deliveries table
      * ({@code hookwire_deliveries} by default) in its own transaction, which PostgreSQL sends
-     * when the transaction commits, once however many events it holds; an enqueue through the
-     * host's transaction ({@link #enqueue(Connection, List, List)}) notifies in that transaction,
-     * so it wakes every node, this one too, and only if it commits. A dispatcher on the store
-     * listens on one connection of the data source that it holds while it runs, on a daemon
-     * thread, and claims at once when notified; it keeps polling, so a notification missed (a
-     * connection lost and taken again) costs at most a poll interval, never a delivery.
-     *
-     * <p>The cost: PostgreSQL holds one lock per database from the commit of a transaction that
-     * notifies until its WAL is flushed, so such commits take turns instead of sharing a flush.
-     * Turn notifications off for a single node, which wakes itself, unless it uses the
-     * transactional outbox; it then also saves the held connection.
+     * when the transaction commits, once however many events it holds. Since PostgreSQL holds
+     * one lock per database from the commit of a transaction that notifies until its WAL is
+     * flushed (such commits take turns instead of sharing a flush), a store object notifies in
+     * its enqueues at most once every 5 ms; an enqueue that did not is followed, once committed,
+     * by a notification in a transaction of its own when the 5 ms are up. An enqueue through the
+     * host's transaction ({@link #enqueue(Connection, List, List)}) always notifies in that
+     * transaction, so it wakes every node, this one too, and only if it commits. A dispatcher on
+     * the store listens on one connection of the data source that it holds while it runs, on a
+     * daemon thread, and claims at once when notified; it keeps polling, so a notification
+     * missed (a connection lost and taken again) costs at most a poll interval, never a
+     * delivery. A single node wakes itself, and needs notifications only for the transactional
+     * outbox; off, it saves the held connection and the notifications.
      *
      * @param notifications whether to notify and listen
      * @return this builder
      */
     public Builder notifications(boolean notifications) {
       this.notifications = notifications;
+      return this;
+    }
+
+    /** For tests: the least time between two notifications in the store's own enqueues. */
+    Builder notificationSpacing(Duration spacing) {
+      this.notificationSpacing = Objects.requireNonNull(spacing, "spacing == null");
       return this;
     }
 
@@ -1944,7 +1957,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
               Sql sql = new Sql(d, tablePrefix);
               Schema.ensure(c, dataSource, sql, createSchema);
               return new JdbcDeliveryStore(dataSource, sql,
-                  PgNotifications.of(notifications, d, c, dataSource, tablePrefix));
+                  PgNotifications.of(notifications, d, c, dataSource, tablePrefix,
+                      notificationSpacing));
             });
       } catch (SQLException e) {
         throw new StoreException(

@@ -204,6 +204,53 @@ class PgNotificationsTest {
   }
 
   @Test
+  void burstOfEvents_notifiesOnce_andOnceMoreAfterItsLastCommit_allDelivered() throws Exception {
+    for (int i = 0; i < 5; i++) {
+      server.enqueue(new MockResponse.Builder().code(200).build());
+    }
+    // Node A notifies at most once every 3 s: within that, its enqueues leave theirs to one
+    // trailing notification.
+    JdbcDeliveryStore storeA = JdbcDeliveryStore.builder(database).tablePrefix(prefix)
+        .notificationSpacing(Duration.ofSeconds(3)).build();
+    JdbcDeliveryStore storeB = store(database, true);
+    Dispatcher a = track(node(storeA, "node-a", new ManualScheduler(clock)).build());
+    a.register(endpoint());
+    AtomicInteger wakes = new AtomicInteger();
+    ManualScheduler schedulerB = new ManualScheduler(clock);
+    track(node(counting(storeB, wakes), "node-b", schedulerB).build()).start();
+    awaitWakes(wakes, 1);
+    schedulerB.runDue();
+
+    try (Connection listen = listener();
+        Statement s = listen.createStatement()) {
+      s.execute("LISTEN \"" + channel + "\"");
+      PGConnection pg = listen.unwrap(PGConnection.class);
+      SendReceipt first = a.send(TestEvents.experienceStarted().toEvent(clock));
+      awaitWakes(wakes, 2);
+      schedulerB.runUntil(
+          () -> storeB.delivery(first.deliveryIds().get(0)).orElseThrow().state()
+              == DeliveryState.SUCCEEDED,
+          WAIT);
+      // Within the 3 s: these leave their notification to the trailing one, which alone can
+      // wake node B.
+      List<String> deliveryIds = new ArrayList<>();
+      for (int i = 0; i < 4; i++) {
+        deliveryIds.addAll(a.send(TestEvents.experienceStarted().toEvent(clock)).deliveryIds());
+      }
+      schedulerB.runUntil(
+          () -> deliveryIds.stream().allMatch(
+              id -> storeB.delivery(id).orElseThrow().state() == DeliveryState.SUCCEEDED),
+          WAIT);
+      assertThat(server.getRequestCount()).isEqualTo(5);
+      assertThat(wakes.get()).isEqualTo(3);
+      // The first enqueue's, and the trailing one: nothing more follows.
+      PGNotification[] received = pg.getNotifications(100);
+      assertThat(received).hasSize(2);
+      assertThat(pg.getNotifications(50)).isNullOrEmpty();
+    }
+  }
+
+  @Test
   void hostTransaction_notifiesAtCommit_onceForAllItsEvents_andNeverIfRolledBack() throws Exception {
     JdbcDeliveryStore store = store(database, true);
     ThreadLocal<Connection> current = new ThreadLocal<>();
