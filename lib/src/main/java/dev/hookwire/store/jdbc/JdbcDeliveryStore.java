@@ -96,8 +96,9 @@ import javax.sql.DataSource;
  * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} that names the
  * operation and keeps the cause.
  *
- * <p><b>Wake-up across nodes.</b> On PostgreSQL through pgjdbc, each enqueue notifies the other
- * nodes in its own transaction ({@code NOTIFY}), and each dispatcher listens on one connection
+ * <p><b>Wake-up across nodes.</b> On PostgreSQL through pgjdbc, enqueues notify the other nodes
+ * in their own transaction ({@code NOTIFY}; at most once every 5 ms per store object, with a
+ * trailing notification after the last commit), and each dispatcher listens on one connection
  * of its own, so another node's event is claimed as soon as it commits instead of at the next
  * poll; see {@link Builder#notifications(boolean)}. Elsewhere nodes poll.
  *
