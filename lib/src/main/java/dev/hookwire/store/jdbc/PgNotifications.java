@@ -87,8 +87,8 @@ final class PgNotifications {
   private final AtomicBoolean saidUnavailable = new AtomicBoolean();
   private final Object lock = new Object();
   private Listener listener; // guarded by lock
-  /** When the last notification of the store's own enqueues was sent or asked for. */
   private final long spacingNanos;
+  /** When the last notification of the store's own enqueues was sent or decided on. */
   private final AtomicLong lastNotified;
   /** An enqueue that did not notify has committed since the trailing notification began. */
   private final AtomicBoolean trailingWanted = new AtomicBoolean();
