@@ -28,8 +28,16 @@ import java.util.concurrent.locks.LockSupport;
  * {@link Durable}): the latency then includes the commit of each {@code send}, the claim and,
  * before the next claim, the completions recorded one by one.
  *
+ * <p>{@code --cross-node} (PostgreSQL) sends on one node and delivers on another, in this JVM:
+ * node A is a dispatcher that is never started, on a store and pool of its own, so it only
+ * stores events; node B, with another store object, another pool and another node id, claims
+ * and delivers them. B learns of A's events from PostgreSQL's {@code NOTIFY} with {@code
+ * --notify on} (the default), or by polling every {@code --poll-ms} (default 1,000, the
+ * dispatcher's default) with {@code --notify off}.
+ *
  * <p>Arguments: {@code --rate 1000 --seconds 30 --warmup-seconds 5 --body 512 --store
- * memory|postgres --sync-commit on|off --pg-url jdbc:postgresql://...}.
+ * memory|postgres --sync-commit on|off --pg-url jdbc:postgresql://... --cross-node --notify
+ * on|off --poll-ms 1000}.
  */
 public final class Latency {
   private Latency() {}
@@ -40,7 +48,10 @@ public final class Latency {
     int seconds = a.integer("seconds", 30);
     int warmupSeconds = a.integer("warmup-seconds", 5);
     int bodyBytes = a.integer("body", 512);
-    boolean postgres = a.string("store", "memory").equals("postgres");
+    boolean crossNode = a.flag("cross-node");
+    boolean postgres = crossNode || a.string("store", "memory").equals("postgres");
+    boolean notify = a.string("notify", "on").equals("on");
+    int pollMillis = a.integer("poll-ms", 1000);
     boolean syncCommit = a.string("sync-commit", "on").equals("on");
     String url = a.string("pg-url", Pg.DEFAULT_URL);
     double target = postgres ? 50 : 10;
@@ -51,6 +62,10 @@ public final class Latency {
     System.out.println(Bench.f("# rate=%d/s measured=%d s warmup=%d s body=%d B, receiver in-process,"
         + " store %s", rate, seconds, warmupSeconds, bodyBytes,
         postgres ? "PostgreSQL, synchronous_commit " + (syncCommit ? "on" : "off") : "in memory"));
+    if (crossNode) {
+      System.out.println(Bench.f("# across nodes: sent on node A (not started), delivered by node B;"
+          + " notifications %s, B polls every %d ms", notify ? "on" : "off", pollMillis));
+    }
 
     List<WebhookEvent<Map<String, Object>>> events = Bench.events(total, bodyBytes);
     Map<String, Integer> seqOf = new ConcurrentHashMap<>(total * 2);
@@ -59,6 +74,7 @@ public final class Latency {
     }
     long[] scheduled = new long[total];
     long[] received = new long[total];
+    long[] returned = new long[total];
     CountDownLatch all = new CountDownLatch(total);
     String secret = Secrets.newStandardSecret();
     Receiver.AcceptHook hook = (id, nanos) -> {
@@ -70,16 +86,26 @@ public final class Latency {
     };
     String prefix = Pg.freshPrefix();
     HikariDataSource pool = postgres ? Pg.pool(url, 8, "hwbench-latency", syncCommit) : null;
+    HikariDataSource poolA = crossNode ? Pg.pool(url, 4, "hwbench-latency-a", syncCommit) : null;
     try (Receiver receiver = Receiver.builder(Receiver.Mode.OK, secret).hook(hook).start()) {
       Dispatcher.Builder builder = Dispatcher.builder().networkPolicy(Bench.LOOPBACK);
       if (postgres) {
-        builder.store(JdbcDeliveryStore.builder(pool).tablePrefix(prefix).build());
+        builder.store(JdbcDeliveryStore.builder(pool).tablePrefix(prefix).notifications(notify).build());
+      }
+      if (crossNode) {
+        builder.nodeId("node-b").pollInterval(Duration.ofMillis(pollMillis));
       }
       Dispatcher dispatcher = builder.build();
       dispatcher.register(Endpoint.builder(receiver.url() + "/latency")
           .signing(SignatureScheme.standardWebhooks(), secret)
           .verifyOnRegistration(false)
           .build());
+      // Node A stores what is sent; never started, it claims nothing and wakes nobody in-process.
+      Dispatcher sender = crossNode
+          ? Dispatcher.builder().networkPolicy(Bench.LOOPBACK).nodeId("node-a")
+              .store(JdbcDeliveryStore.builder(poolA).tablePrefix(prefix).notifications(notify).build())
+              .build()
+          : dispatcher;
       dispatcher.start();
       GcPauses gc = new GcPauses();
       CpuWatch watch = new CpuWatch();
@@ -98,12 +124,16 @@ public final class Latency {
           gc.arm();
           watch.start();
         }
-        dispatcher.send(events.get(i));
+        sender.send(events.get(i));
+        returned[i] = System.nanoTime();
       }
       Bench.await(all, 60, "every event to arrive");
       gc.disarm();
       double notOurs = watch.notOurs();
       dispatcher.close(Duration.ofSeconds(5));
+      if (sender != dispatcher) {
+        sender.close(Duration.ZERO);
+      }
       if (receiver.badSignatures() != 0) {
         throw new IllegalStateException("bad signatures: " + receiver.badSignatures());
       }
@@ -119,6 +149,18 @@ public final class Latency {
           ms(Bench.quantile(latency, 0.99)), ms(Bench.quantile(latency, 0.999)),
           ms(latency[latency.length - 1]), over10, ms(maxLag)));
       System.out.println(Bench.f("p99 %.3f ms (target <= %.0f ms)", ms(Bench.quantile(latency, 0.99)), target));
+      if (postgres) {
+        // From the return of send (the commit) to receipt: what the claim path adds, without the
+        // sender's own waits; across nodes, the notification's trip and node B's claim.
+        long[] afterCommit = new long[total - warm];
+        for (int i = warm; i < total; i++) {
+          afterCommit[i - warm] = Math.max(0, received[i] - returned[i]);
+        }
+        Arrays.sort(afterCommit);
+        System.out.println(Bench.f("from send's return: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms",
+            ms(Bench.quantile(afterCommit, 0.50)), ms(Bench.quantile(afterCommit, 0.90)),
+            ms(Bench.quantile(afterCommit, 0.99)), ms(afterCommit[afterCommit.length - 1])));
+      }
       System.out.println("GC while measuring: " + gc.summary());
       System.out.println(Bench.f("CPU not ours while measuring: %.1f%%", 100 * notOurs));
       if (a.flag("timeline")) {
@@ -136,6 +178,9 @@ public final class Latency {
         }
       }
     } finally {
+      if (poolA != null) {
+        poolA.close();
+      }
       if (pool != null) {
         Pg.drop(pool, prefix);
         pool.close();

@@ -780,7 +780,10 @@ public final class Dispatcher implements AutoCloseable {
 
     /**
      * Sets how often the store is asked for due work besides the dispatcher's own wake-ups (for
-     * work enqueued by other nodes). Default 1 s.
+     * work enqueued by other nodes). Default 1 s. A store that tells of other nodes' work ({@link
+     * dev.hookwire.store.spi.DeliveryQueue#onRemoteWork}, as {@link
+     * dev.hookwire.store.jdbc.JdbcDeliveryStore} does on PostgreSQL) wakes the dispatcher at once;
+     * polling then only bounds the wait for a notification that was missed.
      *
      * @param interval the interval, positive
      * @return this builder

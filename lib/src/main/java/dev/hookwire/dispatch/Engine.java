@@ -87,6 +87,8 @@ final class Engine {
   private final AtomicBoolean flushQueued = new AtomicBoolean();
   private volatile Duration flushBackoff = Duration.ZERO;
   private final Object drained = new Object();
+  /** The store's calls for work from elsewhere, from start to close. */
+  private volatile AutoCloseable remoteWork = () -> {};
 
   Engine(DispatcherConfig config, EndpointRegistry registry) {
     this.config = config;
@@ -111,6 +113,7 @@ final class Engine {
     int endpoints = registry.reload(true).entries().size();
     state = State.RUNNING;
     log.info("dispatcher {} started; the store holds {} endpoint(s)", config.nodeId(), endpoints);
+    remoteWork = RemoteWork.watch(store, this::wake, config.nodeId());
     wake();
     retention.start();
   }
@@ -136,6 +139,7 @@ final class Engine {
             + " pending in the store, for another dispatcher or the next start", config.nodeId(), unattempted);
       }
     }
+    RemoteWork.stop(remoteWork, config.nodeId());
     synchronized (timerLock) {
       if (timer != null) {
         timer.cancel(false);

@@ -96,8 +96,15 @@ import javax.sql.DataSource;
  * <p><b>Errors.</b> Every {@link SQLException} becomes a {@link StoreException} that names the
  * operation and keeps the cause.
  *
+ * <p><b>Wake-up across nodes.</b> On PostgreSQL through pgjdbc, enqueues notify the other nodes
+ * in their own transaction ({@code NOTIFY}; at most once every 5 ms per store object, with a
+ * trailing notification after the last commit), and each dispatcher listens on one connection
+ * of its own, so another node's event is claimed as soon as it commits instead of at the next
+ * poll; see {@link Builder#notifications(boolean)}. Elsewhere nodes poll.
+ *
  * <p>Thread-safe: each call uses a connection of its own, and the store's only mutable state is
- * a flag that remembers whether the driver reports batch counts.
+ * a flag that remembers whether the driver reports batch counts, and the wake-ups registered
+ * for notifications.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
@@ -125,9 +132,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private volatile boolean batchCounts = true;
 
-  private JdbcDeliveryStore(DataSource dataSource, Sql sql) {
+  /** Wake-up across nodes (PostgreSQL through pgjdbc), or empty. */
+  private final Optional<PgNotifications> notifications;
+  /** The single-statement enqueue followed by its NOTIFY, when there are notifications. */
+  private final String enqueueNotifyPostgres;
+
+  private JdbcDeliveryStore(
+      DataSource dataSource, Sql sql, Optional<PgNotifications> notifications) {
     this.dataSource = dataSource;
     this.sql = sql;
+    this.notifications = notifications;
+    this.enqueueNotifyPostgres =
+        notifications.map(n -> sql.enqueuePostgres + "; " + n.notifyOwn()).orElse(sql.enqueuePostgres);
   }
 
   /**
@@ -399,9 +415,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     if (messages.isEmpty() && deliveries.isEmpty()) {
       return;
     }
+    boolean notify = notifications.isPresent() && notifications.get().notifyInline();
     if (sql.dialect == JdbcDialect.POSTGRESQL
         && deliveries.stream().allMatch(d -> fresh.containsKey(d.messageId()))
-        && enqueuePostgres(messages, deliveries, fresh)) {
+        && enqueuePostgres(messages, deliveries, fresh, notify)) {
+      notifications.ifPresent(n -> n.committed(notify));
       return;
     }
     // The checks, then the inserts: what refuses a call says why.
@@ -409,8 +427,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         "enqueue",
         c -> {
           insert(c, messages, deliveries, fresh);
+          if (notify) {
+            notifications.get().own(c);
+          }
           return null;
         });
+    notifications.ifPresent(n -> n.committed(notify));
   }
 
   /**
@@ -432,7 +454,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * those of {@link #enqueue(List, List)}: arguments are checked, and stored ids refused, before
    * anything is written. If this method throws after writing (a constraint tripped by a
    * concurrent call, a lost connection), the host must roll back. Deliveries stored this way
-   * wake no dispatcher: nodes find them when they next poll.
+   * wake the dispatchers when the host commits if {@link Builder#notifications(boolean)
+   * notifications} are on (PostgreSQL through pgjdbc); elsewhere nodes find them when they next
+   * poll.
    *
    * @param connection the host's connection, with auto-commit off
    * @param messages the messages
@@ -453,6 +477,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       if (!messages.isEmpty() || !deliveries.isEmpty()) {
         insert(connection, messages, deliveries, fresh);
+        if (notifications.isPresent()) {
+          notifications.get().host(connection);
+        }
       }
     } catch (SQLException e) {
       throw failure("enqueue", e);
@@ -569,7 +596,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * caller then runs the checks, which say why.
    */
   private boolean enqueuePostgres(
-      List<NewMessage> messages, List<NewDelivery> deliveries, Map<String, NewMessage> fresh) {
+      List<NewMessage> messages, List<NewDelivery> deliveries, Map<String, NewMessage> fresh,
+      boolean notify) {
     int m = messages.size();
     String[] messageIds = new String[m];
     String[] eventIds = new String[m];
@@ -607,7 +635,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       inStatement(
           c -> {
             ArrayParameters arrays = new ArrayParameters(c);
-            try (PreparedStatement ps = c.prepareStatement(sql.enqueuePostgres)) {
+            try (PreparedStatement ps =
+                c.prepareStatement(notify ? enqueueNotifyPostgres : sql.enqueuePostgres)) {
               int p = 1;
               ps.setArray(p++, arrays.of("varchar", messageIds));
               ps.setArray(p++, arrays.of("varchar", eventIds));
@@ -1512,7 +1541,27 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
-   * Does nothing: the data source belongs to the host, and the store holds nothing else.
+   * {@inheritDoc}
+   *
+   * <p>On PostgreSQL with {@link Builder#notifications(boolean) notifications} (the default where
+   * the driver is pgjdbc), every enqueue notifies in its own transaction, and this listens: while
+   * at least one wake-up is registered, a daemon thread holds one connection of the data source
+   * and calls the wake-ups when another store object (another node) or a host's transaction
+   * enqueues. Elsewhere it registers nothing.
+   *
+   * @param wake what to call when work may have arrived
+   * @return a handle that unregisters {@code wake}; closing the last one stops the thread and
+   *     gives its connection back before it returns
+   */
+  @Override
+  public AutoCloseable onRemoteWork(Runnable wake) {
+    Objects.requireNonNull(wake, "wake == null");
+    return notifications.isPresent() ? notifications.get().register(wake) : () -> {};
+  }
+
+  /**
+   * Does nothing: the data source belongs to the host, and a thread listening for other nodes'
+   * work ends when the last dispatcher using it closes.
    */
   @Override
   public void close() {}
@@ -1801,6 +1850,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private JdbcDialect dialect;
     private String tablePrefix = "hookwire_";
     private boolean createSchema = true;
+    private boolean notifications = true;
+    private Duration notificationSpacing = PgNotifications.SPACING;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1848,6 +1899,42 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * Sets whether nodes wake each other when they enqueue, instead of waiting for their next
+     * poll ({@code Dispatcher.Builder.pollInterval}). Default: true, which takes effect on
+     * PostgreSQL when the data source's connections unwrap to the PostgreSQL JDBC driver's
+     * {@code org.postgresql.PGConnection} (pgjdbc, directly or through a pool such as HikariCP);
+     * on other databases and drivers it does nothing, and nodes poll.
+     *
+     * <p>When on, an enqueue runs {@code NOTIFY} on a channel named after the deliveries table
+     * ({@code hookwire_deliveries} by default) in its own transaction, which PostgreSQL sends
+     * when the transaction commits, once however many events it holds. Since PostgreSQL holds
+     * one lock per database from the commit of a transaction that notifies until its WAL is
+     * flushed (such commits take turns instead of sharing a flush), a store object notifies in
+     * its enqueues at most once every 5 ms; an enqueue that did not is followed, once committed,
+     * by a notification in a transaction of its own when the 5 ms are up. An enqueue through the
+     * host's transaction ({@link #enqueue(Connection, List, List)}) always notifies in that
+     * transaction, so it wakes every node, this one too, and only if it commits. A dispatcher on
+     * the store listens on one connection of the data source that it holds while it runs, on a
+     * daemon thread, and claims at once when notified; it keeps polling, so a notification
+     * missed (a connection lost and taken again) costs at most a poll interval, never a
+     * delivery. A single node wakes itself, and needs notifications only for the transactional
+     * outbox; off, it saves the held connection and the notifications.
+     *
+     * @param notifications whether to notify and listen
+     * @return this builder
+     */
+    public Builder notifications(boolean notifications) {
+      this.notifications = notifications;
+      return this;
+    }
+
+    /** For tests: the least time between two notifications in the store's own enqueues. */
+    Builder notificationSpacing(Duration spacing) {
+      this.notificationSpacing = Objects.requireNonNull(spacing, "spacing == null");
+      return this;
+    }
+
+    /**
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
      * tables, creating them if they are missing, or upgrading them if they are at an earlier
      * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
@@ -1870,7 +1957,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             (c, d) -> {
               Sql sql = new Sql(d, tablePrefix);
               Schema.ensure(c, dataSource, sql, createSchema);
-              return new JdbcDeliveryStore(dataSource, sql);
+              return new JdbcDeliveryStore(dataSource, sql,
+                  PgNotifications.of(notifications, d, c, dataSource, tablePrefix,
+                      notificationSpacing));
             });
       } catch (SQLException e) {
         throw new StoreException(

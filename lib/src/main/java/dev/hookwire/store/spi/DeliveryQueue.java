@@ -145,4 +145,31 @@ public interface DeliveryQueue {
    * @throws StoreException if the store cannot be written
    */
   int prune(Instant updatedBefore, int limit);
+
+  /**
+   * Asks the store to call {@code wake} when work may have arrived that the caller did not
+   * enqueue itself: from another node sharing the store, or through a host's transaction. A
+   * dispatcher calls this once when it starts and closes what it returns when it closes. It keeps
+   * polling all the while ({@code Dispatcher.Builder.pollInterval}), so a wake-up is only a hint
+   * that shortens the wait: a store may call {@code wake} when nothing is new, miss some
+   * arrivals, or never call it, and nothing is lost.
+   *
+   * <p>{@code wake} is cheap, never blocks and may be called from any thread, typically one of
+   * the store's own; the dispatcher folds wake-ups that come together into one look at the
+   * queue. Implementations should not call it for work enqueued by a plain {@link #enqueue}
+   * through the same store object with only one registration, as that dispatcher woke itself.
+   *
+   * <p>The default registers nothing and returns a handle that does nothing. {@code
+   * JdbcDeliveryStore} on PostgreSQL listens for the notifications its enqueues send (see its
+   * {@code Builder.notifications}).
+   *
+   * @param wake what to call when work may have arrived
+   * @return a handle whose {@code close} stops the calls to {@code wake} before it returns and
+   *     releases what the store held for them; it does not throw
+   * @throws StoreException if the store cannot set this up; a dispatcher then only polls
+   */
+  default AutoCloseable onRemoteWork(Runnable wake) {
+    java.util.Objects.requireNonNull(wake, "wake == null");
+    return () -> {};
+  }
 }
