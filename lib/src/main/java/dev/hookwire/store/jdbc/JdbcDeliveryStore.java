@@ -53,7 +53,7 @@ import javax.sql.DataSource;
  * row: the revision of all endpoints), {@code messages} (one body per event and payload), {@code
  * deliveries} (one per message and endpoint; its {@code seq} is the enqueue order), {@code
  * attempts} (the log) and {@code schema_version}; PostgreSQL and H2 add a sequence of claim
- * tokens, MariaDB a counter table. This code reads and writes schema version 3. {@link
+ * tokens, MariaDB a counter table. This code reads and writes schema version 4. {@link
  * JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()} runs when the
  * tables are missing, unless told not to; tables of version 1 it upgrades in place with {@link
  * JdbcDialect#upgradeScript(String, int)}. Times are kept as nanoseconds since the epoch: exact
@@ -1164,9 +1164,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         "find the next due time",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
-            ps.setLong(1, at);
-            ps.setLong(2, at);
-            ps.setLong(3, at);
+            for (int p = 1; p <= sql.nextDueParameters; p++) {
+              ps.setLong(p, at);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
@@ -1244,9 +1244,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             }
             if (query.eventId().isPresent()) {
               ps.setString(p++, query.eventId().get());
-            }
-            if (query.state().isPresent()) {
-              ps.setString(p++, query.state().get().name());
             }
             if (query.eventType().isPresent()) {
               ps.setString(p++, query.eventType().get());
@@ -1416,8 +1413,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return read(
         "count deliveries",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.count)) {
-            ps.setString(1, state.name());
+          try (PreparedStatement ps = c.prepareStatement(sql.count(state))) {
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               return rs.getLong(1);
@@ -1801,6 +1797,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private JdbcDialect dialect;
     private String tablePrefix = "hookwire_";
     private boolean createSchema = true;
+    private boolean asyncCommit = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1848,6 +1845,36 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * Sets whether, on PostgreSQL, claims and the completions that log an attempt commit
+     * asynchronously: each such statement sets {@code synchronous_commit} off for its own
+     * transaction, so its commit returns before its WAL reaches the disk (PostgreSQL writes it
+     * within {@code wal_writer_delay}, 200 ms by default, flushed at the latest three times that
+     * later). Default: true. Enqueues always commit as the server is configured (durably, by
+     * default): an event is never lost once {@code send} or {@link #enqueue} has returned, and a
+     * commit that waits for the disk also flushes every asynchronous commit before it. Other
+     * databases ignore this setting.
+     *
+     * <p>What a crash of the database server (or of its machine) may cost, for the claims and
+     * completions committed in its last fraction of a second, up to about {@code 3 ×
+     * wal_writer_delay}: a claim that is lost leaves its delivery pending and free, so a node may
+     * claim and send it again while the node that claimed it first is still sending it; a
+     * completion that is lost leaves its delivery pending (under the claim's lease, or free if
+     * that claim was lost too) with one attempt fewer logged, so it is sent again once the lease
+     * expires. Either way an event is delivered again, never lost: at-least-once delivery, which
+     * receivers already de-duplicate by webhook id. Claim tokens drawn in those transactions may
+     * be drawn again after the crash. A crash of a dispatcher node costs what it always did (its
+     * leases run out and its deliveries are sent again); so does any failure that leaves the
+     * database server running.
+     *
+     * @param asyncCommit whether claims and completions commit without waiting for the disk
+     * @return this builder
+     */
+    public Builder asyncCommit(boolean asyncCommit) {
+      this.asyncCommit = asyncCommit;
+      return this;
+    }
+
+    /**
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
      * tables, creating them if they are missing, or upgrading them if they are at an earlier
      * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
@@ -1868,7 +1895,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             dataSource,
             dialect,
             (c, d) -> {
-              Sql sql = new Sql(d, tablePrefix);
+              Sql sql = new Sql(d, tablePrefix, asyncCommit);
               Schema.ensure(c, dataSource, sql, createSchema);
               return new JdbcDeliveryStore(dataSource, sql);
             });
