@@ -236,13 +236,10 @@ final class Sql {
             ATTEMPT_COLUMNS
                 + " WHERE a.endpoint_id = ? AND a.started_at >= ?"
                 + " ORDER BY a.started_at, d.seq, a.seq LIMIT ?");
-    // PostgreSQL's version 4 has no index of finished deliveries by update time: they are
-    // walked in enqueue order instead, the oldest first, along the primary key.
     succeededBefore =
         fill(
             "SELECT id FROM ${prefix}deliveries WHERE state = 'SUCCEEDED' AND updated_at < ?"
-                + (dialect == JdbcDialect.POSTGRESQL ? " ORDER BY seq" : " ORDER BY updated_at")
-                + " LIMIT ?");
+                + " ORDER BY updated_at LIMIT ?");
     orphanMessages =
         fill(
             "SELECT m.id FROM ${prefix}messages m WHERE m.created_at < ? AND NOT EXISTS"

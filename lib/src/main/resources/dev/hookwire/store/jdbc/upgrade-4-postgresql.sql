@@ -13,7 +13,7 @@
 -- and deliveries keep a fifth of each new page free), and the attempt log keeps one B-tree index
 -- besides its key and no foreign key. schema-postgresql.sql says what the queries lose. No
 -- table is rewritten: the fill factor applies to pages written from now on; the BRIN indexes
--- are built by reading each table once, under a lock that holds writes off meanwhile (seconds
+-- and the partial ones are built by reading each table once, under a lock that holds writes off meanwhile (seconds
 -- for millions of rows). Data and columns are unchanged.
 -- Statements end with a semicolon at the end of a line; lines starting with -- are comments.
 
@@ -21,6 +21,8 @@ ALTER TABLE ${prefix}deliveries SET (fillfactor = 80);
 DROP INDEX IF EXISTS ${prefix}deliveries_lease_idx;
 DROP INDEX IF EXISTS ${prefix}deliveries_state_idx;
 DROP INDEX IF EXISTS ${prefix}deliveries_endpoint_idx;
+CREATE INDEX IF NOT EXISTS ${prefix}deliveries_succeeded_idx
+  ON ${prefix}deliveries (updated_at) WHERE state = 'SUCCEEDED';
 CREATE INDEX IF NOT EXISTS ${prefix}deliveries_dead_idx
   ON ${prefix}deliveries (endpoint_id, created_at) WHERE state = 'DEAD';
 CREATE INDEX IF NOT EXISTS ${prefix}deliveries_created_brin
