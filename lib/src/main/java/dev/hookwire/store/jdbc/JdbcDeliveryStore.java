@@ -81,7 +81,10 @@ import javax.sql.DataSource;
  * PostgreSQL, what one statement can do runs as that one statement in auto-commit mode, its own
  * transaction in a single round trip: a claim, a completion that logs an attempt, and an
  * enqueue whose deliveries all name messages of the same call (its ids are then checked by the
- * tables' constraints, and only a refused call runs the checks that say why). Claims
+ * tables' constraints, and only a refused call runs the checks that say why). There, claims
+ * and completions commit without waiting for the disk unless {@link Builder#asyncCommit} is
+ * turned off; enqueues always wait (see that setting for what a crash of the database server
+ * may then cost: repeats, never a lost event). Claims
  * and prunes run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE
  * READ, would lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default,
  * which the store expects the pool to keep. If a commit fails, the outcome is unknown, as always

@@ -408,8 +408,9 @@ final class Sql {
   /**
    * Deliveries a query selects, newest first, ties by id descending. Parameters, as {@link
    * JdbcDeliveryStore#deliveries} binds them: createdSince; then, where present, createdBefore,
-   * the cursor's time, time again and id, the endpoint, the event, the state and the event type;
-   * then the limit. PostgreSQL compares ids by code point ({@code COLLATE "C"}) whatever the
+   * the cursor's time, time again and id, the endpoint, the event and the event type; then the
+   * limit. The state, an enum constant's name, is written into the statement, so that
+   * PostgreSQL's partial index of dead deliveries serves it. PostgreSQL compares ids by code point ({@code COLLATE "C"}) whatever the
    * database's collation, as the other dialects' columns do.
    */
   String deliveries(DeliveryQuery query) {
