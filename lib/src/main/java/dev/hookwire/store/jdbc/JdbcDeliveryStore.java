@@ -966,8 +966,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * it is completed or released, or claimed again after its lease expired. A completion with an
    * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes {@code
    * now}. All completions of one call commit together, in one transaction of two batched
-   * statements; on PostgreSQL, when each logs an attempt, of one statement per completion (a
-   * single completion is then one statement in auto-commit mode).
+   * statements; on PostgreSQL, when each logs an attempt, in one statement in auto-commit mode
+   * (of one statement per completion, in one transaction, if two name the same delivery).
    *
    * @param completions the results, in any order
    * @param now the time of the completions
@@ -1023,9 +1023,75 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * transaction, in the order of their ids.
    */
   private List<Boolean> completePostgres(List<Completion> completions, int[] order, long at) {
+    if (order.length > 1 && distinctDeliveries(completions)) {
+      return statement("complete", c -> completeAllPostgres(c, completions, order, at));
+    }
     Work<List<Boolean>> work =
         c -> inGivenOrder(completeEach(c, true, completions, order, at), order);
     return order.length == 1 ? statement("complete", work) : transaction("complete", work);
+  }
+
+  private static boolean distinctDeliveries(List<Completion> completions) {
+    Set<String> ids = new HashSet<>();
+    for (Completion x : completions) {
+      if (!ids.add(x.claim().deliveryId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * PostgreSQL, completions of distinct deliveries that each log an attempt: all in one
+   * statement, its own transaction in auto-commit mode, one round trip. Which were applied is
+   * read from the ids it returns; their attempts are logged in the order of the ids.
+   */
+  private List<Boolean> completeAllPostgres(
+      Connection c, List<Completion> completions, int[] order, long at) throws SQLException {
+    int n = order.length;
+    Object[][] columns = new Object[14][n];
+    for (int k = 0; k < n; k++) {
+      Completion x = completions.get(order[k]);
+      AttemptRecord a = x.attempt().orElseThrow();
+      columns[0][k] = x.claim().deliveryId();
+      columns[1][k] = x.claim().leaseOwner();
+      columns[2][k] = x.claim().claimToken();
+      columns[3][k] = x.state().name();
+      columns[4][k] = Nanos.of(x.nextAttemptAt());
+      columns[5][k] = a.endpointId();
+      columns[6][k] = a.eventId();
+      columns[7][k] = a.attemptNumber();
+      columns[8][k] = Nanos.of(a.startedAt());
+      columns[9][k] = Nanos.of(a.latency());
+      columns[10][k] = a.outcome().name();
+      columns[11][k] = a.status();
+      columns[12][k] = a.error().map(JdbcDeliveryStore::text).orElse(null);
+      columns[13][k] = text(a.responseSnippet());
+    }
+    String[] types = {
+      "varchar", "varchar", "int8", "varchar", "int8", "varchar", "varchar", "int4", "int8",
+      "int8", "varchar", "int4", "text", "text"
+    };
+    Set<String> applied = new HashSet<>();
+    ArrayParameters arrays = new ArrayParameters(c);
+    try (PreparedStatement ps = c.prepareStatement(sql.completeAllPostgres)) {
+      for (int i = 0; i < columns.length; i++) {
+        ps.setArray(i + 1, arrays.of(types[i], columns[i]));
+      }
+      ps.setLong(columns.length + 1, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+      }
+    } finally {
+      arrays.free();
+    }
+    Boolean[] result = new Boolean[completions.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = applied.contains(completions.get(i).claim().deliveryId());
+    }
+    return List.of(result);
   }
 
   /**

@@ -80,6 +80,7 @@ final class Sql {
   // PostgreSQL: enqueue and complete in one statement each.
   final String enqueuePostgres;
   final String completeLoggedPostgres;
+  final String completeAllPostgres;
 
   // Claims, by dialect.
   final String claimPostgres;
@@ -304,6 +305,30 @@ final class Sql {
                 + " response_snippet)"
                 + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM done WHERE TRUE"
                 + async);
+    // PostgreSQL: many completions that each log an attempt, of distinct deliveries, in one
+    // statement from one array per column: the deliveries whose claims are current are updated
+    // (looked up by id), their attempts logged in the order of the arrays, and their ids
+    // returned.
+    completeAllPostgres =
+        fill(
+            "WITH input AS (SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::bigint[],"
+                + " ?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::bigint[],"
+                + " ?::bigint[], ?::varchar[], ?::int[], ?::text[], ?::text[]) WITH ORDINALITY"
+                + " AS i(id, owner, token, state, due_at, endpoint_id, event_id, attempt_number,"
+                + " started_at, latency_ns, outcome, status, error, response_snippet, n)),"
+                + " done AS (UPDATE ${prefix}deliveries d SET state = i.state, due_at = i.due_at,"
+                + " updated_at = ?, attempts = d.attempts + 1, lease_owner = NULL,"
+                + " lease_until = NULL FROM input i"
+                + " WHERE d.id = i.id AND d.lease_owner = i.owner AND d.claim_token = i.token"
+                + async
+                + " RETURNING d.id)"
+                + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id,"
+                + " attempt_number, started_at, latency_ns, outcome, status, error,"
+                + " response_snippet)"
+                + " SELECT i.id, i.endpoint_id, i.event_id, i.attempt_number, i.started_at,"
+                + " i.latency_ns, i.outcome, i.status, i.error, i.response_snippet"
+                + " FROM input i JOIN done ON done.id = i.id ORDER BY i.n"
+                + " RETURNING delivery_id");
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
     claimCasH2 =
