@@ -184,7 +184,8 @@ public final class Dispatcher implements AutoCloseable {
    * transaction (on PostgreSQL one statement) and one commit, instead of one per event: all are
    * stored or none. Every event is fanned out and checked before anything is written. The
    * events are stored in the order given, which is the order in which their deliveries to one
-   * endpoint become due.
+   * endpoint become due. The call holds every event's bodies in memory at once and the store
+   * writes them in one transaction: split very long lists into calls of a few thousand.
    *
    * <pre>{@code
    * List<SendReceipt> receipts = dispatcher.sendAll(events);

@@ -128,6 +128,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private volatile boolean batchCounts = true;
 
+  /**
+   * PostgreSQL: whether this store has yet to check that the deliveries table has statistics
+   * (see {@link #analyzeIfNever}).
+   */
+  private volatile boolean checkStatistics = true;
+
   private JdbcDeliveryStore(DataSource dataSource, Sql sql) {
     this.dataSource = dataSource;
     this.sql = sql;
@@ -726,7 +732,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return List.of();
     }
     if (sql.dialect == JdbcDialect.POSTGRESQL) {
-      return statement("claim", c -> claimPostgres(c, request, until));
+      List<ClaimedDelivery> claimed = statement("claim", c -> claimPostgres(c, request, until));
+      if (checkStatistics && claimed.size() == request.limit()) {
+        checkStatistics = false;
+        analyzeIfNever();
+      }
+      return claimed;
     }
     return transaction(
         "claim",
@@ -734,6 +745,38 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         c -> sql.dialect == JdbcDialect.MARIADB
             ? claimMariaDb(c, request, until)
             : claimH2(c, request, until));
+  }
+
+  /**
+   * PostgreSQL: analyzes the deliveries table if it has never been analyzed, once per store,
+   * the first time a claim finds more due deliveries than it may take. Until autovacuum first
+   * analyzes a new table (within {@code autovacuum_naptime}, a minute by default, once enough
+   * rows changed), the planner has no statistics, takes the due deliveries for a handful, and
+   * plans the claim as a read of every due delivery and a sort instead of a walk of the claim
+   * index that stops at the limit: each claim then costs as much as the backlog is long (the
+   * first seconds on new tables were slow for it). An {@code ANALYZE} of a young table takes
+   * milliseconds, blocks no reads or writes, and invalidates the plans made without statistics.
+   * A failure here is left to autovacuum: claims work either way.
+   */
+  private void analyzeIfNever() {
+    try (Connection c = dataSource.getConnection()) {
+      boolean never;
+      try (PreparedStatement ps = c.prepareStatement(sql.neverAnalyzed)) {
+        try (ResultSet rs = ps.executeQuery()) {
+          never = rs.next();
+        }
+      }
+      if (never) {
+        try (Statement s = c.createStatement()) {
+          s.execute(sql.analyzeDeliveries);
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      // Autovacuum analyzes the table in time; nothing is wrong with the claims meanwhile.
+    }
   }
 
   private List<ClaimedDelivery> claimPostgres(Connection c, ClaimRequest r, Instant until)

@@ -81,6 +81,8 @@ final class Sql {
   final String enqueuePostgres;
   final String completeLoggedPostgres;
   final String completeAllPostgres;
+  final String neverAnalyzed;
+  final String analyzeDeliveries;
 
   // Claims, by dialect.
   final String claimPostgres;
@@ -329,6 +331,13 @@ final class Sql {
                 + " i.latency_ns, i.outcome, i.status, i.error, i.response_snippet"
                 + " FROM input i JOIN done ON done.id = i.id ORDER BY i.n"
                 + " RETURNING delivery_id");
+    // PostgreSQL: a row if the deliveries table has never been analyzed, by hand or by
+    // autovacuum.
+    neverAnalyzed =
+        fill(
+            "SELECT 1 FROM pg_stat_user_tables WHERE relid = '${prefix}deliveries'::regclass"
+                + " AND last_analyze IS NULL AND last_autoanalyze IS NULL");
+    analyzeDeliveries = fill("ANALYZE ${prefix}deliveries");
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
     claimCasH2 =
