@@ -190,10 +190,20 @@ public final class DispatchThroughput {
     }
 
     Result run(List<? extends WebhookEvent<?>> events, int senders) throws InterruptedException {
+      return run(events, senders, 0);
+    }
+
+    /** With {@code bulk} above 0, each sender stores its events {@code bulk} at a time. */
+    Result run(List<? extends WebhookEvent<?>> events, int senders, int bulk)
+        throws InterruptedException {
       tally.clearOutcomes();
       CountDownLatch done = tally.expect(events.size());
       long start = System.nanoTime();
-      Bench.sendAll(dispatcher, events, senders);
+      if (bulk > 0) {
+        Durable.sendInBulk(dispatcher, events, senders, bulk);
+      } else {
+        Bench.sendAll(dispatcher, events, senders);
+      }
       long enqueued = System.nanoTime();
       Bench.await(done, 300, "deliveries");
       long end = tally.reachedAt();

@@ -1,15 +1,19 @@
 package dev.hookwire.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import dev.hookwire.dispatch.Dispatcher;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.Secrets;
+import dev.hookwire.store.DeliveryState;
 import dev.hookwire.store.jdbc.JdbcDeliveryStore;
 import dev.hookwire.store.memory.InMemoryDeliveryStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Durable throughput: events sent, delivered and recorded per second through the dispatcher on
@@ -41,16 +45,32 @@ import java.util.Map;
  * recording completions side by side, or in batches, would be worth. The dispatcher is not
  * documented to keep its caps exact on such a scheduler.
  *
+ * <p>{@code --async-commit on} (the default, as {@link JdbcDeliveryStore.Builder#asyncCommit})
+ * lets the store's claims and completions commit without waiting for the disk, whatever
+ * {@code --sync-commit} says; enqueues follow {@code --sync-commit}. {@code off} makes every
+ * commit follow it.
+ *
+ * <p>{@code --bulk N} has each sender store its events N at a time with {@link
+ * dev.hookwire.dispatch.Dispatcher#sendAll} instead of one at a time with {@code send}.
+ *
+ * <p>{@code --history N} puts N succeeded deliveries with their messages and attempts into each
+ * PostgreSQL side's tables before the warm-up ({@link FillHistory}), and keeps them: those sides
+ * are then not pruned between runs, and a run is checked by the growth of the succeeded count
+ * instead.
+ *
  * <p>Arguments: {@code --events 20000 --concurrency 64 --senders 4 --body 512 --runs 5 --warmup
- * 20000 --warmup-rounds 2 --sync-commit on|off|both --profile --scheduler-threads 1 --lean-indexes --pg-url
- * jdbc:postgresql://...}.
+ * 20000 --warmup-rounds 2 --sync-commit on|off|both --async-commit on|off --bulk 0 --history 0
+ * --profile --scheduler-threads 1 --lean-indexes --pg-url jdbc:postgresql://...}.
  */
 public final class Durable {
   private Durable() {}
 
   /** One side of the comparison. */
   private record Side(String name, DispatchThroughput.Ours ours, TimedDataSource profile,
-      double[] rates, double[] enqueueRates, double[] cpu) {}
+      double[] rates, double[] enqueueRates, double[] cpu, JdbcDeliveryStore history) {}
+
+  /** Run-wide settings of how events are sent. */
+  private static int bulk;
 
   public static void main(String[] args) throws Exception {
     Args a = new Args(args);
@@ -66,14 +86,18 @@ public final class Durable {
     String url = a.string("pg-url", Pg.DEFAULT_URL);
     int schedulerThreads = a.integer("scheduler-threads", 1);
     boolean lean = a.flag("lean-indexes");
+    boolean asyncCommit = a.string("async-commit", "on").equals("on");
+    bulk = a.integer("bulk", 0);
+    int history = a.integer("history", 0);
 
     System.out.println("# Durable  " + Instant.now());
     System.out.println("# " + Bench.machine());
     String secret = Secrets.newStandardSecret();
     byte[] sampleBody = EventCodec.ofDefaults().encode(Bench.events(1, bodyBytes).get(0));
     System.out.println(Bench.f("# events=%d concurrency=%d senders=%d body=%d B runs=%d warmup=%dx%d"
-        + " sync-commit=%s%s%s", n, c, senders, sampleBody.length, runs, warmupRounds, warmup,
-        syncCommit, (profile ? " PROFILED" : "") + (lean ? " LEAN-INDEXES" : ""),
+        + " sync-commit=%s async-commit=%s bulk=%d history=%d%s%s", n, c, senders,
+        sampleBody.length, runs, warmupRounds, warmup, syncCommit, asyncCommit ? "on" : "off", bulk,
+        history, (profile ? " PROFILED" : "") + (lean ? " LEAN-INDEXES" : ""),
         schedulerThreads > 1 ? " scheduler-threads=" + schedulerThreads + " (PostgreSQL sides)" : ""));
 
     List<HikariDataSource> pools = new ArrayList<>();
@@ -91,17 +115,26 @@ public final class Durable {
         pools.add(pool);
         TimedDataSource timed = profile ? new TimedDataSource(prefix) : null;
         JdbcDeliveryStore store = JdbcDeliveryStore.builder(timed != null ? timed.wrap(pool) : pool)
-            .tablePrefix(prefix).build();
+            .tablePrefix(prefix).asyncCommit(asyncCommit).build();
         if (lean) {
           Pg.dropQueryIndexes(pool, prefix);
         }
-        sides.add(side("pg-sync-" + sync, new DispatchThroughput.Ours(
-            receiver.url() + "/pg-" + sync, secret, c, store, schedulerThreads), timed, runs));
+        if (history > 0) {
+          long h0 = System.nanoTime();
+          FillHistory.fill(pool, prefix, history, bodyBytes, java.time.Duration.ofDays(7));
+          System.out.println(Bench.f("# %s: %d deliveries of history in %.0f s", prefix, history,
+              (System.nanoTime() - h0) / 1e9));
+        }
+        sides.add(new Side("pg-sync-" + sync, new DispatchThroughput.Ours(
+            receiver.url() + "/pg-" + sync, secret, c, store, schedulerThreads), timed,
+            new double[runs], new double[runs], new double[runs], history > 0 ? store : null));
       }
       for (int w = 0; w < warmupRounds; w++) {
         for (Side side : sides) {
-          side.ours().run(Bench.events(warmup, bodyBytes), senders);
-          side.ours().prune();
+          side.ours().run(Bench.events(warmup, bodyBytes), senders, bulk);
+          if (side.history() == null) {
+            side.ours().prune();
+          }
         }
       }
       receiver.reset();
@@ -133,8 +166,38 @@ public final class Durable {
     }
   }
 
+  /**
+   * Sends events from {@code senders} threads, each storing {@code bulk} at a time with {@code
+   * sendAll}; returns when every call has returned.
+   */
+  static void sendInBulk(Dispatcher dispatcher, List<? extends WebhookEvent<?>> events,
+      int senders, int bulk) throws InterruptedException {
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    List<Thread> threads = new ArrayList<>();
+    for (int t = 0; t < senders; t++) {
+      Thread thread = new Thread(() -> {
+        try {
+          for (int i; (i = next.getAndAdd(bulk)) < events.size(); ) {
+            dispatcher.sendAll(events.subList(i, Math.min(events.size(), i + bulk)));
+          }
+        } catch (RuntimeException e) {
+          failure.compareAndSet(null, e);
+        }
+      }, "bulk-sender-" + t);
+      threads.add(thread);
+      thread.start();
+    }
+    for (Thread thread : threads) {
+      thread.join();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+  }
+
   private static Side side(String name, DispatchThroughput.Ours ours, TimedDataSource profile, int runs) {
-    return new Side(name, ours, profile, new double[runs], new double[runs], new double[runs]);
+    return new Side(name, ours, profile, new double[runs], new double[runs], new double[runs], null);
   }
 
   private static void measure(int r, Side side, List<WebhookEvent<Map<String, Object>>> events,
@@ -147,16 +210,18 @@ public final class Durable {
     long cpu0 = Bench.cpuNanos();
     long rx0 = receiver.cpuNanos();
     long pg0 = Pg.serverCpuNanos(admin, "hwbench-durable");
+    long succeeded0 = side.history() == null ? 0 : side.history().count(DeliveryState.SUCCEEDED);
     long busy0 = Bench.machineBusyNanos();
     long t0 = System.nanoTime();
-    DispatchThroughput.Ours.Result res = side.ours().run(events, senders);
+    DispatchThroughput.Ours.Result res = side.ours().run(events, senders, bulk);
     long wall = System.nanoTime() - t0;
     long busy = Bench.machineBusyNanos() - busy0;
     long cpu = Bench.cpuNanos() - cpu0;
     long rx = receiver.cpuNanos() - rx0;
     long pg = Pg.serverCpuNanos(admin, "hwbench-durable") - pg0;
     Map<String, Long> stats = receiver.stats();
-    int recorded = side.ours().prune();
+    long recorded = side.history() == null ? side.ours().prune()
+        : side.history().count(DeliveryState.SUCCEEDED) - succeeded0;
     if (stats.get("distinctAccepted") != n || stats.get("badSignatures") != 0 || recorded != n) {
       throw new IllegalStateException(side.name() + ": receiver saw " + stats + ", store pruned "
           + recorded + " succeeded deliveries of " + n);

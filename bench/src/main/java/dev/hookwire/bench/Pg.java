@@ -70,7 +70,7 @@ final class Pg {
       for (String index : List.of("deliveries_state_idx", "deliveries_endpoint_idx",
           "deliveries_message_idx", "attempts_event_idx", "attempts_endpoint_idx",
           "messages_event_idx", "messages_created_idx")) {
-        s.execute("DROP INDEX " + prefix + index);
+        s.execute("DROP INDEX IF EXISTS " + prefix + index); // schema version 4 has fewer
       }
     }
   }

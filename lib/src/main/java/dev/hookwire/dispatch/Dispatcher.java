@@ -18,6 +18,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -175,6 +176,54 @@ public final class Dispatcher implements AutoCloseable {
   public SendReceipt send(java.sql.Connection connection, WebhookEvent<?> event) {
     Objects.requireNonNull(connection, "connection == null");
     return engine.send(connection, event, Optional.empty());
+  }
+
+  /**
+   * Stores many events at once, each for delivery as {@link #send(WebhookEvent)} stores one:
+   * for hosts that emit in bulk. All of them are written in one call of the store, which is one
+   * transaction (on PostgreSQL one statement) and one commit, instead of one per event: all are
+   * stored or none. Every event is fanned out and checked before anything is written. The
+   * events are stored in the order given, which is the order in which their deliveries to one
+   * endpoint become due. The call holds every event's bodies in memory at once and the store
+   * writes them in one transaction: split very long lists into calls of a few thousand.
+   *
+   * <pre>{@code
+   * List<SendReceipt> receipts = dispatcher.sendAll(events);
+   * }</pre>
+   *
+   * @param events the events, none of them null and no event id twice; may be empty
+   * @return one receipt per event, in the order given; an immutable list
+   * @throws IllegalArgumentException if an event id appears twice; then nothing was stored
+   * @throws IllegalStateException if the dispatcher is closed, or an endpoint cannot be read by
+   *     this dispatcher; then nothing was stored
+   * @throws dev.hookwire.store.StoreFullException if the store cannot take them all; then
+   *     nothing was stored
+   * @throws dev.hookwire.store.StoreException if the store cannot take them; then nothing was
+   *     stored
+   */
+  public List<SendReceipt> sendAll(Collection<? extends WebhookEvent<?>> events) {
+    return engine.sendAll(null, events);
+  }
+
+  /**
+   * Stores many events through the host's own JDBC connection, inside the host's transaction,
+   * as {@link #send(java.sql.Connection, WebhookEvent)} stores one: in one batch of statements,
+   * delivered if and only if that transaction commits. Call {@link #wake()} after committing to
+   * start them at once.
+   *
+   * @param connection the host's connection, with auto-commit off; not committed or closed here
+   * @param events the events, none of them null and no event id twice; may be empty
+   * @return one receipt per event, in the order given; an immutable list
+   * @throws IllegalArgumentException if the connection is in auto-commit mode, or an event id
+   *     appears twice; then nothing was written
+   * @throws IllegalStateException if the dispatcher is closed, or its store cannot write through
+   *     a connection (only {@link dev.hookwire.store.spi.TransactionalDeliveryStore}s can)
+   * @throws dev.hookwire.store.StoreException if the statements fail; the host should roll back
+   */
+  public List<SendReceipt> sendAll(
+      java.sql.Connection connection, Collection<? extends WebhookEvent<?>> events) {
+    Objects.requireNonNull(connection, "connection == null");
+    return engine.sendAll(connection, events);
   }
 
   /**

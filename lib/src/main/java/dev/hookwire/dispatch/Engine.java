@@ -24,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -191,12 +192,61 @@ final class Engine {
   SendReceipt send(java.sql.Connection connection, WebhookEvent<?> event, Optional<String> orderingKey) {
     Objects.requireNonNull(event, "event == null");
     checkOpen();
+    checkConnection(connection);
+    List<NewMessage> messages = new ArrayList<>();
+    List<NewDelivery> deliveries = new ArrayList<>();
+    SendReceipt receipt = fanOut(event, orderingKey, clock.instant(), messages, deliveries);
+    if (!deliveries.isEmpty()) {
+      enqueue(connection, messages, deliveries);
+    }
+    return receipt;
+  }
+
+  /**
+   * Fans many events out as {@link #send} does each, and stores them all in one call of the
+   * store (one transaction): all or none. Every event is fanned out, hence checked, before
+   * anything is written.
+   */
+  List<SendReceipt> sendAll(java.sql.Connection connection, Collection<? extends WebhookEvent<?>> events) {
+    Objects.requireNonNull(events, "events == null");
+    List<WebhookEvent<?>> all = new ArrayList<>(events.size());
+    Set<String> ids = new HashSet<>();
+    for (WebhookEvent<?> event : events) {
+      Objects.requireNonNull(event, "events contains null");
+      if (!ids.add(event.id())) {
+        throw new IllegalArgumentException("event id appears twice in one sendAll: " + event.id());
+      }
+      all.add(event);
+    }
+    checkOpen();
+    checkConnection(connection);
+    Instant now = clock.instant();
+    List<NewMessage> messages = new ArrayList<>();
+    List<NewDelivery> deliveries = new ArrayList<>();
+    List<SendReceipt> receipts = new ArrayList<>(all.size());
+    for (WebhookEvent<?> event : all) {
+      receipts.add(fanOut(event, Optional.empty(), now, messages, deliveries));
+    }
+    if (!deliveries.isEmpty()) {
+      enqueue(connection, messages, deliveries);
+    }
+    return List.copyOf(receipts);
+  }
+
+  private void checkConnection(java.sql.Connection connection) {
     if (connection != null && !(store instanceof TransactionalDeliveryStore)) {
       throw new IllegalStateException(
           "send(connection, event) needs a store that writes through the host's transaction,"
               + " such as JdbcDeliveryStore; this dispatcher's store is " + store.getClass().getSimpleName());
     }
-    Instant now = clock.instant();
+  }
+
+  /**
+   * Fans an event out against the registry's view: adds its messages (one per payload mapper)
+   * and deliveries to the lists, and returns its receipt.
+   */
+  private SendReceipt fanOut(WebhookEvent<?> event, Optional<String> orderingKey, Instant now,
+      List<NewMessage> allMessages, List<NewDelivery> allDeliveries) {
     Map<String, NewMessage> messages = new LinkedHashMap<>();
     List<NewDelivery> deliveries = new ArrayList<>();
     Optional<String> traceContext = Optional.empty();
@@ -230,7 +280,8 @@ final class Engine {
       deliveries.add(new NewDelivery(Ids.deliveryId(), message.messageId(), endpoint.id()));
     }
     if (!deliveries.isEmpty()) {
-      enqueue(connection, new ArrayList<>(messages.values()), deliveries);
+      allMessages.addAll(messages.values());
+      allDeliveries.addAll(deliveries);
     }
     List<String> ids = new ArrayList<>(deliveries.size());
     deliveries.forEach(d -> ids.add(d.deliveryId()));

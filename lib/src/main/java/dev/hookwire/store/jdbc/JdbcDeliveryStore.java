@@ -53,7 +53,7 @@ import javax.sql.DataSource;
  * row: the revision of all endpoints), {@code messages} (one body per event and payload), {@code
  * deliveries} (one per message and endpoint; its {@code seq} is the enqueue order), {@code
  * attempts} (the log) and {@code schema_version}; PostgreSQL and H2 add a sequence of claim
- * tokens, MariaDB a counter table. This code reads and writes schema version 3. {@link
+ * tokens, MariaDB a counter table. This code reads and writes schema version 4. {@link
  * JdbcDialect#schemaScript(String)} is the exact DDL, which {@link Builder#build()} runs when the
  * tables are missing, unless told not to; tables of version 1 it upgrades in place with {@link
  * JdbcDialect#upgradeScript(String, int)}. Times are kept as nanoseconds since the epoch: exact
@@ -81,7 +81,10 @@ import javax.sql.DataSource;
  * PostgreSQL, what one statement can do runs as that one statement in auto-commit mode, its own
  * transaction in a single round trip: a claim, a completion that logs an attempt, and an
  * enqueue whose deliveries all name messages of the same call (its ids are then checked by the
- * tables' constraints, and only a refused call runs the checks that say why). Claims
+ * tables' constraints, and only a refused call runs the checks that say why). There, claims
+ * and completions commit without waiting for the disk unless {@link Builder#asyncCommit} is
+ * turned off; enqueues always wait (see that setting for what a crash of the database server
+ * may then cost: repeats, never a lost event). Claims
  * and prunes run READ COMMITTED: on MariaDB the store asks for it (InnoDB's default, REPEATABLE
  * READ, would lock the gaps between the rows they scan); on PostgreSQL and H2 it is the default,
  * which the store expects the pool to keep. If a commit fails, the outcome is unknown, as always
@@ -136,6 +139,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final Optional<PgNotifications> notifications;
   /** The single-statement enqueue followed by its NOTIFY, when there are notifications. */
   private final String enqueueNotifyPostgres;
+
+  /**
+   * PostgreSQL: whether this store has yet to check that the deliveries table has statistics
+   * (see {@link #analyzeIfNever}).
+   */
+  private volatile boolean checkStatistics = true;
 
   private JdbcDeliveryStore(
       DataSource dataSource, Sql sql, Optional<PgNotifications> notifications) {
@@ -752,7 +761,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return List.of();
     }
     if (sql.dialect == JdbcDialect.POSTGRESQL) {
-      return statement("claim", c -> claimPostgres(c, request, until));
+      List<ClaimedDelivery> claimed = statement("claim", c -> claimPostgres(c, request, until));
+      if (checkStatistics && claimed.size() == request.limit()) {
+        checkStatistics = false;
+        analyzeIfNever();
+      }
+      return claimed;
     }
     return transaction(
         "claim",
@@ -760,6 +774,38 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         c -> sql.dialect == JdbcDialect.MARIADB
             ? claimMariaDb(c, request, until)
             : claimH2(c, request, until));
+  }
+
+  /**
+   * PostgreSQL: analyzes the deliveries table if it has never been analyzed, once per store,
+   * the first time a claim finds more due deliveries than it may take. Until autovacuum first
+   * analyzes a new table (within {@code autovacuum_naptime}, a minute by default, once enough
+   * rows changed), the planner has no statistics, takes the due deliveries for a handful, and
+   * plans the claim as a read of every due delivery and a sort instead of a walk of the claim
+   * index that stops at the limit: each claim then costs as much as the backlog is long (the
+   * first seconds on new tables were slow for it). An {@code ANALYZE} of a young table takes
+   * milliseconds, blocks no reads or writes, and invalidates the plans made without statistics.
+   * A failure here is left to autovacuum: claims work either way.
+   */
+  private void analyzeIfNever() {
+    try (Connection c = dataSource.getConnection()) {
+      boolean never;
+      try (PreparedStatement ps = c.prepareStatement(sql.neverAnalyzed)) {
+        try (ResultSet rs = ps.executeQuery()) {
+          never = rs.next();
+        }
+      }
+      if (never) {
+        try (Statement s = c.createStatement()) {
+          s.execute(sql.analyzeDeliveries);
+        }
+      }
+      if (!c.getAutoCommit()) {
+        c.commit();
+      }
+    } catch (SQLException e) {
+      // Autovacuum analyzes the table in time; nothing is wrong with the claims meanwhile.
+    }
   }
 
   private List<ClaimedDelivery> claimPostgres(Connection c, ClaimRequest r, Instant until)
@@ -992,8 +1038,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * it is completed or released, or claimed again after its lease expired. A completion with an
    * attempt adds one to the attempt count. The delivery's {@code updatedAt} becomes {@code
    * now}. All completions of one call commit together, in one transaction of two batched
-   * statements; on PostgreSQL, when each logs an attempt, of one statement per completion (a
-   * single completion is then one statement in auto-commit mode).
+   * statements; on PostgreSQL, when each logs an attempt, in one statement in auto-commit mode
+   * (of one statement per completion, in one transaction, if two name the same delivery).
    *
    * @param completions the results, in any order
    * @param now the time of the completions
@@ -1049,9 +1095,75 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * transaction, in the order of their ids.
    */
   private List<Boolean> completePostgres(List<Completion> completions, int[] order, long at) {
+    if (order.length > 1 && distinctDeliveries(completions)) {
+      return statement("complete", c -> completeAllPostgres(c, completions, order, at));
+    }
     Work<List<Boolean>> work =
         c -> inGivenOrder(completeEach(c, true, completions, order, at), order);
     return order.length == 1 ? statement("complete", work) : transaction("complete", work);
+  }
+
+  private static boolean distinctDeliveries(List<Completion> completions) {
+    Set<String> ids = new HashSet<>();
+    for (Completion x : completions) {
+      if (!ids.add(x.claim().deliveryId())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * PostgreSQL, completions of distinct deliveries that each log an attempt: all in one
+   * statement, its own transaction in auto-commit mode, one round trip. Which were applied is
+   * read from the ids it returns; their attempts are logged in the order of the ids.
+   */
+  private List<Boolean> completeAllPostgres(
+      Connection c, List<Completion> completions, int[] order, long at) throws SQLException {
+    int n = order.length;
+    Object[][] columns = new Object[14][n];
+    for (int k = 0; k < n; k++) {
+      Completion x = completions.get(order[k]);
+      AttemptRecord a = x.attempt().orElseThrow();
+      columns[0][k] = x.claim().deliveryId();
+      columns[1][k] = x.claim().leaseOwner();
+      columns[2][k] = x.claim().claimToken();
+      columns[3][k] = x.state().name();
+      columns[4][k] = Nanos.of(x.nextAttemptAt());
+      columns[5][k] = a.endpointId();
+      columns[6][k] = a.eventId();
+      columns[7][k] = a.attemptNumber();
+      columns[8][k] = Nanos.of(a.startedAt());
+      columns[9][k] = Nanos.of(a.latency());
+      columns[10][k] = a.outcome().name();
+      columns[11][k] = a.status();
+      columns[12][k] = a.error().map(JdbcDeliveryStore::text).orElse(null);
+      columns[13][k] = text(a.responseSnippet());
+    }
+    String[] types = {
+      "varchar", "varchar", "int8", "varchar", "int8", "varchar", "varchar", "int4", "int8",
+      "int8", "varchar", "int4", "text", "text"
+    };
+    Set<String> applied = new HashSet<>();
+    ArrayParameters arrays = new ArrayParameters(c);
+    try (PreparedStatement ps = c.prepareStatement(sql.completeAllPostgres)) {
+      for (int i = 0; i < columns.length; i++) {
+        ps.setArray(i + 1, arrays.of(types[i], columns[i]));
+      }
+      ps.setLong(columns.length + 1, at);
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          applied.add(rs.getString(1));
+        }
+      }
+    } finally {
+      arrays.free();
+    }
+    Boolean[] result = new Boolean[completions.size()];
+    for (int i = 0; i < result.length; i++) {
+      result[i] = applied.contains(completions.get(i).claim().deliveryId());
+    }
+    return List.of(result);
   }
 
   /**
@@ -1193,9 +1305,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         "find the next due time",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
-            ps.setLong(1, at);
-            ps.setLong(2, at);
-            ps.setLong(3, at);
+            for (int p = 1; p <= sql.nextDueParameters; p++) {
+              ps.setLong(p, at);
+            }
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
                 return Optional.empty();
@@ -1273,9 +1385,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             }
             if (query.eventId().isPresent()) {
               ps.setString(p++, query.eventId().get());
-            }
-            if (query.state().isPresent()) {
-              ps.setString(p++, query.state().get().name());
             }
             if (query.eventType().isPresent()) {
               ps.setString(p++, query.eventType().get());
@@ -1445,8 +1554,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return read(
         "count deliveries",
         c -> {
-          try (PreparedStatement ps = c.prepareStatement(sql.count)) {
-            ps.setString(1, state.name());
+          try (PreparedStatement ps = c.prepareStatement(sql.count(state))) {
             try (ResultSet rs = ps.executeQuery()) {
               rs.next();
               return rs.getLong(1);
@@ -1852,6 +1960,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     private boolean createSchema = true;
     private boolean notifications = true;
     private Duration notificationSpacing = PgNotifications.SPACING;
+    private boolean asyncCommit = true;
 
     private Builder(DataSource dataSource) {
       this.dataSource = dataSource;
@@ -1935,6 +2044,36 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
 
     /**
+     * Sets whether, on PostgreSQL, claims and the completions that log an attempt commit
+     * asynchronously: each such statement sets {@code synchronous_commit} off for its own
+     * transaction, so its commit returns before its WAL reaches the disk (PostgreSQL writes it
+     * within {@code wal_writer_delay}, 200 ms by default, flushed at the latest three times that
+     * later). Default: true. Enqueues always commit as the server is configured (durably, by
+     * default): an event is never lost once {@code send} or {@link #enqueue} has returned, and a
+     * commit that waits for the disk also flushes every asynchronous commit before it. Other
+     * databases ignore this setting.
+     *
+     * <p>What a crash of the database server (or of its machine) may cost, for the claims and
+     * completions committed in its last fraction of a second, up to about {@code 3 ×
+     * wal_writer_delay}: a claim that is lost leaves its delivery pending and free, so a node may
+     * claim and send it again while the node that claimed it first is still sending it; a
+     * completion that is lost leaves its delivery pending (under the claim's lease, or free if
+     * that claim was lost too) with one attempt fewer logged, so it is sent again once the lease
+     * expires. Either way an event is delivered again, never lost: at-least-once delivery, which
+     * receivers already de-duplicate by webhook id. Claim tokens drawn in those transactions may
+     * be drawn again after the crash. A crash of a dispatcher node costs what it always did (its
+     * leases run out and its deliveries are sent again); so does any failure that leaves the
+     * database server running.
+     *
+     * @param asyncCommit whether claims and completions commit without waiting for the disk
+     * @return this builder
+     */
+    public Builder asyncCommit(boolean asyncCommit) {
+      this.asyncCommit = asyncCommit;
+      return this;
+    }
+
+    /**
      * Builds the store. Connects once: to detect the dialect if none was set, and to check the
      * tables, creating them if they are missing, or upgrading them if they are at an earlier
      * version, when {@link #createSchema(boolean)} allows. Several nodes may build stores on one
@@ -1955,7 +2094,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             dataSource,
             dialect,
             (c, d) -> {
-              Sql sql = new Sql(d, tablePrefix);
+              Sql sql = new Sql(d, tablePrefix, asyncCommit);
               Schema.ensure(c, dataSource, sql, createSchema);
               return new JdbcDeliveryStore(dataSource, sql,
                   PgNotifications.of(notifications, d, c, dataSource, tablePrefix,

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
  */
 final class Schema {
   /** The version this code reads and writes. */
-  static final int VERSION = 3;
+  static final int VERSION = 4;
 
   private Schema() {}
 

@@ -1,6 +1,7 @@
 package dev.hookwire.store.jdbc;
 
 import dev.hookwire.store.DeliveryQuery;
+import dev.hookwire.store.DeliveryState;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
  * <p>Immutable and thread-safe.
  */
 final class Sql {
+  private static final String STATE_MARK = "${state}";
+
   private static final Pattern PREFIX = Pattern.compile("([a-z][a-z0-9_]{0,31})?");
 
   /**
@@ -64,8 +67,11 @@ final class Sql {
   final String release;
   final String replay;
   final String nextDue;
+  /** How many parameters {@link #nextDue} takes, each of them now. */
+  final int nextDueParameters;
   final String delivery;
-  final String count;
+  /** Counts the deliveries in a state: {@link #count(DeliveryState)}. */
+  private final String count;
   final String attemptsForEvent;
   final String attemptsForEndpoint;
   final String succeededBefore;
@@ -74,6 +80,9 @@ final class Sql {
   // PostgreSQL: enqueue and complete in one statement each.
   final String enqueuePostgres;
   final String completeLoggedPostgres;
+  final String completeAllPostgres;
+  final String neverAnalyzed;
+  final String analyzeDeliveries;
 
   // Claims, by dialect.
   final String claimPostgres;
@@ -82,7 +91,24 @@ final class Sql {
   final String nextTokensMariaDb;
 
   Sql(JdbcDialect dialect, String prefix) {
+    this(dialect, prefix, false);
+  }
+
+  /**
+   * @param asyncCommit whether PostgreSQL's claims and completions that log an attempt commit
+   *     without waiting for their WAL to reach the disk (see {@code
+   *     JdbcDeliveryStore.Builder#asyncCommit})
+   */
+  Sql(JdbcDialect dialect, String prefix, boolean asyncCommit) {
     this.dialect = Objects.requireNonNull(dialect, "dialect == null");
+    // PostgreSQL: a condition that is always true and, on the way, sets synchronous_commit off
+    // for the statement's transaction only (set_config's third argument), which its commit
+    // then obeys, also in auto-commit mode where the statement is the transaction. It is
+    // evaluated on each row the statement writes, so every transaction that writes has it.
+    String async =
+        asyncCommit && dialect == JdbcDialect.POSTGRESQL
+            ? " AND set_config('synchronous_commit', 'off', true) IS NOT NULL"
+            : "";
     this.prefix = checkPrefix(prefix);
     schemaVersion = fill("SELECT MAX(version) FROM ${prefix}schema_version");
     firstSchemaVersion = fill("SELECT MIN(version) FROM ${prefix}schema_version");
@@ -165,20 +191,49 @@ final class Sql {
                 + " WHERE id = ? AND state = 'DEAD'");
     // The earliest lease to expire after now, and the earliest due time of a delivery that a
     // claim would take were it due: two index probes, not a scan of everything pending.
-    nextDue =
-        fill(
-            "SELECT (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
-                + " WHERE l.state = 'PENDING' AND l.lease_until > ?),"
-                + " (SELECT d.due_at FROM ${prefix}deliveries d"
-                + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
-                + " AND "
-                + HEAD_OF_GROUP
-                + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)");
+    String dueSubquery =
+        "(SELECT d.due_at FROM ${prefix}deliveries d"
+            + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+            + " AND "
+            + HEAD_OF_GROUP
+            + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)";
+    if (dialect == JdbcDialect.POSTGRESQL) {
+      // Version 4 has no index of leases (claims are HOT updates). A lease is only taken on a
+      // delivery due at the claim's time, so the leases are among the pending deliveries due by
+      // now, which the claim index finds; and they are only looked at when nothing is due now
+      // (a CASE evaluates its subquery lazily), when the deliveries due by now are the ones in
+      // flight. A lease taken by a node whose clock runs ahead of this one's may be missed
+      // here; the next poll finds its delivery.
+      nextDue =
+          fill(
+              "SELECT CASE WHEN n.due IS NULL OR n.due > ? THEN"
+                  + " (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
+                  + " WHERE l.state = 'PENDING' AND l.due_at <= ? AND l.lease_until > ?) END,"
+                  + " n.due FROM (SELECT "
+                  + dueSubquery
+                  + " AS due) n");
+      nextDueParameters = 5;
+    } else {
+      nextDue =
+          fill(
+              "SELECT (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
+                  + " WHERE l.state = 'PENDING' AND l.lease_until > ?), "
+                  + dueSubquery);
+      nextDueParameters = 3;
+    }
     delivery = fill(RECORD_COLUMNS + " WHERE d.id = ?");
-    count = fill("SELECT COUNT(*) FROM ${prefix}deliveries WHERE state = ?");
+    // The state is written into the statement, not bound: PostgreSQL's partial indexes (of
+    // pending and of dead deliveries) serve a statement only if it names their state.
+    count =
+        fill("SELECT COUNT(*) FROM ${prefix}deliveries WHERE state = '" + STATE_MARK + "'");
     // Ties in start time: by delivery in enqueue order, then in the order attempts were logged.
+    // Through the event's messages and their deliveries: version 4 keeps no index of attempts
+    // by event.
     attemptsForEvent =
-        fill(ATTEMPT_COLUMNS + " WHERE a.event_id = ? ORDER BY a.started_at, d.seq, a.seq");
+        fill(
+            ATTEMPT_COLUMNS
+                + " JOIN ${prefix}messages m ON m.id = d.message_id"
+                + " WHERE m.event_id = ? ORDER BY a.started_at, d.seq, a.seq");
     attemptsForEndpoint =
         fill(
             ATTEMPT_COLUMNS
@@ -212,6 +267,7 @@ final class Sql {
                 + " claimed AS (UPDATE ${prefix}deliveries d"
                 + " SET lease_owner = ?, lease_until = ?, claim_token = tokens.token"
                 + " FROM ranked JOIN tokens ON tokens.rn = ranked.rn WHERE d.seq = ranked.seq"
+                + async
                 + " RETURNING d.seq, d.id, d.endpoint_id, d.message_id, d.ordering_key,"
                 + " d.attempts, d.created_at, d.claim_token, d.due_at)"
                 + " SELECT c.id, c.endpoint_id, c.message_id, c.ordering_key, c.attempts,"
@@ -249,7 +305,39 @@ final class Sql {
                 + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id,"
                 + " attempt_number, started_at, latency_ns, outcome, status, error,"
                 + " response_snippet)"
-                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM done");
+                + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM done WHERE TRUE"
+                + async);
+    // PostgreSQL: many completions that each log an attempt, of distinct deliveries, in one
+    // statement from one array per column: the deliveries whose claims are current are updated
+    // (looked up by id), their attempts logged in the order of the arrays, and their ids
+    // returned.
+    completeAllPostgres =
+        fill(
+            "WITH input AS (SELECT * FROM unnest(?::varchar[], ?::varchar[], ?::bigint[],"
+                + " ?::varchar[], ?::bigint[], ?::varchar[], ?::varchar[], ?::int[], ?::bigint[],"
+                + " ?::bigint[], ?::varchar[], ?::int[], ?::text[], ?::text[]) WITH ORDINALITY"
+                + " AS i(id, owner, token, state, due_at, endpoint_id, event_id, attempt_number,"
+                + " started_at, latency_ns, outcome, status, error, response_snippet, n)),"
+                + " done AS (UPDATE ${prefix}deliveries d SET state = i.state, due_at = i.due_at,"
+                + " updated_at = ?, attempts = d.attempts + 1, lease_owner = NULL,"
+                + " lease_until = NULL FROM input i"
+                + " WHERE d.id = i.id AND d.lease_owner = i.owner AND d.claim_token = i.token"
+                + async
+                + " RETURNING d.id)"
+                + " INSERT INTO ${prefix}attempts (delivery_id, endpoint_id, event_id,"
+                + " attempt_number, started_at, latency_ns, outcome, status, error,"
+                + " response_snippet)"
+                + " SELECT i.id, i.endpoint_id, i.event_id, i.attempt_number, i.started_at,"
+                + " i.latency_ns, i.outcome, i.status, i.error, i.response_snippet"
+                + " FROM input i JOIN done ON done.id = i.id ORDER BY i.n"
+                + " RETURNING delivery_id");
+    // PostgreSQL: a row if the deliveries table has never been analyzed, by hand or by
+    // autovacuum.
+    neverAnalyzed =
+        fill(
+            "SELECT 1 FROM pg_stat_user_tables WHERE relid = '${prefix}deliveries'::regclass"
+                + " AND last_analyze IS NULL AND last_autoanalyze IS NULL");
+    analyzeDeliveries = fill("ANALYZE ${prefix}deliveries");
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
     claimCasH2 =
@@ -354,8 +442,9 @@ final class Sql {
   /**
    * Deliveries a query selects, newest first, ties by id descending. Parameters, as {@link
    * JdbcDeliveryStore#deliveries} binds them: createdSince; then, where present, createdBefore,
-   * the cursor's time, time again and id, the endpoint, the event, the state and the event type;
-   * then the limit. PostgreSQL compares ids by code point ({@code COLLATE "C"}) whatever the
+   * the cursor's time, time again and id, the endpoint, the event and the event type; then the
+   * limit. The state, an enum constant's name, is written into the statement, so that
+   * PostgreSQL's partial index of dead deliveries serves it. PostgreSQL compares ids by code point ({@code COLLATE "C"}) whatever the
    * database's collation, as the other dialects' columns do.
    */
   String deliveries(DeliveryQuery query) {
@@ -374,13 +463,19 @@ final class Sql {
       sql.append(" AND m.event_id = ?");
     }
     if (query.state().isPresent()) {
-      sql.append(" AND d.state = ?");
+      // Written in, not bound, as for count: so that the index of dead deliveries serves.
+      sql.append(" AND d.state = '").append(query.state().get().name()).append('\'');
     }
     if (query.eventType().isPresent()) {
       sql.append(" AND m.event_type = ?");
     }
     sql.append(" ORDER BY d.created_at DESC, ").append(id).append(" DESC LIMIT ?");
     return fill(sql.toString());
+  }
+
+  /** Counts the deliveries in a state; the state is an enum constant's name, never input. */
+  String count(DeliveryState state) {
+    return count.replace(STATE_MARK, state.name());
   }
 
   private String fill(String template) {

@@ -7,7 +7,7 @@
  * supplies a {@link javax.sql.DataSource}, usually its connection pool, and the JDBC driver.
  *
  * <p>The schema of each dialect ships as resources in this package, {@code
- * schema-<dialect>.sql} for the delivery store (schema version 3) and {@code
+ * schema-<dialect>.sql} for the delivery store (schema version 4) and {@code
  * idempotency-<dialect>.sql} for the idempotency store, which the stores run to create their
  * tables and which hosts may copy into their own migrations; {@code
  * upgrade-<version>-<dialect>.sql} upgrades the delivery store's tables in place from the

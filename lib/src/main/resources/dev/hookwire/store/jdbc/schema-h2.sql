@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 3, for H2 2.x.
+-- Hookwire JDBC delivery store: schema version 4, for H2 2.x.
 --
 -- JdbcDeliveryStore runs this script itself when built with createSchema(true), the default:
 -- every statement may run again without harm. To manage the schema with Flyway or Liquibase
@@ -98,7 +98,8 @@ CREATE INDEX IF NOT EXISTS ${prefix}deliveries_endpoint_idx
 CREATE INDEX IF NOT EXISTS ${prefix}deliveries_message_idx
   ON ${prefix}deliveries (message_id);
 
--- The attempt log; seq is append order.
+-- The attempt log (version 4: without a foreign key to its delivery, which only the statement
+-- completing it logs to, and found by event through messages and deliveries, not an index of its own); seq is append order.
 CREATE TABLE IF NOT EXISTS ${prefix}attempts (
   seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   delivery_id VARCHAR(255) NOT NULL,
@@ -110,15 +111,11 @@ CREATE TABLE IF NOT EXISTS ${prefix}attempts (
   outcome VARCHAR(16) NOT NULL,
   status INTEGER NOT NULL,
   error CHARACTER VARYING,
-  response_snippet CHARACTER VARYING NOT NULL,
-  CONSTRAINT ${prefix}attempts_delivery_fk
-    FOREIGN KEY (delivery_id) REFERENCES ${prefix}deliveries (id)
+  response_snippet CHARACTER VARYING NOT NULL
 );
 CREATE INDEX IF NOT EXISTS ${prefix}attempts_delivery_idx
   ON ${prefix}attempts (delivery_id, seq);
-CREATE INDEX IF NOT EXISTS ${prefix}attempts_event_idx
-  ON ${prefix}attempts (event_id, started_at);
 CREATE INDEX IF NOT EXISTS ${prefix}attempts_endpoint_idx
   ON ${prefix}attempts (endpoint_id, started_at);
 
-MERGE INTO ${prefix}schema_version (version) KEY (version) VALUES (3);
+MERGE INTO ${prefix}schema_version (version) KEY (version) VALUES (4);

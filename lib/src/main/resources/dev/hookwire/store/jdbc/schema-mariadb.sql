@@ -1,4 +1,4 @@
--- Hookwire JDBC delivery store: schema version 3, for MariaDB 10.6 or later (InnoDB).
+-- Hookwire JDBC delivery store: schema version 4, for MariaDB 10.6 or later (InnoDB).
 -- Written to suit MySQL 8.0.16 or later as well, which runs it unchanged; the store is tested
 -- on MariaDB only.
 --
@@ -101,7 +101,8 @@ CREATE TABLE IF NOT EXISTS ${prefix}deliveries (
   CONSTRAINT ${prefix}deliveries_state_check CHECK (state IN ('PENDING', 'SUCCEEDED', 'DEAD'))
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
--- The attempt log; seq is append order.
+-- The attempt log (version 4: without a foreign key to its delivery, which only the statement
+-- completing it logs to, and found by event through messages and deliveries, not an index of its own); seq is append order.
 CREATE TABLE IF NOT EXISTS ${prefix}attempts (
   seq BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
   delivery_id VARCHAR(255) NOT NULL,
@@ -115,10 +116,7 @@ CREATE TABLE IF NOT EXISTS ${prefix}attempts (
   error MEDIUMTEXT,
   response_snippet MEDIUMTEXT NOT NULL,
   KEY ${prefix}attempts_delivery_idx (delivery_id, seq),
-  KEY ${prefix}attempts_event_idx (event_id, started_at),
-  KEY ${prefix}attempts_endpoint_idx (endpoint_id, started_at),
-  CONSTRAINT ${prefix}attempts_delivery_fk
-    FOREIGN KEY (delivery_id) REFERENCES ${prefix}deliveries (id)
+  KEY ${prefix}attempts_endpoint_idx (endpoint_id, started_at)
 ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin;
 
-INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (3);
+INSERT IGNORE INTO ${prefix}schema_version (version) VALUES (4);

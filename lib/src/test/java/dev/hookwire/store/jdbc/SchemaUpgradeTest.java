@@ -339,7 +339,7 @@ class SchemaUpgradeTest {
 
     JdbcDeliveryStore store = builder(v1.database(), v1.prefix()).createSchema(true).build();
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3", "4");
     // The same tables and columns as a store of the current version makes.
     String fresh = Databases.uniquePrefix();
     cleanUp.add(() -> Databases.drop(v1.database(), kind, fresh));
@@ -434,7 +434,7 @@ class SchemaUpgradeTest {
       threads.shutdownNow();
     }
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3", "4");
     assertThat(
             Databases.column(
                 v1.database(), "SELECT revision FROM " + v1.prefix() + "endpoint_revision"))
@@ -481,7 +481,7 @@ class SchemaUpgradeTest {
     }
     JdbcDeliveryStore store = builder(v1.database(), v1.prefix()).createSchema(false).build();
 
-    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3");
+    assertThat(schemaVersions(v1)).containsExactly("1", "2", "3", "4");
     assertThat(store.endpoint(old.endpointId())).isPresent();
     assertThat(store.endpointRevision()).isEqualTo(1);
   }
@@ -516,7 +516,7 @@ class SchemaUpgradeTest {
     builder(database, fresh).build();
 
     assertThat(Databases.column(database, "SELECT version FROM " + prefix + "schema_version ORDER BY version"))
-        .containsExactly("2", "3");
+        .containsExactly("2", "3", "4");
     assertThat(Databases.tables(database, prefix)).isEqualTo(Databases.tables(database, fresh));
     String context = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
     store.enqueue(
@@ -529,6 +529,129 @@ class SchemaUpgradeTest {
     assertThat(claimed.get(0).traceContext()).isEmpty();
     assertThat(claimed.get(0).body()).isEqualTo(new byte[] {'{', '}'});
     assertThat(claimed.get(1).traceContext()).contains(context);
+  }
+
+  /**
+   * Tables of version 3, made by that version's scripts (exact copies under {@code v3/}), with a
+   * pending, a succeeded and a dead delivery and their attempts: built on, they reach version 4
+   * with every row kept and the same indexes as new tables of version 4, and the store reads,
+   * claims and completes on them.
+   */
+  @ParameterizedTest
+  @EnumSource(Kind.class)
+  void upgradeFromVersion3_keepsEveryRow_andHasTheIndexesOfVersion4(Kind kind) throws Exception {
+    TestDataSource database = Databases.open(kind);
+    String prefix = Databases.uniquePrefix();
+    cleanUp.add(kind == Kind.H2 ? database::close : () -> Databases.drop(database, kind, prefix));
+    String name = "v3/schema-" + kind.dialect().name().toLowerCase(Locale.ROOT) + ".sql";
+    String script;
+    try (InputStream in = SchemaUpgradeTest.class.getResourceAsStream(name)) {
+      assertThat(in).as(name).isNotNull();
+      script = new String(in.readAllBytes(), UTF_8);
+    }
+    assertThat(script).startsWith("-- Hookwire JDBC delivery store: schema version 3,");
+    Databases.execute(database,
+        Schema.statements(script.replace(JdbcDeliveryStore.PLACEHOLDER, prefix)).toArray(new String[0]));
+    long at = Nanos.of(t0);
+    String body = kind == Kind.POSTGRESQL ? "'\\x7b7d'::bytea" : "X'7b7d'";
+    List<String> rows = new ArrayList<>();
+    for (String state : List.of("PENDING", "SUCCEEDED", "DEAD")) {
+      String s = state.toLowerCase(Locale.ROOT);
+      rows.add("INSERT INTO " + prefix + "messages (id, event_id, event_type, ordering_key,"
+          + " created_at, body, trace_context) VALUES ('m_" + s + "', 'msg_" + s + "',"
+          + " 'experience.started', NULL, " + at + ", " + body + ", NULL)");
+      rows.add("INSERT INTO " + prefix + "deliveries (id, message_id, endpoint_id, ordering_key,"
+          + " state, attempts, due_at, claim_token, created_at, updated_at) VALUES ('d_" + s
+          + "', 'm_" + s + "', 'ep_1', NULL, '" + state + "', " + (state.equals("PENDING") ? 1 : 2)
+          + ", " + at + ", 0, " + at + ", " + at + ")");
+      rows.add("INSERT INTO " + prefix + "attempts (delivery_id, endpoint_id, event_id,"
+          + " attempt_number, started_at, latency_ns, outcome, status, error, response_snippet)"
+          + " VALUES ('d_" + s + "', 'ep_1', 'msg_" + s + "', 1, " + at + ", 1000, 'HTTP_ERROR',"
+          + " 500, NULL, 'unavailable')");
+    }
+    rows.add("INSERT INTO " + prefix + "attempts (delivery_id, endpoint_id, event_id,"
+        + " attempt_number, started_at, latency_ns, outcome, status, error, response_snippet)"
+        + " VALUES ('d_succeeded', 'ep_1', 'msg_succeeded', 2, " + (at + 1) + ", 1000,"
+        + " 'SUCCEEDED', 200, NULL, 'ok')");
+    Databases.execute(database, rows.toArray(new String[0]));
+
+    JdbcDeliveryStore store = builder(database, prefix).build();
+
+    assertThat(Databases.column(database, "SELECT version FROM " + prefix + "schema_version ORDER BY version"))
+        .containsExactly("3", "4");
+    String fresh = Databases.uniquePrefix();
+    cleanUp.add(() -> Databases.drop(database, kind, fresh));
+    builder(database, fresh).build();
+    assertThat(Databases.tables(database, prefix)).isEqualTo(Databases.tables(database, fresh));
+    assertThat(indexes(database, prefix)).isEqualTo(indexes(database, fresh));
+    assertThat(store.count(DeliveryState.PENDING)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(1);
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+    assertThat(store.attemptsForEvent("msg_succeeded"))
+        .extracting(a -> a.status())
+        .containsExactly(500, 200);
+    assertThat(store.attemptsForEndpoint("ep_1", t0, 10)).hasSize(4);
+    assertThat(store.delivery("d_dead").orElseThrow().lastAttempt().orElseThrow().status())
+        .isEqualTo(500);
+    assertThat(store.deliveries(dev.hookwire.store.DeliveryQuery.builder()
+            .state(DeliveryState.DEAD).endpointId("ep_1").build()))
+        .extracting(DeliveryRecord::deliveryId)
+        .containsExactly("d_dead");
+
+    List<ClaimedDelivery> claimed =
+        store.claim(new ClaimRequest("node-4", t0.plusSeconds(1), Duration.ofSeconds(30), 10, Set.of()));
+    assertThat(claimed).extracting(ClaimedDelivery::deliveryId).containsExactly("d_pending");
+    assertThat(claimed.get(0).body()).isEqualTo(new byte[] {'{', '}'});
+    assertThat(store.complete(List.of(new dev.hookwire.store.spi.Completion(claimed.get(0),
+            java.util.Optional.of(succeededAttempt(claimed.get(0), t0.plusSeconds(1))),
+            DeliveryState.SUCCEEDED, t0.plusSeconds(1))), t0.plusSeconds(2)))
+        .containsExactly(true);
+    assertThat(store.count(DeliveryState.SUCCEEDED)).isEqualTo(2);
+    assertThat(store.attemptsForEvent("msg_pending")).extracting(a -> a.status()).containsExactly(500, 200);
+    assertThat(store.prune(t0.plusSeconds(3), 100)).isEqualTo(2);
+    assertThat(store.attemptsForEvent("msg_succeeded")).isEmpty();
+    assertThat(store.count(DeliveryState.DEAD)).isEqualTo(1);
+  }
+
+  private static dev.hookwire.store.AttemptRecord succeededAttempt(ClaimedDelivery d, Instant at) {
+    return new dev.hookwire.store.AttemptRecord(d.deliveryId(), d.endpointId(), d.eventId(),
+        d.attempts() + 1, at, Duration.ofMillis(1), dev.hookwire.store.AttemptOutcome.SUCCEEDED,
+        200, java.util.Optional.empty(), "ok");
+  }
+
+  /** The indexes of each table under a prefix, by name without the prefix, and their columns. */
+  private static java.util.Map<String, java.util.SortedSet<String>> indexes(
+      TestDataSource database, String prefix) throws SQLException {
+    java.util.Map<String, java.util.SortedSet<String>> indexes = new java.util.TreeMap<>();
+    try (Connection c = database.getConnection()) {
+      java.sql.DatabaseMetaData meta = c.getMetaData();
+      for (String table : Databases.tables(database, prefix).keySet()) {
+        String name = prefix + table;
+        if (meta.storesUpperCaseIdentifiers()) {
+          name = name.toUpperCase(Locale.ROOT);
+        }
+        java.util.SortedSet<String> found = new java.util.TreeSet<>();
+        try (ResultSet rs = meta.getIndexInfo(c.getCatalog(), c.getSchema(), name, false, false)) {
+          while (rs.next()) {
+            String index = rs.getString("INDEX_NAME");
+            String column = rs.getString("COLUMN_NAME");
+            if (index == null) {
+              continue;
+            }
+            index = index.toLowerCase(Locale.ROOT).replace(prefix, "");
+            // Names the database makes up (H2's for primary keys) differ from table to table.
+            if (index.startsWith("primary_key") || index.startsWith("constraint_")) {
+              index = "generated";
+            }
+            // H2 names the index of a constraint after it, with a number of its own.
+            index = index.replaceFirst("_index_[0-9a-z]+$", "");
+            found.add(index + " " + String.valueOf(column).toLowerCase(Locale.ROOT));
+          }
+        }
+        indexes.put(table, found);
+      }
+    }
+    return indexes;
   }
 
   /**
@@ -561,7 +684,7 @@ class SchemaUpgradeTest {
       }
       JdbcDeliveryStore store = b.get(10, TimeUnit.SECONDS);
       assertThat(Databases.column(v1.database(), "SELECT version FROM " + p + "schema_version ORDER BY version"))
-          .containsExactly("1", "2", "3");
+          .containsExactly("1", "2", "3", "4");
       assertThat(store.count(DeliveryState.PENDING)).isZero();
     } finally {
       nodeB.shutdownNow();
