@@ -59,7 +59,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * instead.
  *
  * <p>Arguments: {@code --events 20000 --concurrency 64 --senders 4 --body 512 --runs 5 --warmup
- * 20000 --warmup-rounds 2 --sync-commit on|off|both --async-commit on|off --bulk 0 --history 0
+ * 20000 --warmup-rounds 2 --sync-commit on|off|both --async-commit on|off --notify on|off --bulk 0 --history 0
  * --profile --scheduler-threads 1 --lean-indexes --pg-url jdbc:postgresql://...}.
  */
 public final class Durable {
@@ -87,6 +87,7 @@ public final class Durable {
     int schedulerThreads = a.integer("scheduler-threads", 1);
     boolean lean = a.flag("lean-indexes");
     boolean asyncCommit = a.string("async-commit", "on").equals("on");
+    boolean notify = a.string("notify", "on").equals("on");
     bulk = a.integer("bulk", 0);
     int history = a.integer("history", 0);
 
@@ -95,8 +96,8 @@ public final class Durable {
     String secret = Secrets.newStandardSecret();
     byte[] sampleBody = EventCodec.ofDefaults().encode(Bench.events(1, bodyBytes).get(0));
     System.out.println(Bench.f("# events=%d concurrency=%d senders=%d body=%d B runs=%d warmup=%dx%d"
-        + " sync-commit=%s async-commit=%s bulk=%d history=%d%s%s", n, c, senders,
-        sampleBody.length, runs, warmupRounds, warmup, syncCommit, asyncCommit ? "on" : "off", bulk,
+        + " sync-commit=%s async-commit=%s notify=%s bulk=%d history=%d%s%s", n, c, senders,
+        sampleBody.length, runs, warmupRounds, warmup, syncCommit, asyncCommit ? "on" : "off", notify ? "on" : "off", bulk,
         history, (profile ? " PROFILED" : "") + (lean ? " LEAN-INDEXES" : ""),
         schedulerThreads > 1 ? " scheduler-threads=" + schedulerThreads + " (PostgreSQL sides)" : ""));
 
@@ -115,7 +116,7 @@ public final class Durable {
         pools.add(pool);
         TimedDataSource timed = profile ? new TimedDataSource(prefix) : null;
         JdbcDeliveryStore store = JdbcDeliveryStore.builder(timed != null ? timed.wrap(pool) : pool)
-            .tablePrefix(prefix).asyncCommit(asyncCommit).build();
+            .tablePrefix(prefix).asyncCommit(asyncCommit).notifications(notify).build();
         if (lean) {
           Pg.dropQueryIndexes(pool, prefix);
         }
