@@ -39,11 +39,9 @@ import java.util.Optional;
  *
  * <p><b>Cost.</b> On {@link dev.hookwire.store.jdbc.JdbcDeliveryStore}, {@code eventId} narrows
  * the rows by index everywhere. On PostgreSQL (schema version 4, whose hot path keeps few
- * indexes) the time window and cursor narrow them by a BRIN index on creation time, which reads
- * the table's blocks of that window, and {@code state} {@code DEAD} with an {@code endpointId} by
- * the index of dead deliveries; an {@code endpointId} alone has no index of its own there. On
- * MariaDB and H2 {@code endpointId} (with the time window and cursor) narrows them by the index
- * on endpoint and creation time. Other filters are applied to the rows those select, or to every
+ * indexes) an {@code endpointId} (with the time window and cursor) narrows them by the index on
+ * endpoint and creation time, as on MariaDB and H2; without one, the time window and cursor
+ * narrow them by a BRIN index on creation time, which reads the table's blocks of that window. Other filters are applied to the rows those select, or to every
  * delivery when none is given: such a query reads and sorts every delivery in the store, so keep
  * an event filter or a time window on a large table. {@link
  * dev.hookwire.store.memory.InMemoryDeliveryStore} looks up the event's or the endpoint's

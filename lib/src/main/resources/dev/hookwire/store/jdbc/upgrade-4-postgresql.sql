@@ -9,7 +9,7 @@
 -- version; the store checks it when built.
 --
 -- Version 4 is a lean hot path: the indexes that only queries used are dropped or replaced by
--- BRIN indexes, claims change no indexed column (they become HOT updates: the lease index goes,
+-- BRIN indexes (the one by endpoint and creation time stays), claims change no indexed column (they become HOT updates: the lease index goes,
 -- and deliveries keep a fifth of each new page free), and the attempt log keeps one B-tree index
 -- besides its key and no foreign key. schema-postgresql.sql says what the queries lose. No
 -- table is rewritten: the fill factor applies to pages written from now on; the BRIN indexes
@@ -20,7 +20,6 @@
 ALTER TABLE ${prefix}deliveries SET (fillfactor = 80);
 DROP INDEX IF EXISTS ${prefix}deliveries_lease_idx;
 DROP INDEX IF EXISTS ${prefix}deliveries_state_idx;
-DROP INDEX IF EXISTS ${prefix}deliveries_endpoint_idx;
 CREATE INDEX IF NOT EXISTS ${prefix}deliveries_succeeded_idx
   ON ${prefix}deliveries (updated_at) WHERE state = 'SUCCEEDED';
 CREATE INDEX IF NOT EXISTS ${prefix}deliveries_dead_idx
