@@ -109,9 +109,18 @@ final class Cluster implements AutoCloseable {
    * least as many; fails after {@code timeout} or if every node has died.
    */
   void awaitDelivered(long deliveries, Duration timeout) throws Exception {
+    awaitDelivered(deliveries, deliveries, timeout);
+  }
+
+  /**
+   * Waits until {@code recorded} deliveries in all are recorded as succeeded and the receiver has
+   * accepted at least {@code accepted} since its last reset.
+   */
+  void awaitDelivered(long recorded, long accepted, Duration timeout) throws Exception {
+    long deliveries = recorded;
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (count(DeliveryState.SUCCEEDED) < deliveries
-        || receiver.stats().get("accepted") < deliveries) {
+    while (count(DeliveryState.SUCCEEDED) < recorded
+        || receiver.stats().get("accepted") < accepted) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("not delivered within " + timeout + ": "
             + count(DeliveryState.SUCCEEDED) + " of " + deliveries + " recorded, receiver " + receiver.stats());

@@ -20,7 +20,9 @@ import java.util.Map;
  * time per delivery of the nodes, the receiver and the database server.
  *
  * <p>Arguments: {@code --events 10000 --endpoints 2 --nodes 3 --concurrency 32 --senders 2
- * --body 512 --pg-url jdbc:postgresql://...}.
+ * --body 512 --warmup 0 --pg-url jdbc:postgresql://...}; {@code --warmup N} first sends N events
+ * and waits for their delivery, so that the nodes' JVMs have compiled the hot code before the
+ * measured part.
  */
 public final class Contention {
   private Contention() {}
@@ -33,10 +35,11 @@ public final class Contention {
     int c = a.integer("concurrency", 32);
     int senders = a.integer("senders", 2);
     int bodyBytes = a.integer("body", 512);
+    int warmup = a.integer("warmup", 0);
     System.out.println("# Contention  " + Instant.now());
     System.out.println("# " + Bench.machine());
-    System.out.println(Bench.f("# events=%d endpoints=%d nodes=%d concurrency=%d senders=%d body=%d B",
-        n, endpoints, nodeCount, c, senders, bodyBytes));
+    System.out.println(Bench.f("# events=%d endpoints=%d nodes=%d concurrency=%d senders=%d body=%d B"
+        + " warmup=%d", n, endpoints, nodeCount, c, senders, bodyBytes, warmup));
     List<String> paths = new ArrayList<>();
     for (int e = 0; e < endpoints; e++) {
       paths.add("/e" + e);
@@ -48,6 +51,15 @@ public final class Contention {
       for (int i = 0; i < nodeCount; i++) {
         cluster.start(cluster.prefix + i);
       }
+      // Warm-up: every node JVM compiles the same code; without it, more nodes mostly measure
+      // more compiling. Its deliveries stay in the tables and are subtracted below.
+      if (warmup > 0) {
+        Bench.sendAll(cluster.producer, Bench.events(warmup, bodyBytes), senders);
+        cluster.awaitDelivered((long) warmup * endpoints, Duration.ofMinutes(10));
+        cluster.receiver.reset();
+      }
+      long succeeded0 = cluster.count(DeliveryState.SUCCEEDED);
+      long attempts0 = cluster.attempts();
       long busy0 = Bench.machineBusyNanos();
       long own0 = Bench.cpuNanos();
       long nodes0 = cluster.cpuNanosOfNodes();
@@ -56,7 +68,7 @@ public final class Contention {
       long t0 = System.nanoTime();
       Bench.sendAll(cluster.producer, events, senders);
       double enqueued = (System.nanoTime() - t0) / 1e9;
-      cluster.awaitDelivered(deliveries, Duration.ofMinutes(10));
+      cluster.awaitDelivered(succeeded0 + deliveries, deliveries, Duration.ofMinutes(10));
       double wall = (System.nanoTime() - t0) / 1e9;
       long nodesCpu = cluster.cpuNanosOfNodes() - nodes0;
       long rxCpu = cluster.receiver.cpuNanos() - rx0;
@@ -78,8 +90,8 @@ public final class Contention {
         }
       }
       long repeated = accepted.values().stream().filter(k -> k > 1).count();
-      long succeeded = cluster.count(DeliveryState.SUCCEEDED);
-      long attempts = cluster.attempts();
+      long succeeded = cluster.count(DeliveryState.SUCCEEDED) - succeeded0;
+      long attempts = cluster.attempts() - attempts0;
       Map<String, Long> byNode = cluster.receiver.acceptedByNode();
       System.out.println(Bench.f("wall time %.1f s (sending ended at %.1f s): %.0f deliveries/s by %s",
           wall, enqueued, deliveries / wall, nodeCount == 1 ? "one node" : nodeCount + " nodes"));
