@@ -23,6 +23,7 @@ final class Cluster implements AutoCloseable {
   final String url;
   final String prefix = Pg.freshPrefix();
   final ReceiverProcess receiver;
+  private final boolean notify;
   final Dispatcher producer;
   private final HikariDataSource pool;
   private final JdbcDeliveryStore store;
@@ -36,13 +37,21 @@ final class Cluster implements AutoCloseable {
    */
   Cluster(String url, List<String> paths, int concurrency, Duration lease, int senders)
       throws Exception {
+    this(url, paths, concurrency, lease, senders, true);
+  }
+
+  /** As above; {@code notify}: whether the producer and the nodes notify and listen. */
+  Cluster(String url, List<String> paths, int concurrency, Duration lease, int senders,
+      boolean notify)
+      throws Exception {
     this.url = url;
     this.concurrency = concurrency;
     this.lease = lease;
     String secret = Secrets.newStandardSecret();
     this.receiver = ReceiverProcess.start(Receiver.Mode.OK, secret, "--per-path");
     this.pool = Pg.pool(url, senders + 2, "hwbench-producer", true);
-    this.store = JdbcDeliveryStore.builder(pool).tablePrefix(prefix).build();
+    this.store = JdbcDeliveryStore.builder(pool).tablePrefix(prefix).notifications(notify).build();
+    this.notify = notify;
     this.producer = Dispatcher.builder().store(store).networkPolicy(Bench.LOOPBACK).build();
     for (String path : paths) {
       producer.register(Endpoint.builder(receiver.url() + path)
@@ -54,7 +63,7 @@ final class Cluster implements AutoCloseable {
 
   /** Starts a node and waits until it is ready. */
   void start(String nodeId) throws Exception {
-    nodes.put(nodeId, Node.start(nodeId, url, prefix, concurrency, lease));
+    nodes.put(nodeId, Node.start(nodeId, url, prefix, concurrency, lease, notify));
   }
 
   List<String> live() {

@@ -20,7 +20,7 @@ import java.util.Map;
  * time per delivery of the nodes, the receiver and the database server.
  *
  * <p>Arguments: {@code --events 10000 --endpoints 2 --nodes 3 --concurrency 32 --senders 2
- * --body 512 --warmup 0 --pg-url jdbc:postgresql://...}; {@code --warmup N} first sends N events
+ * --body 512 --warmup 0 --notify on|off --pg-url jdbc:postgresql://...}; {@code --warmup N} first sends N events
  * and waits for their delivery, so that the nodes' JVMs have compiled the hot code before the
  * measured part.
  */
@@ -36,10 +36,12 @@ public final class Contention {
     int senders = a.integer("senders", 2);
     int bodyBytes = a.integer("body", 512);
     int warmup = a.integer("warmup", 0);
+    boolean notify = a.string("notify", "on").equals("on");
     System.out.println("# Contention  " + Instant.now());
     System.out.println("# " + Bench.machine());
     System.out.println(Bench.f("# events=%d endpoints=%d nodes=%d concurrency=%d senders=%d body=%d B"
-        + " warmup=%d", n, endpoints, nodeCount, c, senders, bodyBytes, warmup));
+        + " warmup=%d notify=%s", n, endpoints, nodeCount, c, senders, bodyBytes, warmup,
+        notify ? "on" : "off"));
     List<String> paths = new ArrayList<>();
     for (int e = 0; e < endpoints; e++) {
       paths.add("/e" + e);
@@ -47,7 +49,7 @@ public final class Contention {
     long deliveries = (long) n * endpoints;
     List<WebhookEvent<Map<String, Object>>> events = Bench.events(n, bodyBytes);
     try (Cluster cluster = new Cluster(a.string("pg-url", Pg.DEFAULT_URL), paths, c,
-        Duration.ofSeconds(30), senders)) {
+        Duration.ofSeconds(30), senders, notify)) {
       for (int i = 0; i < nodeCount; i++) {
         cluster.start(cluster.prefix + i);
       }

@@ -21,17 +21,18 @@ import java.util.Map;
  * closes, so it also ends when the parent dies.
  *
  * <p>Arguments: {@code --node id --prefix p --concurrency 64 --lease-ms 5000 --poll-ms 100
- * --pg-url jdbc:postgresql://...}.
+ * --notify on|off --pg-url jdbc:postgresql://...}.
  */
 public final class Node {
   private Node() {}
 
   /** Starts a node JVM and waits until its dispatcher has started. */
-  static ChildJvm start(String nodeId, String url, String prefix, int concurrency, Duration lease)
-      throws IOException {
+  static ChildJvm start(String nodeId, String url, String prefix, int concurrency, Duration lease,
+      boolean notify) throws IOException {
     return ChildJvm.start(List.of("-Xms256m", "-Xmx256m"), Node.class, List.of(
         "--node", nodeId, "--prefix", prefix, "--concurrency", Integer.toString(concurrency),
-        "--lease-ms", Long.toString(lease.toMillis()), "--pg-url", url), "READY");
+        "--lease-ms", Long.toString(lease.toMillis()), "--notify", notify ? "on" : "off",
+        "--pg-url", url), "READY");
   }
 
   public static void main(String[] args) throws Exception {
@@ -46,7 +47,8 @@ public final class Node {
             .build()) {
       Transport named = request -> http.send(named(request, nodeId));
       Dispatcher dispatcher = Dispatcher.builder()
-          .store(JdbcDeliveryStore.builder(pool).tablePrefix(a.required("prefix")).build())
+          .store(JdbcDeliveryStore.builder(pool).tablePrefix(a.required("prefix"))
+              .notifications(a.string("notify", "on").equals("on")).build())
           .transport(named)
           .networkPolicy(Bench.LOOPBACK)
           .nodeId(nodeId)

@@ -100,7 +100,7 @@ import javax.sql.DataSource;
  * operation and keeps the cause.
  *
  * <p><b>Wake-up across nodes.</b> On PostgreSQL through pgjdbc, enqueues notify the other nodes
- * in their own transaction ({@code NOTIFY}; at most once every 5 ms per store object, with a
+ * in their own transaction ({@code NOTIFY}; at most once every 20 ms per store object, with a
  * trailing notification after the last commit), and each dispatcher listens on one connection
  * of its own, so another node's event is claimed as soon as it commits instead of at the next
  * poll; see {@link Builder#notifications(boolean)}. Elsewhere nodes poll.
@@ -2019,8 +2019,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
      * when the transaction commits, once however many events it holds. Since PostgreSQL holds
      * one lock per database from the commit of a transaction that notifies until its WAL is
      * flushed (such commits take turns instead of sharing a flush), a store object notifies in
-     * its enqueues at most once every 5 ms; an enqueue that did not is followed, once committed,
-     * by a notification in a transaction of its own when the 5 ms are up. An enqueue through the
+     * its enqueues at most once every 20 ms; an enqueue that did not is followed, once committed,
+     * by a notification in a transaction of its own when the 20 ms are up. An enqueue through the
      * host's transaction ({@link #enqueue(Connection, List, List)}) always notifies in that
      * transaction, so it wakes every node, this one too, and only if it commits. A dispatcher on
      * the store listens on one connection of the data source that it holds while it runs, on a

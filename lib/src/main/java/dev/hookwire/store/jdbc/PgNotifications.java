@@ -32,14 +32,17 @@ import org.slf4j.LoggerFactory;
  * node, this one included. PostgreSQL delivers one notification per committed transaction however
  * many enqueues it holds (identical notifications of one transaction are folded into one).
  *
- * <p><b>At most one every 5 ms.</b> PostgreSQL holds one lock per database from the commit of a
+ * <p><b>At most one every 20 ms.</b> PostgreSQL holds one lock per database from the commit of a
  * transaction that notifies until its WAL is flushed, so such commits take turns instead of
  * sharing a flush: notifying in every enqueue cut single-event enqueues from 8 threads to a
- * third. So the store's own enqueues notify in their transaction at most once every 5 ms; one
+ * third. And every notification wakes every listening node, which then claims: with three
+ * nodes on one machine, notifying every 5 ms cost the nodes about a quarter more CPU per delivery than
+ * every 20 ms (BENCHMARKS.md, section 13). So the store's own enqueues notify in their
+ * transaction at most once every 20 ms; one
  * that does not, once committed, asks for a trailing notification, sent in a transaction of its
- * own by a short-lived daemon thread when the 5 ms are up. Every enqueue is thus followed by a
- * notification that commits after it, at most about 5 ms later, and a busy store object sends
- * at most about 400 a second. An enqueue through the host's transaction always notifies in it.
+ * own by a short-lived daemon thread when the 20 ms are up. Every enqueue is thus followed by a
+ * notification that commits after it, at most about 20 ms later, and a busy store object sends
+ * at most about 100 a second. An enqueue through the host's transaction always notifies in it.
  *
  * <p><b>Listening.</b> While at least one dispatcher is registered, a daemon thread holds one
  * connection of the data source, listens on the channel and waits for notifications in pgjdbc's
@@ -75,7 +78,7 @@ final class PgNotifications {
   /** The end of the payload that tells a listener to stop; every listener ignores it. */
   private static final String STOP = ":stop";
   /** The least time between two notifications in the store's own enqueues, by default. */
-  static final Duration SPACING = Duration.ofMillis(5);
+  static final Duration SPACING = Duration.ofMillis(20);
 
   private final DataSource dataSource;
   private final String channel;
@@ -154,7 +157,7 @@ final class PgNotifications {
 
   /**
    * Whether an enqueue of the store's own notifies in its transaction: yes unless another did
-   * less than 5 ms ago. One that does not must call {@link #committed(boolean)} once committed.
+   * less than 20 ms ago. One that does not must call {@link #committed(boolean)} once committed.
    */
   boolean notifyInline() {
     long now = System.nanoTime();
@@ -164,7 +167,7 @@ final class PgNotifications {
 
   /**
    * After an enqueue of the store's own has committed: if it did not notify, makes sure a
-   * notification follows, when 5 ms have passed since the last one.
+   * notification follows, when 20 ms have passed since the last one.
    */
   void committed(boolean notified) {
     if (notified) {
