@@ -127,30 +127,43 @@ final class Bench {
    */
   static void sendAll(Dispatcher dispatcher, List<? extends WebhookEvent<?>> events, int senders)
       throws InterruptedException {
-    if (senders == 1) {
-      for (WebhookEvent<?> e : events) {
-        dispatcher.send(e);
-      }
-      return;
-    }
+    sendAll(dispatcher, events, senders, 1);
+  }
+
+  /**
+   * As {@link #sendAll(Dispatcher, List, int)}, each call storing {@code bulk} events at a time
+   * with {@code Dispatcher.sendAll} when {@code bulk} is more than one.
+   */
+  static void sendAll(Dispatcher dispatcher, List<? extends WebhookEvent<?>> events, int senders,
+      int bulk) throws InterruptedException {
+    int step = Math.max(1, bulk);
     AtomicInteger next = new AtomicInteger();
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < senders; t++) {
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i; (i = next.getAndIncrement()) < events.size(); ) {
+    Runnable sender = () -> {
+      try {
+        for (int i; (i = next.getAndAdd(step)) < events.size(); ) {
+          if (step == 1) {
             dispatcher.send(events.get(i));
+          } else {
+            dispatcher.sendAll(events.subList(i, Math.min(events.size(), i + step)));
           }
-        } catch (RuntimeException e) {
-          failure.compareAndSet(null, e);
         }
-      }, "sender-" + t);
-      threads.add(thread);
-      thread.start();
-    }
-    for (Thread thread : threads) {
-      thread.join();
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+      }
+    };
+    if (senders == 1) {
+      sender.run();
+    } else {
+      List<Thread> threads = new ArrayList<>();
+      for (int t = 0; t < senders; t++) {
+        Thread thread = new Thread(sender, "sender-" + t);
+        threads.add(thread);
+        thread.start();
+      }
+      for (Thread thread : threads) {
+        thread.join();
+      }
     }
     if (failure.get() != null) {
       throw failure.get();

@@ -199,11 +199,7 @@ public final class DispatchThroughput {
       tally.clearOutcomes();
       CountDownLatch done = tally.expect(events.size());
       long start = System.nanoTime();
-      if (bulk > 0) {
-        Durable.sendInBulk(dispatcher, events, senders, bulk);
-      } else {
-        Bench.sendAll(dispatcher, events, senders);
-      }
+      Bench.sendAll(dispatcher, events, senders, bulk);
       long enqueued = System.nanoTime();
       Bench.await(done, 300, "deliveries");
       long end = tally.reachedAt();

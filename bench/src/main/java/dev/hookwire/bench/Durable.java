@@ -1,7 +1,6 @@
 package dev.hookwire.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.hookwire.dispatch.Dispatcher;
 import dev.hookwire.event.EventCodec;
 import dev.hookwire.event.WebhookEvent;
 import dev.hookwire.signature.Secrets;
@@ -12,8 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Durable throughput: events sent, delivered and recorded per second through the dispatcher on
@@ -164,36 +161,6 @@ public final class Durable {
       }
       pools.forEach(HikariDataSource::close);
       admin.close();
-    }
-  }
-
-  /**
-   * Sends events from {@code senders} threads, each storing {@code bulk} at a time with {@code
-   * sendAll}; returns when every call has returned.
-   */
-  static void sendInBulk(Dispatcher dispatcher, List<? extends WebhookEvent<?>> events,
-      int senders, int bulk) throws InterruptedException {
-    AtomicInteger next = new AtomicInteger();
-    AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    List<Thread> threads = new ArrayList<>();
-    for (int t = 0; t < senders; t++) {
-      Thread thread = new Thread(() -> {
-        try {
-          for (int i; (i = next.getAndAdd(bulk)) < events.size(); ) {
-            dispatcher.sendAll(events.subList(i, Math.min(events.size(), i + bulk)));
-          }
-        } catch (RuntimeException e) {
-          failure.compareAndSet(null, e);
-        }
-      }, "bulk-sender-" + t);
-      threads.add(thread);
-      thread.start();
-    }
-    for (Thread thread : threads) {
-      thread.join();
-    }
-    if (failure.get() != null) {
-      throw failure.get();
     }
   }
 
