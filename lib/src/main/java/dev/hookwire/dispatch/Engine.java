@@ -384,6 +384,7 @@ final class Engine {
     Instant wakeAt = now.plus(config.pollInterval());
     try {
       int capacity = config.maxInFlight() - inFlight.get();
+      boolean lookAhead = true;
       if (capacity > 0) {
         Set<String> excluded = Set.of(); // made a HashSet once an endpoint is excluded
         int endpointRoom = 0;
@@ -426,11 +427,15 @@ final class Engine {
         }
         if (claimed.size() == limit && surplus.size() < claimed.size()) {
           wake();
+          // More may be due now: the pump just queued claims again and looks ahead then.
+          lookAhead = false;
         }
       }
-      Optional<Instant> due = store.nextDueAt(now);
-      if (due.isPresent() && due.get().isAfter(now) && due.get().isBefore(wakeAt)) {
-        wakeAt = due.get();
+      if (lookAhead) {
+        Optional<Instant> due = store.nextDueAt(now);
+        if (due.isPresent() && due.get().isAfter(now) && due.get().isBefore(wakeAt)) {
+          wakeAt = due.get();
+        }
       }
       storeBackoff = Duration.ZERO;
     } catch (StoreException e) {
