@@ -635,24 +635,18 @@ final class Engine {
 
     /** Adds a tracer's headers where the request has none of that name; leaves out invalid ones. */
     private static CheckedHeaders withTrace(CheckedHeaders headers, Map<String, String> traceHeaders) {
-      Map<String, String> added = new LinkedHashMap<>();
-      java.util.Set<String> present = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-      present.addAll(headers.keySet());
+      CheckedHeaders[] result = {headers};
       traceHeaders.forEach((name, value) -> {
         try {
-          HeaderRules.checkName(name);
-          HeaderRules.checkValue(name, value);
-          if (HeaderRules.isManaged(name)) {
-            throw new IllegalArgumentException("header " + name + " is managed by the HTTP client and cannot be set");
-          }
-          if (present.add(name)) {
-            added.put(name, value);
+          CheckedHeaders one = CheckedHeaders.of(name, value);
+          if (result[0].indexOf(name) < 0) {
+            result[0] = CheckedHeaders.concat(result[0], one);
           }
         } catch (IllegalArgumentException e) {
           log.warn("tracer header left out: {}", e.getMessage());
         }
       });
-      return added.isEmpty() ? headers : CheckedHeaders.concat(headers, CheckedHeaders.copyOf(added));
+      return result[0];
     }
   }
 

@@ -105,6 +105,21 @@ public final class CheckedHeaders extends AbstractMap<String, String> {
    * @return the checked headers
    * @throws IllegalArgumentException naming the first header that breaks a rule
    */
+  /**
+   * Returns one header, checked as {@link #copyOf} checks each.
+   *
+   * @param name the name
+   * @param value the value
+   * @return the header
+   * @throws IllegalArgumentException naming what is wrong with it
+   */
+  public static CheckedHeaders of(String name, String value) {
+    HeaderRules.checkName(name);
+    HeaderRules.checkValue(name, value);
+    HeaderRules.checkNotManaged(name);
+    return new CheckedHeaders(new String[] {name}, new String[] {value});
+  }
+
   public static CheckedHeaders copyOf(Map<String, String> headers) {
     if (headers instanceof CheckedHeaders checked) {
       return checked;

@@ -1,7 +1,6 @@
 package dev.hookwire.internal;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -105,16 +104,6 @@ public final class HeaderRules {
   /** The error for a name given twice. */
   static IllegalArgumentException twice(String name, String previous) {
     return new IllegalArgumentException("header " + name + " is given twice (also as " + previous + ")");
-  }
-
-  /**
-   * Checks a whole set of headers: each name and value, none managed by the client, none twice.
-   *
-   * @param headers names to values
-   * @throws IllegalArgumentException naming the first header that breaks a rule
-   */
-  public static void checkAll(Map<String, String> headers) {
-    CheckedHeaders.copyOf(headers);
   }
 
   private static boolean isToken(String name) {
