@@ -68,22 +68,16 @@ final class StandardWebhooksFormat {
       byte[] id = webhookId.getBytes(StandardCharsets.US_ASCII);
       String timestampText = Long.toString(seconds);
       byte[] ts = timestampText.getBytes(StandardCharsets.US_ASCII);
-      String signatures;
-      if (keys.size() == 1) {
-        signatures = version + ',' + Encoding.base64(sign.sign(keys.get(0), id, ts, body));
-      } else {
-        StringBuilder joined = new StringBuilder(keys.size() * 48);
-        for (K key : keys) {
-          if (joined.length() > 0) {
-            joined.append(' ');
-          }
-          joined.append(version).append(',').append(Encoding.base64(sign.sign(key, id, ts, body)));
+      StringBuilder signatures = new StringBuilder(keys.size() * 48);
+      for (K key : keys) {
+        if (signatures.length() > 0) {
+          signatures.append(' ');
         }
-        signatures = joined.toString();
+        signatures.append(version).append(',').append(Encoding.base64(sign.sign(key, id, ts, body)));
       }
       // Names checked once; the values are checked as they go in (a transport request takes
       // these headers without checking them again).
-      return CheckedHeaders.of(HEADER_NAMES, webhookId, timestampText, signatures);
+      return CheckedHeaders.of(HEADER_NAMES, webhookId, timestampText, signatures.toString());
     }
 
     @Override
