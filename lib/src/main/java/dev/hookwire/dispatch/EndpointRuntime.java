@@ -27,7 +27,6 @@ final class EndpointRuntime {
   private Signer signer;
   private Instant signerValidUntil;
   private Engine.RequestTemplate template;
-  private Duration templateTimeout;
 
   EndpointRuntime(Endpoint endpoint) {
     this.endpoint = endpoint;
@@ -161,9 +160,9 @@ final class EndpointRuntime {
     if (version != endpoint) {
       return new Engine.RequestTemplate(version, defaultTimeout);
     }
-    if (template == null || !defaultTimeout.equals(templateTimeout)) {
+    if (template == null) {
+      // The default timeout is the dispatcher's, fixed when it was built, as is this runtime.
       template = new Engine.RequestTemplate(endpoint, defaultTimeout);
-      templateTimeout = defaultTimeout;
     }
     return template;
   }
