@@ -1118,10 +1118,16 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * statement, its own transaction in auto-commit mode, one round trip. Which were applied is
    * read from the ids it returns; their attempts are logged in the order of the ids.
    */
+  /** The SQL types of {@link Sql#completeAllPostgres}'s array parameters, in order. */
+  private static final String[] COMPLETE_ALL_TYPES = {
+    "varchar", "varchar", "int8", "varchar", "int8", "varchar", "varchar", "int4", "int8",
+    "int8", "varchar", "int4", "text", "text"
+  };
+
   private List<Boolean> completeAllPostgres(
       Connection c, List<Completion> completions, int[] order, long at) throws SQLException {
     int n = order.length;
-    Object[][] columns = new Object[14][n];
+    Object[][] columns = new Object[COMPLETE_ALL_TYPES.length][n];
     for (int k = 0; k < n; k++) {
       Completion x = completions.get(order[k]);
       AttemptRecord a = x.attempt().orElseThrow();
@@ -1140,15 +1146,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       columns[12][k] = a.error().map(JdbcDeliveryStore::text).orElse(null);
       columns[13][k] = text(a.responseSnippet());
     }
-    String[] types = {
-      "varchar", "varchar", "int8", "varchar", "int8", "varchar", "varchar", "int4", "int8",
-      "int8", "varchar", "int4", "text", "text"
-    };
     Set<String> applied = new HashSet<>();
     ArrayParameters arrays = new ArrayParameters(c);
     try (PreparedStatement ps = c.prepareStatement(sql.completeAllPostgres)) {
       for (int i = 0; i < columns.length; i++) {
-        ps.setArray(i + 1, arrays.of(types[i], columns[i]));
+        ps.setArray(i + 1, arrays.of(COMPLETE_ALL_TYPES[i], columns[i]));
       }
       ps.setLong(columns.length + 1, at);
       try (ResultSet rs = ps.executeQuery()) {
