@@ -119,6 +119,12 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Ids per {@code IN (...)} list, well under every database's limit on parameters. */
   private static final int IN_CHUNK = 500;
+  /** How often, at most, claims look at whether young tables outgrew their statistics. */
+  static final Duration STATISTICS_SPACING = Duration.ofSeconds(1);
+  /** Below this size (pages) a table is analyzed only once past twice this. */
+  private static final long MIN_PAGES = 8;
+  /** From this size (pages) on, plans stay right as a table grows: autovacuum is enough. */
+  static final long GROWN_PAGES = 256;
 
   /** Rows pruned per transaction. */
   private static final int PRUNE_CHUNK = 500;
@@ -141,10 +147,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final String enqueueNotifyPostgres;
 
   /**
-   * PostgreSQL: whether this store has yet to check that the deliveries table has statistics
-   * (see {@link #analyzeIfNever}).
+   * PostgreSQL: when a claim next looks at whether the tables have outgrown their statistics
+   * (see {@link #analyzeIfOutgrown}); {@code null} once they are grown.
    */
-  private volatile boolean checkStatistics = true;
+  private volatile Instant statisticsDue = Instant.MIN;
 
   private JdbcDeliveryStore(
       DataSource dataSource, Sql sql, Optional<PgNotifications> notifications) {
@@ -762,9 +768,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     if (sql.dialect == JdbcDialect.POSTGRESQL) {
       List<ClaimedDelivery> claimed = statement("claim", c -> claimPostgres(c, request, until));
-      if (checkStatistics && claimed.size() == request.limit()) {
-        checkStatistics = false;
-        analyzeIfNever();
+      Instant due = statisticsDue;
+      if (due != null && !request.now().isBefore(due)) {
+        statisticsDue = request.now().plus(STATISTICS_SPACING);
+        analyzeIfOutgrown();
       }
       return claimed;
     }
@@ -777,34 +784,52 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
-   * PostgreSQL: analyzes the deliveries table if it has never been analyzed, once per store,
-   * the first time a claim finds more due deliveries than it may take. Until autovacuum first
-   * analyzes a new table (within {@code autovacuum_naptime}, a minute by default, once enough
-   * rows changed), the planner has no statistics, takes the due deliveries for a handful, and
-   * plans the claim as a read of every due delivery and a sort instead of a walk of the claim
-   * index that stops at the limit: each claim then costs as much as the backlog is long (the
-   * first seconds on new tables were slow for it). An {@code ANALYZE} of a young table takes
-   * milliseconds, blocks no reads or writes, and invalidates the plans made without statistics.
-   * A failure here is left to autovacuum: claims work either way.
+   * PostgreSQL: analyzes the deliveries and messages tables while they are young, each time one
+   * has grown to more than twice the size its statistics record; claims look at most once per
+   * {@link #STATISTICS_SPACING} of their clock, and stop looking once both tables are past
+   * {@link #GROWN_PAGES}.
+   *
+   * <p>Why: PostgreSQL keeps the plan of a prepared statement, made for the tables' sizes as
+   * its statistics had them, until the statistics change; autovacuum first analyzes a new table
+   * within {@code autovacuum_naptime} (a minute by default) after enough rows changed. A
+   * completion planned on empty tables reads the whole deliveries table to find the few it
+   * updates, and keeps doing so as the table grows; a claim planned without statistics reads
+   * every due delivery. Analyzed as it doubles, a young table is planned for at most twice its
+   * recorded size, and from a few hundred pages on the plans are index lookups that stay right
+   * as it grows further. An {@code ANALYZE} of a young table takes milliseconds and blocks no
+   * reads or writes. A failure here is left to autovacuum: claims and completions work either
+   * way.
    */
-  private void analyzeIfNever() {
+  private void analyzeIfOutgrown() {
     try (Connection c = dataSource.getConnection()) {
-      boolean never;
-      try (PreparedStatement ps = c.prepareStatement(sql.neverAnalyzed)) {
-        try (ResultSet rs = ps.executeQuery()) {
-          never = rs.next();
+      List<String> outgrown = new ArrayList<>();
+      boolean young = false;
+      try (PreparedStatement ps = c.prepareStatement(sql.tableSizes);
+          ResultSet rs = ps.executeQuery()) {
+        if (rs.next()) {
+          for (int t = 0; t < sql.analyzeTables.length; t++) {
+            long recorded = Math.max(rs.getLong(2 * t + 1), 0);
+            long now = rs.getLong(2 * t + 2);
+            if (now > 2 * Math.max(recorded, MIN_PAGES)) {
+              outgrown.add(sql.analyzeTables[t]);
+            }
+            young |= Math.max(recorded, now) < GROWN_PAGES;
+          }
         }
       }
-      if (never) {
-        try (Statement s = c.createStatement()) {
-          s.execute(sql.analyzeDeliveries);
+      try (Statement s = c.createStatement()) {
+        for (String analyze : outgrown) {
+          s.execute(analyze);
         }
       }
       if (!c.getAutoCommit()) {
         c.commit();
       }
+      if (!young && outgrown.isEmpty()) {
+        statisticsDue = null;
+      }
     } catch (SQLException e) {
-      // Autovacuum analyzes the table in time; nothing is wrong with the claims meanwhile.
+      // Autovacuum analyzes the tables in time; claims and completions work meanwhile.
     }
   }
 

@@ -81,8 +81,9 @@ final class Sql {
   final String enqueuePostgres;
   final String completeLoggedPostgres;
   final String completeAllPostgres;
-  final String neverAnalyzed;
-  final String analyzeDeliveries;
+  final String tableSizes;
+  /** What analyzes each table of {@link #tableSizes}, in its order. */
+  final String[] analyzeTables;
 
   // Claims, by dialect.
   final String claimPostgres;
@@ -331,13 +332,15 @@ final class Sql {
                 + " i.latency_ns, i.outcome, i.status, i.error, i.response_snippet"
                 + " FROM input i JOIN done ON done.id = i.id ORDER BY i.n"
                 + " RETURNING delivery_id");
-    // PostgreSQL: a row if the deliveries table has never been analyzed, by hand or by
-    // autovacuum.
-    neverAnalyzed =
+    // PostgreSQL: for each table the hot path joins (deliveries, messages), the size its
+    // statistics record (pages; 0 if never) and its size now.
+    tableSizes =
         fill(
-            "SELECT 1 FROM pg_stat_user_tables WHERE relid = '${prefix}deliveries'::regclass"
-                + " AND last_analyze IS NULL AND last_autoanalyze IS NULL");
-    analyzeDeliveries = fill("ANALYZE ${prefix}deliveries");
+            "SELECT d.relpages, pg_relation_size(d.oid) / current_setting('block_size')::int,"
+                + " m.relpages, pg_relation_size(m.oid) / current_setting('block_size')::int"
+                + " FROM pg_class d, pg_class m WHERE d.oid = '${prefix}deliveries'::regclass"
+                + " AND m.oid = '${prefix}messages'::regclass");
+    analyzeTables = new String[] {fill("ANALYZE ${prefix}deliveries"), fill("ANALYZE ${prefix}messages")};
     claimTokensH2 = fill("SELECT NEXT VALUE FOR ${prefix}claim_tokens FROM SYSTEM_RANGE(1, ?)");
     // H2: take a row only if nobody changed it since it was read, and it is still claimable.
     claimCasH2 =

@@ -20,8 +20,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * On new PostgreSQL tables the store analyzes the deliveries table itself, once, when a claim
- * first finds a backlog: without statistics the planner reads every due delivery per claim.
+ * While its PostgreSQL tables are young, the store analyzes each one that has outgrown its
+ * statistics (more than twice the recorded size) when a claim comes, at most once a second of the
+ * claims' clock: plans made for empty tables would otherwise read the whole table per statement
+ * until autovacuum first analyzes it.
  */
 @RequiresDatabase(Databases.Kind.POSTGRESQL)
 class PostgresStatisticsTest {
@@ -35,9 +37,15 @@ class PostgresStatisticsTest {
     Databases.drop(database, Databases.Kind.POSTGRESQL, prefix);
   }
 
-  private String analyzed() {
-    return Databases.column(database, "SELECT COALESCE(last_analyze, last_autoanalyze) IS NOT NULL"
-        + " FROM pg_stat_user_tables WHERE relname = '" + prefix + "deliveries'").get(0);
+  /** The size in pages that the table's statistics record; 0 before any analyze or vacuum. */
+  private long recordedPages(String table) {
+    return Long.parseLong(Databases.column(database,
+        "SELECT relpages FROM pg_class WHERE oid = '" + prefix + table + "'::regclass").get(0));
+  }
+
+  private long pages(String table) {
+    return Long.parseLong(Databases.column(database, "SELECT pg_relation_size('" + prefix + table
+        + "') / current_setting('block_size')::int").get(0));
   }
 
   private void enqueue(JdbcDeliveryStore store, int from, int n) {
@@ -51,22 +59,48 @@ class PostgresStatisticsTest {
     store.enqueue(messages, deliveries);
   }
 
+  private void claim(JdbcDeliveryStore store, Instant now) {
+    store.claim(new ClaimRequest("n", now, Duration.ofSeconds(30), 1, Set.of()));
+  }
+
   @Test
-  void aClaimThatFindsABacklog_onTablesNeverAnalyzed_analyzesThem() {
+  void claims_analyzeTablesThatOutgrewTheirStatistics_atMostOnceASecond() {
     JdbcDeliveryStore store = JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
     enqueue(store, 0, 5);
+    claim(store, T0);
+    assertThat(recordedPages("deliveries")).as("a table of a page or two is left alone").isZero();
 
-    assertThat(store.claim(new ClaimRequest("n", T0, Duration.ofSeconds(30), 10, Set.of())))
-        .hasSize(5);
-    assertThat(analyzed()).as("a claim that took everything due").isEqualTo("f");
+    enqueue(store, 5, 3_000);
+    assertThat(pages("deliveries")).isGreaterThan(16);
+    claim(store, T0.plusMillis(500));
+    assertThat(recordedPages("deliveries")).as("within a second of the last look").isZero();
 
-    enqueue(store, 5, 3);
-    assertThat(store.claim(new ClaimRequest("n", T0, Duration.ofSeconds(30), 2, Set.of())))
-        .hasSize(2);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!analyzed().equals("t") && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    assertThat(analyzed()).as("analyzed after a claim that left work behind").isEqualTo("t");
+    claim(store, T0.plusSeconds(1));
+    long first = recordedPages("deliveries");
+    assertThat(first).isEqualTo(pages("deliveries"));
+    assertThat(recordedPages("messages")).isEqualTo(pages("messages"));
+
+    enqueue(store, 3_005, 1_000); // grown, but not to twice the recorded size
+    claim(store, T0.plusSeconds(2));
+    assertThat(recordedPages("deliveries")).isEqualTo(first);
+
+    enqueue(store, 4_005, 6_000);
+    claim(store, T0.plusSeconds(3));
+    assertThat(recordedPages("deliveries")).isEqualTo(pages("deliveries")).isGreaterThan(2 * first);
+  }
+
+  @Test
+  void onceTheTablesAreGrown_claimsNoLongerLook() {
+    JdbcDeliveryStore store = JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
+    enqueue(store, 0, 40_000);
+    claim(store, T0);
+    long grown = recordedPages("deliveries");
+    assertThat(grown).isGreaterThanOrEqualTo(JdbcDeliveryStore.GROWN_PAGES);
+    assertThat(recordedPages("messages")).isGreaterThanOrEqualTo(JdbcDeliveryStore.GROWN_PAGES);
+
+    claim(store, T0.plusSeconds(1)); // both grown, neither outgrown: the store stops looking
+    enqueue(store, 40_000, 90_000);
+    claim(store, T0.plusSeconds(10));
+    assertThat(recordedPages("deliveries")).isEqualTo(grown);
   }
 }
