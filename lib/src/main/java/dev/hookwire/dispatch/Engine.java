@@ -52,8 +52,9 @@ import org.slf4j.Logger;
  * <p>The pump runs on the scheduler, one run at a time (a run asked for while one is queued is
  * folded into it). Attempt results are judged on transport threads and queued; the scheduler
  * writes what has queued in one store call (a batch that grows with the load), acts on each, and
- * then pumps once for the whole batch. Each endpoint's request template (its headers checked
- * once) lives in its {@link EndpointRuntime}.
+ * then pumps once for the whole batch if that may find work: always with a store that does not
+ * tell of other nodes' work, else only if the last claim left some behind. Each endpoint's request
+ * template (its headers checked once) lives in its {@link EndpointRuntime}.
  */
 final class Engine {
   private static final Logger log = DispatchLog.LOG;
@@ -80,6 +81,8 @@ final class Engine {
   private final List<DeliveryListener> listeners;
 
   private final AtomicBoolean pumpQueued = new AtomicBoolean();
+  /** Whether the next pump asks the store when work is next due (see {@link #wakeForNewWork}). */
+  private final AtomicBoolean lookAheadWanted = new AtomicBoolean(true);
   private final Object timerLock = new Object();
   private ScheduledFuture<?> timer; // guarded by timerLock
   private Instant timerAt; // guarded by timerLock
@@ -90,6 +93,17 @@ final class Engine {
   private final Object drained = new Object();
   /** The store's calls for work from elsewhere, from start to close. */
   private volatile AutoCloseable remoteWork = () -> {};
+  /**
+   * Whether the store has called for work from elsewhere at least once: it tells this dispatcher
+   * of what other nodes and hosts' transactions enqueue, so a batch of results need not look in
+   * the store for it (see {@link #flush}).
+   */
+  private volatile boolean storeWakes;
+  /**
+   * Whether the last claim may have left due work behind: it filled its limit, or some was kept
+   * back by this node's caps. Written by the pump.
+   */
+  private volatile boolean backlog = true;
 
   Engine(DispatcherConfig config, EndpointRegistry registry) {
     this.config = config;
@@ -114,7 +128,7 @@ final class Engine {
     int endpoints = registry.reload(true).entries().size();
     state = State.RUNNING;
     log.info("dispatcher {} started; the store holds {} endpoint(s)", config.nodeId(), endpoints);
-    remoteWork = RemoteWork.watch(store, this::wake, config.nodeId());
+    remoteWork = RemoteWork.watch(store, this::remoteWake, config.nodeId());
     wake();
     retention.start();
   }
@@ -330,10 +344,10 @@ final class Engine {
       ((TransactionalDeliveryStore) store).enqueue(connection, messages, deliveries);
     } else if (ambient.isPresent()) {
       ((TransactionalDeliveryStore) store).enqueue(ambient.get(), messages, deliveries);
-      config.ambientTransaction().get().afterCommit(this::wake);
+      config.ambientTransaction().get().afterCommit(this::wakeForNewWork);
     } else {
       store.enqueue(messages, deliveries);
-      wake();
+      wakeForNewWork();
     }
     if (state == State.NEW) {
       storedBeforeStart.addAndGet(deliveries.size());
@@ -363,6 +377,20 @@ final class Engine {
   // The pump
 
   void wake() {
+    lookAheadWanted.set(true);
+    queuePump();
+  }
+
+  /**
+   * Wakes the pump for work just enqueued, which is due at once: the claim takes it, and the due
+   * times the last look-ahead found still stand (a timer waits for the nearest, and the poll
+   * looks again), so this pump does not ask the store for them.
+   */
+  private void wakeForNewWork() {
+    queuePump();
+  }
+
+  private void queuePump() {
     if (state != State.RUNNING) {
       return;
     }
@@ -375,6 +403,12 @@ final class Engine {
     }
   }
 
+  /** The store's call for work from elsewhere. */
+  private void remoteWake() {
+    storeWakes = true;
+    wakeForNewWork();
+  }
+
   private void pump() {
     pumpQueued.set(false);
     if (state != State.RUNNING) {
@@ -382,10 +416,12 @@ final class Engine {
     }
     Instant now = clock.instant();
     Instant wakeAt = now.plus(config.pollInterval());
+    boolean more = true; // until a claim says otherwise
     try {
       int capacity = config.maxInFlight() - inFlight.get();
-      boolean lookAhead = true;
+      boolean lookAhead = lookAheadWanted.getAndSet(false);
       if (capacity > 0) {
+        boolean capped = false;
         Set<String> excluded = Set.of(); // made a HashSet once an endpoint is excluded
         int endpointRoom = 0;
         Duration longestTimeout = config.timeout();
@@ -401,6 +437,8 @@ final class Engine {
             if (!blocked.equals(Instant.MAX) && blocked.isBefore(wakeAt)) {
               wakeAt = blocked;
             }
+            // Full of requests (or probing): its results free room for what it has waiting.
+            capped |= blocked.equals(Instant.MAX) && runtime.endpoint().enabled();
           } else {
             endpointRoom += runtime.capacity(now, config.maxInFlightPerEndpoint());
           }
@@ -425,6 +463,7 @@ final class Engine {
         if (!surplus.isEmpty()) {
           store.release(surplus, now, now);
         }
+        more = capped || !surplus.isEmpty() || claimed.size() == limit;
         if (claimed.size() == limit && surplus.size() < claimed.size()) {
           wake();
           // More may be due now: the pump just queued claims again and looks ahead then.
@@ -439,6 +478,7 @@ final class Engine {
       }
       storeBackoff = Duration.ZERO;
     } catch (StoreException e) {
+      more = true;
       boolean first = storeBackoff.isZero();
       storeBackoff = first ? Duration.ofMillis(250) : AttemptJudge.min(storeBackoff.multipliedBy(2), STORE_RETRY_MAX);
       wakeAt = now.plus(storeBackoff);
@@ -446,9 +486,11 @@ final class Engine {
       log.warn("store unavailable, retrying in {} ms: {}", storeBackoff.toMillis(), e.getMessage(),
           first ? e : null);
     } catch (RuntimeException e) {
+      more = true;
       wakeAt = now.plusSeconds(1);
       log.error("unexpected failure in the dispatcher; continuing", e);
     }
+    backlog = more;
     scheduleWake(wakeAt);
   }
 
@@ -752,11 +794,17 @@ final class Engine {
       retryFlush(batch, e);
       return;
     }
+    boolean ordered = false;
     for (int i = 0; i < batch.size(); i++) {
       settle(batch.get(i), applied.get(i));
+      ordered |= batch.get(i).delivery().orderingKey().isPresent();
     }
-    // One pump for the whole batch, here on the scheduler thread, unless one is queued already.
-    if (state == State.RUNNING && pumpQueued.compareAndSet(false, true)) {
+    // One pump for the whole batch, here on the scheduler thread, unless one is queued already,
+    // and only if it may find something: the room these results freed is for work the last claim
+    // left behind, or that the next in an ordering group now may go. New work wakes the pump
+    // itself when the store tells of it; a store that does not is looked at after every batch.
+    if (state == State.RUNNING && (backlog || ordered || !storeWakes)
+        && pumpQueued.compareAndSet(false, true)) {
       pump();
     }
   }
