@@ -55,9 +55,11 @@ import java.util.Map;
  * are then not pruned between runs, and a run is checked by the growth of the succeeded count
  * instead.
  *
+ * <p>{@code --memory off} leaves the in-memory side out (for profiling the PostgreSQL side alone).
+ *
  * <p>Arguments: {@code --events 20000 --concurrency 64 --senders 4 --body 512 --runs 5 --warmup
  * 20000 --warmup-rounds 2 --sync-commit on|off|both --async-commit on|off --notify on|off --bulk 0 --history 0
- * --profile --scheduler-threads 1 --lean-indexes --pg-url jdbc:postgresql://...}.
+ * --memory on|off --profile --scheduler-threads 1 --lean-indexes --pg-url jdbc:postgresql://...}.
  */
 public final class Durable {
   private Durable() {}
@@ -87,6 +89,7 @@ public final class Durable {
     boolean notify = a.string("notify", "on").equals("on");
     bulk = a.integer("bulk", 0);
     int history = a.integer("history", 0);
+    boolean memorySide = a.string("memory", "on").equals("on");
 
     System.out.println("# Durable  " + Instant.now());
     System.out.println("# " + Bench.machine());
@@ -104,8 +107,10 @@ public final class Durable {
     HikariDataSource admin = Pg.pool(url, 1, "hwbench-admin", true);
     try (ReceiverProcess receiver = ReceiverProcess.start(Receiver.Mode.OK, secret)) {
       // Keeps every succeeded delivery until pruned, as the database does: the prune counts them.
-      sides.add(side("memory", new DispatchThroughput.Ours(receiver.url() + "/memory", secret, c,
-          InMemoryDeliveryStore.builder().maxSucceeded(Integer.MAX_VALUE).build()), null, runs));
+      if (memorySide) {
+        sides.add(side("memory", new DispatchThroughput.Ours(receiver.url() + "/memory", secret, c,
+            InMemoryDeliveryStore.builder().maxSucceeded(Integer.MAX_VALUE).build()), null, runs));
+      }
       for (String sync : syncCommit.equals("both") ? List.of("on", "off") : List.of(syncCommit)) {
         String prefix = Pg.freshPrefix();
         prefixes.add(prefix);
@@ -143,10 +148,12 @@ public final class Durable {
           measure(r, side, Bench.events(n, bodyBytes), senders, receiver, admin);
         }
       }
-      double memory = Bench.median(sides.get(0).rates());
-      System.out.println(Bench.f("median in-memory: %.0f deliveries/s (CPU %.1f us per delivery)",
-          memory, Bench.median(sides.get(0).cpu())));
-      for (Side side : sides.subList(1, sides.size())) {
+      double memory = memorySide ? Bench.median(sides.get(0).rates()) : Double.NaN;
+      if (memorySide) {
+        System.out.println(Bench.f("median in-memory: %.0f deliveries/s (CPU %.1f us per delivery)",
+            memory, Bench.median(sides.get(0).cpu())));
+      }
+      for (Side side : sides.subList(memorySide ? 1 : 0, sides.size())) {
         double rate = Bench.median(side.rates());
         System.out.println(Bench.f("median %s: %.0f deliveries/s (target >= 3000), %.3f x in-memory"
             + " (target >= 0.5); enqueue alone %.0f events/s; CPU %.1f us per delivery", side.name(),
