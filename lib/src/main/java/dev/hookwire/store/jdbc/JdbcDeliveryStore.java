@@ -797,16 +797,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    * every due delivery. Analyzed as it doubles, a young table is planned for at most twice its
    * recorded size, and from a few hundred pages on the plans are index lookups that stay right
    * as it grows further. An {@code ANALYZE} of a young table takes milliseconds and blocks no
-   * reads or writes. A failure here is left to autovacuum: claims and completions work either
-   * way.
+   * reads or writes. A store whose user may not analyze the tables (not their owner) leaves them
+   * to autovacuum, as it does on any failure here: claims and completions work either way.
    */
   private void analyzeIfOutgrown() {
     try (Connection c = dataSource.getConnection()) {
       List<String> outgrown = new ArrayList<>();
       boolean young = false;
+      boolean owner = false;
       try (PreparedStatement ps = c.prepareStatement(sql.tableSizes);
           ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
+          owner = rs.getBoolean(2 * sql.analyzeTables.length + 1);
           for (int t = 0; t < sql.analyzeTables.length; t++) {
             long recorded = Math.max(rs.getLong(2 * t + 1), 0);
             long now = rs.getLong(2 * t + 2);
@@ -817,15 +819,18 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
           }
         }
       }
-      try (Statement s = c.createStatement()) {
-        for (String analyze : outgrown) {
-          s.execute(analyze);
+      if (owner) {
+        try (Statement s = c.createStatement()) {
+          for (String analyze : outgrown) {
+            s.execute(analyze);
+          }
         }
       }
       if (!c.getAutoCommit()) {
         c.commit();
       }
-      if (!young && outgrown.isEmpty()) {
+      // Not the tables' owner: PostgreSQL would skip them each time, with a warning in its log.
+      if (!owner || (!young && outgrown.isEmpty())) {
         statisticsDue = null;
       }
     } catch (SQLException e) {

@@ -333,11 +333,13 @@ final class Sql {
                 + " FROM input i JOIN done ON done.id = i.id ORDER BY i.n"
                 + " RETURNING delivery_id");
     // PostgreSQL: for each table the hot path joins (deliveries, messages), the size its
-    // statistics record (pages; 0 if never) and its size now.
+    // statistics record (pages; 0 if never) and its size now; then whether this user may
+    // analyze them (owner, a member of the owner's role, or a superuser).
     tableSizes =
         fill(
             "SELECT d.relpages, pg_relation_size(d.oid) / current_setting('block_size')::int,"
-                + " m.relpages, pg_relation_size(m.oid) / current_setting('block_size')::int"
+                + " m.relpages, pg_relation_size(m.oid) / current_setting('block_size')::int,"
+                + " pg_has_role(d.relowner, 'USAGE') AND pg_has_role(m.relowner, 'USAGE')"
                 + " FROM pg_class d, pg_class m WHERE d.oid = '${prefix}deliveries'::regclass"
                 + " AND m.oid = '${prefix}messages'::regclass");
     analyzeTables = new String[] {fill("ANALYZE ${prefix}deliveries"), fill("ANALYZE ${prefix}messages")};

@@ -8,14 +8,20 @@ import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -87,6 +93,92 @@ class PostgresStatisticsTest {
     enqueue(store, 4_005, 6_000);
     claim(store, T0.plusSeconds(3));
     assertThat(recordedPages("deliveries")).isEqualTo(pages("deliveries")).isGreaterThan(2 * first);
+  }
+
+  /**
+   * Records the statements a data source's connections prepare or execute, in order; with a
+   * role, its connections act as that role ({@code SET ROLE}) until given back.
+   */
+  private static DataSource recording(DataSource target, String role, List<String> sql) {
+    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+          Object result = invoke(target, method, args);
+          if (!(result instanceof Connection c)) {
+            return result;
+          }
+          if (role != null) {
+            try (Statement s = c.createStatement()) {
+              s.execute("SET ROLE " + role);
+            }
+          }
+          return recording(c, role, sql);
+        });
+  }
+
+  private static Connection recording(Connection target, String role, List<String> sql) {
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+          if (method.getName().equals("close") && role != null) {
+            try (Statement s = target.createStatement()) {
+              s.execute("RESET ROLE");
+            }
+          }
+          if (method.getName().equals("prepareStatement")) {
+            sql.add((String) args[0]);
+          }
+          Object result = invoke(target, method, args);
+          if (result instanceof Statement s && !(result instanceof PreparedStatement)) {
+            return Proxy.newProxyInstance(Statement.class.getClassLoader(),
+                new Class<?>[] {Statement.class}, (p, m, a) -> {
+                  if (m.getName().startsWith("execute") && a != null && a[0] instanceof String q) {
+                    sql.add(q);
+                  }
+                  return invoke(s, m, a);
+                });
+          }
+          return result;
+        });
+  }
+
+  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+    try {
+      return method.invoke(target, args);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  @Test
+  void aUserWhoMayNotAnalyzeTheTables_looksOnce_andLeavesThemToAutovacuum() {
+    JdbcDeliveryStore owner = JdbcDeliveryStore.builder(database).tablePrefix(prefix).build();
+    enqueue(owner, 0, 3_000);
+    String role = prefix + "app";
+    Databases.execute(database,
+        "CREATE ROLE " + role,
+        "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + role,
+        "GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO " + role);
+    try {
+      List<String> sql = new CopyOnWriteArrayList<>();
+      JdbcDeliveryStore store = JdbcDeliveryStore.builder(recording(database, role, sql))
+          .tablePrefix(prefix).createSchema(false).build();
+      for (int s = 0; s < 3; s++) {
+        assertThat(store.claim(new ClaimRequest("n", T0.plusSeconds(s), Duration.ofSeconds(30), 1, Set.of())))
+            .as("claims go on").hasSize(1);
+      }
+      assertThat(sql).as("a look, then none").filteredOn(q -> q.contains("pg_relation_size")).hasSize(1);
+      assertThat(sql).noneMatch(q -> q.startsWith("ANALYZE"));
+
+      sql.clear();
+      JdbcDeliveryStore asOwner = JdbcDeliveryStore.builder(recording(database, null, sql))
+          .tablePrefix(prefix).build();
+      for (int s = 0; s < 3; s++) {
+        asOwner.claim(new ClaimRequest("o", T0.plusSeconds(s), Duration.ofSeconds(30), 1, Set.of()));
+      }
+      assertThat(sql).as("the owner's store, for comparison: it looks on each claim a second apart")
+          .filteredOn(q -> q.contains("pg_relation_size")).hasSize(3);
+    } finally {
+      Databases.execute(database, "DROP OWNED BY " + role, "DROP ROLE " + role);
+    }
   }
 
   @Test
