@@ -632,18 +632,6 @@ final class Engine {
   }
 
   /**
-   * The request of one attempt: the endpoint's headers, its credentials, the signature and the
-   * content type, then a tracer's headers where the request has none of that name. The endpoint
-   * builder refuses every header that would clash, so what it accepted is always a valid request;
-   * a tracer's header that is not valid is left out.
-   */
-  static TransportRequest request(
-      Endpoint endpoint, Optional<Signer> signer, String eventId, byte[] body, Instant now, Duration timeout,
-      Map<String, String> traceHeaders) {
-    return new RequestTemplate(endpoint, timeout).request(signer, eventId, body, now, traceHeaders);
-  }
-
-  /**
    * What every request to one endpoint shares: its method, URL, timeout, and its own headers and
    * credentials, checked once. Each attempt adds only what is its own (the signature headers, a
    * tracer's), and only those are checked per request. Immutable and thread-safe.
@@ -664,6 +652,12 @@ final class Engine {
       this.fixed = CheckedHeaders.copyOf(endpoint.requestHeaders());
     }
 
+    /**
+     * The request of one attempt: the endpoint's headers, its credentials, the signature and the
+     * content type, then a tracer's headers where the request has none of that name. The
+     * endpoint builder refuses every header that would clash, so what it accepted is always a
+     * valid request; a tracer's header that is not valid is left out.
+     */
     TransportRequest request(
         Optional<Signer> signer, String eventId, byte[] body, Instant now, Map<String, String> traceHeaders) {
       CheckedHeaders signature =
@@ -677,18 +671,17 @@ final class Engine {
 
     /** Adds a tracer's headers where the request has none of that name; leaves out invalid ones. */
     private static CheckedHeaders withTrace(CheckedHeaders headers, Map<String, String> traceHeaders) {
-      CheckedHeaders[] result = {headers};
-      traceHeaders.forEach((name, value) -> {
+      for (Map.Entry<String, String> trace : traceHeaders.entrySet()) {
         try {
-          CheckedHeaders one = CheckedHeaders.of(name, value);
-          if (result[0].indexOf(name) < 0) {
-            result[0] = CheckedHeaders.concat(result[0], one);
+          CheckedHeaders one = CheckedHeaders.of(trace.getKey(), trace.getValue());
+          if (headers.indexOf(trace.getKey()) < 0) {
+            headers = CheckedHeaders.concat(headers, one);
           }
         } catch (IllegalArgumentException e) {
           log.warn("tracer header left out: {}", e.getMessage());
         }
-      });
-      return result[0];
+      }
+      return headers;
     }
   }
 

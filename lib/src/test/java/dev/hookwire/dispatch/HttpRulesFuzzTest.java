@@ -71,7 +71,8 @@ class HttpRulesFuzzTest {
     }
     // Accepted: every attempt's request must be one the transports take.
     TransportRequest request =
-        Engine.request(endpoint, endpoint.signerAt(NOW), "msg_fuzz", new byte[] {'{', '}'}, NOW, Duration.ofSeconds(10), Map.of());
+        new Engine.RequestTemplate(endpoint, Duration.ofSeconds(10))
+            .request(endpoint.signerAt(NOW), "msg_fuzz", new byte[] {'{', '}'}, NOW, Map.of());
     assertThat(request.url()).isEqualTo(endpoint.uri());
     assertThat(request.hasHeader(HeaderRules.CONTENT_TYPE)).isTrue();
   }
