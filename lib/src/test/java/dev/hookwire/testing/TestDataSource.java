@@ -2,7 +2,6 @@ package dev.hookwire.testing;
 
 import java.io.PrintWriter;
 import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
@@ -226,11 +225,7 @@ public final class TestDataSource implements DataSource {
           if (returned) {
             throw new SQLException("connection was closed", "08003");
           }
-          try {
-            return method.invoke(physical, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
+          return Forwarding.call(physical, method, args);
       }
     }
   }

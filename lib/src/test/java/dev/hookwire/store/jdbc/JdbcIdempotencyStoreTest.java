@@ -7,9 +7,9 @@ import dev.hookwire.receive.IdempotencyStore.Claim;
 import dev.hookwire.store.StoreException;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
+import dev.hookwire.testing.Forwarding;
 import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
@@ -121,7 +121,7 @@ class JdbcIdempotencyStoreTest {
             new Class<?>[] {DataSource.class},
             (proxy, method, args) -> {
               if (!method.getName().equals("getConnection")) {
-                return method.invoke(pool, args);
+                return Forwarding.call(pool, method, args);
               }
               Connection c = pool.getConnection();
               c.setAutoCommit(false);
@@ -132,11 +132,7 @@ class JdbcIdempotencyStoreTest {
                     if (m.getName().equals("close")) {
                       autoCommitAtClose.add(c.getAutoCommit());
                     }
-                    try {
-                      return m.invoke(c, a);
-                    } catch (InvocationTargetException e) {
-                      throw e.getCause();
-                    }
+                    return Forwarding.call(c, m, a);
                   });
             });
   }

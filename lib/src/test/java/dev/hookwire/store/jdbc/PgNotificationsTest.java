@@ -14,6 +14,7 @@ import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.store.spi.TransactionalDeliveryStore;
 import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Databases.Kind;
+import dev.hookwire.testing.Forwarding;
 import dev.hookwire.testing.LogCapture;
 import dev.hookwire.testing.ManualScheduler;
 import dev.hookwire.testing.MutableClock;
@@ -25,7 +26,6 @@ import dev.hookwire.testing.TestEvents;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
 import java.io.PrintWriter;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -105,11 +105,7 @@ class PgNotificationsTest {
                 : method.getName().equals("hashCode") ? System.identityHashCode(proxy)
                 : "Counting[" + store + "]";
           }
-          try {
-            return method.invoke(store, args);
-          } catch (InvocationTargetException e) {
-            throw e.getCause();
-          }
+          return Forwarding.call(store, method, args);
         });
   }
 
@@ -430,11 +426,7 @@ class PgNotificationsTest {
                 case "unwrap":
                   throw new SQLException("not a wrapper");
                 default:
-                  try {
-                    return method.invoke(c, args);
-                  } catch (InvocationTargetException e) {
-                    throw e.getCause();
-                  }
+                  return Forwarding.call(c, method, args);
               }
             });
       }

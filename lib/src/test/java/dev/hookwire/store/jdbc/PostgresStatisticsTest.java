@@ -6,10 +6,9 @@ import dev.hookwire.store.spi.ClaimRequest;
 import dev.hookwire.store.spi.NewDelivery;
 import dev.hookwire.store.spi.NewMessage;
 import dev.hookwire.testing.Databases;
+import dev.hookwire.testing.Forwarding;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -102,7 +101,7 @@ class PostgresStatisticsTest {
   private static DataSource recording(DataSource target, String role, List<String> sql) {
     return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
         new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          Object result = invoke(target, method, args);
+          Object result = Forwarding.call(target, method, args);
           if (!(result instanceof Connection c)) {
             return result;
           }
@@ -126,26 +125,18 @@ class PostgresStatisticsTest {
           if (method.getName().equals("prepareStatement")) {
             sql.add((String) args[0]);
           }
-          Object result = invoke(target, method, args);
+          Object result = Forwarding.call(target, method, args);
           if (result instanceof Statement s && !(result instanceof PreparedStatement)) {
             return Proxy.newProxyInstance(Statement.class.getClassLoader(),
                 new Class<?>[] {Statement.class}, (p, m, a) -> {
                   if (m.getName().startsWith("execute") && a != null && a[0] instanceof String q) {
                     sql.add(q);
                   }
-                  return invoke(s, m, a);
+                  return Forwarding.call(s, m, a);
                 });
           }
           return result;
         });
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
-    }
   }
 
   @Test
