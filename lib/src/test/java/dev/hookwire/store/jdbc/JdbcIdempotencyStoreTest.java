@@ -10,7 +10,6 @@ import dev.hookwire.testing.Databases.Kind;
 import dev.hookwire.testing.Forwarding;
 import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -115,26 +114,15 @@ class JdbcIdempotencyStoreTest {
    * is closed.
    */
   private static DataSource manualCommit(TestDataSource pool, List<Boolean> autoCommitAtClose) {
-    return (DataSource)
-        Proxy.newProxyInstance(
-            JdbcIdempotencyStoreTest.class.getClassLoader(),
-            new Class<?>[] {DataSource.class},
-            (proxy, method, args) -> {
-              if (!method.getName().equals("getConnection")) {
-                return Forwarding.call(pool, method, args);
-              }
-              Connection c = pool.getConnection();
-              c.setAutoCommit(false);
-              return Proxy.newProxyInstance(
-                  JdbcIdempotencyStoreTest.class.getClassLoader(),
-                  new Class<?>[] {Connection.class},
-                  (p, m, a) -> {
-                    if (m.getName().equals("close")) {
-                      autoCommitAtClose.add(c.getAutoCommit());
-                    }
-                    return Forwarding.call(c, m, a);
-                  });
-            });
+    return Forwarding.connections(pool, c -> {
+      c.setAutoCommit(false);
+      return Forwarding.proxy(Connection.class, c, (t, m, a) -> {
+        if (m.getName().equals("close")) {
+          autoCommitAtClose.add(t.getAutoCommit());
+        }
+        return Forwarding.call(t, m, a);
+      });
+    });
   }
 
   @Test

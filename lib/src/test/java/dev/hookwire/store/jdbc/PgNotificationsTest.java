@@ -25,7 +25,6 @@ import dev.hookwire.testing.TestDataSource;
 import dev.hookwire.testing.TestEvents;
 import dev.hookwire.transport.NetworkPolicy;
 import dev.hookwire.transport.OkHttpTransport;
-import java.io.PrintWriter;
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -37,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
@@ -413,59 +411,15 @@ class PgNotificationsTest {
 
   /** A data source whose connections do not unwrap to anything, as another driver's would not. */
   private static DataSource hiding(TestDataSource inner) {
-    return new DataSource() {
-      @Override
-      public Connection getConnection() throws SQLException {
-        Connection c = inner.getConnection();
-        return (Connection) Proxy.newProxyInstance(
-            PgNotificationsTest.class.getClassLoader(), new Class<?>[] {Connection.class},
-            (proxy, method, args) -> {
-              switch (method.getName()) {
-                case "isWrapperFor":
-                  return false;
-                case "unwrap":
-                  throw new SQLException("not a wrapper");
-                default:
-                  return Forwarding.call(c, method, args);
-              }
-            });
+    return Forwarding.connections(inner, c -> Forwarding.proxy(Connection.class, c, (t, method, args) -> {
+      switch (method.getName()) {
+        case "isWrapperFor":
+          return false;
+        case "unwrap":
+          throw new SQLException("not a wrapper");
+        default:
+          return Forwarding.call(t, method, args);
       }
-
-      @Override
-      public Connection getConnection(String username, String password) throws SQLException {
-        throw new SQLException("credentials are in the URL");
-      }
-
-      @Override
-      public PrintWriter getLogWriter() {
-        return null;
-      }
-
-      @Override
-      public void setLogWriter(PrintWriter out) {}
-
-      @Override
-      public void setLoginTimeout(int seconds) {}
-
-      @Override
-      public int getLoginTimeout() {
-        return 0;
-      }
-
-      @Override
-      public Logger getParentLogger() {
-        return Logger.getGlobal();
-      }
-
-      @Override
-      public <T> T unwrap(Class<T> iface) throws SQLException {
-        throw new SQLException("not a wrapper");
-      }
-
-      @Override
-      public boolean isWrapperFor(Class<?> iface) {
-        return false;
-      }
-    };
+    }));
   }
 }

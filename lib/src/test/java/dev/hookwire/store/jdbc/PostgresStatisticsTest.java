@@ -9,7 +9,6 @@ import dev.hookwire.testing.Databases;
 import dev.hookwire.testing.Forwarding;
 import dev.hookwire.testing.RequiresDatabase;
 import dev.hookwire.testing.TestDataSource;
-import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -99,44 +98,33 @@ class PostgresStatisticsTest {
    * role, its connections act as that role ({@code SET ROLE}) until given back.
    */
   private static DataSource recording(DataSource target, String role, List<String> sql) {
-    return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-        new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
-          Object result = Forwarding.call(target, method, args);
-          if (!(result instanceof Connection c)) {
-            return result;
+    return Forwarding.connections(target, c -> {
+      if (role != null) {
+        try (Statement s = c.createStatement()) {
+          s.execute("SET ROLE " + role);
+        }
+      }
+      return Forwarding.proxy(Connection.class, c, (t, method, args) -> {
+        if (method.getName().equals("close") && role != null) {
+          try (Statement s = t.createStatement()) {
+            s.execute("RESET ROLE");
           }
-          if (role != null) {
-            try (Statement s = c.createStatement()) {
-              s.execute("SET ROLE " + role);
+        }
+        if (method.getName().equals("prepareStatement")) {
+          sql.add((String) args[0]);
+        }
+        Object result = Forwarding.call(t, method, args);
+        if (result instanceof Statement s && !(result instanceof PreparedStatement)) {
+          return Forwarding.proxy(Statement.class, s, (st, m, a) -> {
+            if (m.getName().startsWith("execute") && a != null && a[0] instanceof String q) {
+              sql.add(q);
             }
-          }
-          return recording(c, role, sql);
-        });
-  }
-
-  private static Connection recording(Connection target, String role, List<String> sql) {
-    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-        new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-          if (method.getName().equals("close") && role != null) {
-            try (Statement s = target.createStatement()) {
-              s.execute("RESET ROLE");
-            }
-          }
-          if (method.getName().equals("prepareStatement")) {
-            sql.add((String) args[0]);
-          }
-          Object result = Forwarding.call(target, method, args);
-          if (result instanceof Statement s && !(result instanceof PreparedStatement)) {
-            return Proxy.newProxyInstance(Statement.class.getClassLoader(),
-                new Class<?>[] {Statement.class}, (p, m, a) -> {
-                  if (m.getName().startsWith("execute") && a != null && a[0] instanceof String q) {
-                    sql.add(q);
-                  }
-                  return Forwarding.call(s, m, a);
-                });
-          }
-          return result;
-        });
+            return Forwarding.call(st, m, a);
+          });
+        }
+        return result;
+      });
+    });
   }
 
   @Test
