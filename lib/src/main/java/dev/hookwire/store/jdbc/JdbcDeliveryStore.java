@@ -152,6 +152,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
    */
   private volatile Instant statisticsDue = Instant.MIN;
 
+  /** PostgreSQL: where claims start reading the pending deliveries by due time. */
+  private final ClaimFloor floor = new ClaimFloor();
+
   private JdbcDeliveryStore(
       DataSource dataSource, Sql sql, Optional<PgNotifications> notifications) {
     this.dataSource = dataSource;
@@ -438,15 +441,17 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return;
     }
     // The checks, then the inserts: what refuses a call says why.
-    transaction(
-        "enqueue",
-        c -> {
-          insert(c, messages, deliveries, fresh);
-          if (notify) {
-            notifications.get().own(c);
-          }
-          return null;
-        });
+    long due =
+        transaction(
+            "enqueue",
+            c -> {
+              long earliest = insert(c, messages, deliveries, fresh);
+              if (notify) {
+                notifications.get().own(c);
+              }
+              return earliest;
+            });
+    floor.lower(due); // again, now that they are committed: see ClaimFloor.forClaim
     notifications.ifPresent(n -> n.committed(notify));
   }
 
@@ -531,7 +536,13 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     return fresh;
   }
 
-  private void insert(
+  /**
+   * Checks and inserts messages and deliveries on {@code c}, and lowers the claims' floor to
+   * the deliveries' due time.
+   *
+   * @return the earliest due time of the deliveries (nanoseconds), {@link Long#MAX_VALUE} if none
+   */
+  private long insert(
       Connection c,
       List<NewMessage> messages,
       List<NewDelivery> deliveries,
@@ -557,6 +568,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
     }
     // Checked: from here on only the database can refuse, if another call raced this one.
+    long earliest = Long.MAX_VALUE;
     try {
       if (!messages.isEmpty()) {
         try (PreparedStatement ps = c.prepareStatement(sql.insertMessage)) {
@@ -580,6 +592,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             NewMessage m = fresh.containsKey(d.messageId()) ? fresh.get(d.messageId())
                 : stored.get(d.messageId());
             long createdAt = Nanos.of(m.createdAt());
+            earliest = Math.min(earliest, createdAt);
             ps.setString(1, d.deliveryId());
             ps.setString(2, d.messageId());
             ps.setString(3, d.endpointId());
@@ -602,6 +615,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       throw e;
     }
+    floor.lower(earliest);
+    return earliest;
   }
 
   /**
@@ -671,6 +686,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             }
             return null;
           });
+      for (Long due : deliveryTimes) {
+        floor.lower(due);
+      }
       return true;
     } catch (SQLException e) {
       if (isConstraint(e)) {
@@ -843,15 +861,17 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     long now = Nanos.of(r.now());
     List<Candidate> rows = new ArrayList<>();
     Map<String, byte[]> bodies = new HashMap<>();
+    long from = floor.forClaim(c, sql.claimFloor, now);
     Array excluded = c.createArrayOf("varchar", r.excludedEndpoints().toArray());
     try (PreparedStatement ps = c.prepareStatement(sql.claimPostgres)) {
       ps.setLong(1, now);
       ps.setLong(2, now);
-      ps.setArray(3, excluded);
-      ps.setLong(4, now);
-      ps.setInt(5, r.limit());
-      ps.setString(6, r.owner());
-      ps.setLong(7, Nanos.of(until));
+      ps.setLong(3, from);
+      ps.setArray(4, excluded);
+      ps.setLong(5, now);
+      ps.setInt(6, r.limit());
+      ps.setString(7, r.owner());
+      ps.setLong(8, Nanos.of(until));
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           Candidate row = new Candidate();
@@ -1088,6 +1108,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return List.of();
     }
     long at = Nanos.of(now);
+    for (Completion x : completions) {
+      if (x.state() == DeliveryState.PENDING) {
+        floor.lower(Nanos.of(x.nextAttemptAt()));
+      }
+    }
     int[] order = byDeliveryId(completions.size(), i -> completions.get(i).claim().deliveryId());
     if (sql.dialect == JdbcDialect.POSTGRESQL
         && completions.stream().allMatch(x -> x.attempt().isPresent())) {
@@ -1249,6 +1274,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     }
     long at = Nanos.of(now);
     long due = Nanos.of(dueAt);
+    floor.lower(due);
     int[] order = byDeliveryId(claims.size(), i -> claims.get(i).deliveryId());
     return transaction(
         "release",
@@ -1337,8 +1363,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
         "find the next due time",
         c -> {
           try (PreparedStatement ps = c.prepareStatement(sql.nextDue)) {
+            long from = floor.current();
             for (int p = 1; p <= sql.nextDueParameters; p++) {
-              ps.setLong(p, at);
+              ps.setLong(p, sql.nextDueFloors.contains(p) ? from : at);
             }
             try (ResultSet rs = ps.executeQuery()) {
               if (!rs.next()) {
@@ -1552,6 +1579,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return 0;
     }
     long at = Nanos.of(now);
+    floor.lower(at);
     int[] order = byDeliveryId(deliveryIds.size(), deliveryIds::get);
     return transaction(
         "replay",

@@ -3,6 +3,7 @@ package dev.hookwire.store.jdbc;
 import dev.hookwire.store.DeliveryQuery;
 import dev.hookwire.store.DeliveryState;
 import java.util.Objects;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -67,8 +68,10 @@ final class Sql {
   final String release;
   final String replay;
   final String nextDue;
-  /** How many parameters {@link #nextDue} takes, each of them now. */
+  /** How many parameters {@link #nextDue} takes, each of them now except {@link #nextDueFloors}. */
   final int nextDueParameters;
+  /** Which parameters of {@link #nextDue} are the {@link ClaimFloor} instead of now. */
+  final Set<Integer> nextDueFloors;
   final String delivery;
   /** Counts the deliveries in a state: {@link #count(DeliveryState)}. */
   private final String count;
@@ -87,6 +90,8 @@ final class Sql {
 
   // Claims, by dialect.
   final String claimPostgres;
+  /** PostgreSQL: the earliest due time of a pending delivery, for {@link ClaimFloor}. */
+  final String claimFloor;
   final String claimTokensH2;
   final String claimCasH2;
   final String nextTokensMariaDb;
@@ -192,35 +197,41 @@ final class Sql {
                 + " WHERE id = ? AND state = 'DEAD'");
     // The earliest lease to expire after now, and the earliest due time of a delivery that a
     // claim would take were it due: two index probes, not a scan of everything pending.
-    String dueSubquery =
-        "(SELECT d.due_at FROM ${prefix}deliveries d"
-            + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
-            + " AND "
-            + HEAD_OF_GROUP
-            + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)";
     if (dialect == JdbcDialect.POSTGRESQL) {
       // Version 4 has no index of leases (claims are HOT updates). A lease is only taken on a
       // delivery due at the claim's time, so the leases are among the pending deliveries due by
       // now, which the claim index finds; and they are only looked at when nothing is due now
       // (a CASE evaluates its subquery lazily), when the deliveries due by now are the ones in
       // flight. A lease taken by a node whose clock runs ahead of this one's may be missed
-      // here; the next poll finds its delivery.
+      // here; the next poll finds its delivery. Both read the claim index from the ClaimFloor
+      // on (parameters 4 and 6).
       nextDue =
           fill(
               "SELECT CASE WHEN n.due IS NULL OR n.due > ? THEN"
                   + " (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
-                  + " WHERE l.state = 'PENDING' AND l.due_at <= ? AND l.lease_until > ?) END,"
-                  + " n.due FROM (SELECT "
-                  + dueSubquery
-                  + " AS due) n");
-      nextDueParameters = 5;
+                  + " WHERE l.state = 'PENDING' AND l.due_at <= ? AND l.lease_until > ?"
+                  + " AND l.due_at >= ?) END,"
+                  + " n.due FROM (SELECT (SELECT d.due_at FROM ${prefix}deliveries d"
+                  + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+                  + " AND d.due_at >= ? AND "
+                  + HEAD_OF_GROUP
+                  + " ORDER BY d.state, d.due_at, d.seq LIMIT 1) AS due) n");
+      nextDueParameters = 7;
+      nextDueFloors = Set.of(4, 6);
     } else {
+      String dueSubquery =
+          "(SELECT d.due_at FROM ${prefix}deliveries d"
+              + " WHERE d.state = 'PENDING' AND (d.lease_until IS NULL OR d.lease_until <= ?)"
+              + " AND "
+              + HEAD_OF_GROUP
+              + " ORDER BY d.state, d.due_at, d.seq LIMIT 1)";
       nextDue =
           fill(
               "SELECT (SELECT MIN(l.lease_until) FROM ${prefix}deliveries l"
                   + " WHERE l.state = 'PENDING' AND l.lease_until > ?), "
                   + dueSubquery);
       nextDueParameters = 3;
+      nextDueFloors = Set.of();
     }
     delivery = fill(RECORD_COLUMNS + " WHERE d.id = ?");
     // The state is written into the statement, not bound: PostgreSQL's partial indexes (of
@@ -249,7 +260,10 @@ final class Sql {
             "SELECT m.id FROM ${prefix}messages m WHERE m.created_at < ? AND NOT EXISTS"
                 + " (SELECT 1 FROM ${prefix}deliveries d WHERE d.message_id = m.id) LIMIT ?");
 
-    // PostgreSQL: lock the claimable rows, skipping those another claim holds; number them in
+    // PostgreSQL: the earliest due time of a pending delivery, leased or not, for ClaimFloor.
+    claimFloor = fill("SELECT MIN(due_at) FROM ${prefix}deliveries WHERE state = 'PENDING'");
+    // PostgreSQL: lock the claimable rows (due from the ClaimFloor on), skipping those another
+    // claim holds; number them in
     // claim order; draw as many tokens and pair them in ascending order, so that tokens follow
     // claim order whatever order nextval() runs in; update; return each row with its message,
     // the body only on the first row of each message so that it crosses the wire once.
@@ -258,7 +272,7 @@ final class Sql {
             "WITH picked AS ("
                 + "SELECT d.seq, d.due_at FROM ${prefix}deliveries d WHERE "
                 + DUE_AND_FREE
-                + " AND NOT (d.endpoint_id = ANY (?)) AND "
+                + " AND d.due_at >= ? AND NOT (d.endpoint_id = ANY (?)) AND "
                 + HEAD_OF_GROUP
                 + " ORDER BY d.due_at, d.seq LIMIT ? FOR UPDATE SKIP LOCKED),"
                 + " ranked AS (SELECT seq, row_number() OVER (ORDER BY due_at, seq) AS rn"
