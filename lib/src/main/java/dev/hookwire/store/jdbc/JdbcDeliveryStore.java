@@ -73,7 +73,13 @@ import javax.sql.DataSource;
  * a constant number of round trips (one statement on PostgreSQL), and reads each message's body
  * once. Tokens come from one database sequence or counter, drawn while the row is locked, so a
  * delivery claimed again always gets a greater token. Ordering keys hold across nodes; two
- * deliveries with one key enqueued concurrently go in the order of their {@code seq}.
+ * deliveries with one key enqueued concurrently go in the order of their {@code seq}. On
+ * PostgreSQL, claims read the pending deliveries from a floor, the earliest pending due time
+ * less a second, looked up at most once a second of their clock: otherwise each would walk the
+ * dead index entries of every delivery finished since the table's last vacuum. A delivery
+ * written through another store object with a due time more than a second before the floor
+ * (from a transaction that stayed open that long, say) waits for the next look-up; deliveries
+ * written through this store lower the floor themselves.
  *
  * <p><b>Transactions.</b> Each call borrows a connection, runs one short transaction (a few of
  * them for {@link #prune}), and gives the connection back: no lock or connection is held
@@ -106,8 +112,8 @@ import javax.sql.DataSource;
  * poll; see {@link Builder#notifications(boolean)}. Elsewhere nodes poll.
  *
  * <p>Thread-safe: each call uses a connection of its own, and the store's only mutable state is
- * a flag that remembers whether the driver reports batch counts, and the wake-ups registered
- * for notifications.
+ * a flag that remembers whether the driver reports batch counts, the wake-ups registered for
+ * notifications, and on PostgreSQL the claims' floor and when to look at the tables' statistics.
  */
 public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
