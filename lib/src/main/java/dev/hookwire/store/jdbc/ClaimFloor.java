@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>The floor is the earliest due time of a pending delivery (leased or not) as last looked
  * up, less {@link #SLACK_NANOS}, and never later than that look's time less the slack. Claims
- * look it up again at most once per {@link #SPACING_NANOS} of their clock. A delivery in flight
+ * look it up again at most once per {@link #SPACING_NANOS} of their clock, and whenever their
+ * clock is earlier than at the last look (set back, or another caller's). A delivery in flight
  * holds the floor at its due time until it finishes, so leases, expired or not, are always above
  * it. What a claim may miss until the next look, at most one spacing of the claims' clock later
  * (claims run at least once per poll), is a delivery written through another store object
@@ -59,8 +60,9 @@ final class ClaimFloor {
    * @param lookup the query for the earliest due time of a pending delivery
    */
   long forClaim(Connection c, String lookup, long now) throws SQLException {
-    if (now < nextLook) {
-      return floor.get();
+    long next = nextLook;
+    if (now < next && now >= next - SPACING_NANOS) {
+      return floor.get(); // looked up within the last spacing (a clock set back looks again)
     }
     nextLook = saturatedAdd(now, SPACING_NANOS);
     lowered.set(Long.MAX_VALUE);

@@ -79,6 +79,16 @@ class PostgresClaimFloorTest {
   }
 
   @Test
+  void aClaimAtAnEarlierTimeThanTheLastLook_looksAgain() {
+    JdbcDeliveryStore node = store();
+    JdbcDeliveryStore other = store();
+    assertThat(claimIds(node, T0.plusSeconds(10))).as("the floor is T0 + 9 s").isEmpty();
+
+    enqueue(other, "behind", T0); // the claims' clock was set back ten seconds, say
+    assertThat(claimIds(node, T0)).containsExactly("d-behind");
+  }
+
+  @Test
   void anotherStoresDelivery_withinTheSlack_isClaimedAtOnce() {
     JdbcDeliveryStore node = store();
     JdbcDeliveryStore other = store();
