@@ -4,6 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -18,9 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * kept, the longer that walk: one page per 300 or so deliveries finished.
  *
  * <p>The floor is the earliest due time of a pending delivery (leased or not) as last looked
- * up, less {@link #SLACK_NANOS}, and never later than that look's time less the slack. Claims
- * look it up again at most once per {@link #SPACING_NANOS} of their clock, and whenever their
- * clock is earlier than at the last look (set back, or another caller's). A delivery in flight
+ * up, less {@link #SLACK}, and never later than that look's time less the slack. Claims look it
+ * up again when {@link #lookDue} says so: at most once per {@link #SPACING} of their clock, and
+ * whenever their clock is earlier than at the last look (set back, or another caller's). A delivery in flight
  * holds the floor at its due time until it finishes, so leases, expired or not, are always above
  * it. What a claim may miss until the next look, at most one spacing of the claims' clock later
  * (claims run at least once per poll), is a delivery written through another store object
@@ -37,10 +39,11 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class ClaimFloor {
 
-  /** How often, at most, claims look the floor up again: one second. */
-  static final long SPACING_NANOS = 1_000_000_000L;
-  /** How far before the earliest due time found the floor is set: one second. */
-  static final long SLACK_NANOS = 1_000_000_000L;
+  /** How often, at most, claims look the floor up again. */
+  static final Duration SPACING = Duration.ofSeconds(1);
+  /** How far before the earliest due time found the floor is set. */
+  static final Duration SLACK = Duration.ofSeconds(1);
+  private static final long SPACING_NANOS = Nanos.of(SPACING);
 
   /** The floor; {@link Long#MIN_VALUE} until first looked up. */
   private final AtomicLong floor = new AtomicLong(Long.MIN_VALUE);
@@ -55,29 +58,39 @@ final class ClaimFloor {
   }
 
   /**
-   * The floor for a claim at {@code now}, looked up first on {@code c} if it is time.
+   * Whether a claim at {@code now} is to look the floor up; if so, the next look is due one
+   * {@link #SPACING} later. The store does its other once-a-second work on the claims' clock at
+   * the same moments.
+   */
+  boolean lookDue(Instant now) {
+    long at = Nanos.of(now);
+    long next = nextLook;
+    if (at < next && at >= next - SPACING_NANOS) {
+      return false; // looked up within the last spacing (a clock set back looks again)
+    }
+    nextLook = Nanos.of(now.plus(SPACING));
+    return true;
+  }
+
+  /**
+   * Looks the floor up on {@code c}, as a claim at {@code now} does when {@link #lookDue} says.
    *
    * @param lookup the query for the earliest due time of a pending delivery
+   * @return the floor
    */
-  long forClaim(Connection c, String lookup, long now) throws SQLException {
-    long next = nextLook;
-    if (now < next && now >= next - SPACING_NANOS) {
-      return floor.get(); // looked up within the last spacing (a clock set back looks again)
-    }
-    nextLook = saturatedAdd(now, SPACING_NANOS);
+  long lookUp(Connection c, String lookup, Instant now) throws SQLException {
     lowered.set(Long.MAX_VALUE);
-    long earliest = now;
-    try (PreparedStatement ps = c.prepareStatement(lookup)) {
-      try (ResultSet rs = ps.executeQuery()) {
-        if (rs.next()) {
-          long due = rs.getLong(1);
-          if (!rs.wasNull()) {
-            earliest = Math.min(earliest, due);
-          }
+    Instant earliest = now;
+    try (PreparedStatement ps = c.prepareStatement(lookup);
+        ResultSet rs = ps.executeQuery()) {
+      if (rs.next()) {
+        long due = rs.getLong(1);
+        if (!rs.wasNull() && due < Nanos.of(now)) {
+          earliest = Nanos.instant(due);
         }
       }
     }
-    long value = saturatedAdd(earliest, -SLACK_NANOS);
+    long value = Nanos.of(earliest.minus(SLACK));
     floor.set(value);
     // A write that lowered the floor while this look ran, which the look may not have seen.
     long l = lowered.get();
@@ -87,17 +100,9 @@ final class ClaimFloor {
     return floor.get();
   }
 
-  /** A delivery written through this store object is due at {@code dueAt} (nanoseconds). */
+  /** Deliveries written through this store object are due from {@code dueAt} (nanoseconds) on. */
   void lower(long dueAt) {
     lowered.accumulateAndGet(dueAt, Math::min);
     floor.accumulateAndGet(dueAt, Math::min);
-  }
-
-  private static long saturatedAdd(long a, long b) {
-    long sum = a + b;
-    if (((a ^ sum) & (b ^ sum)) < 0) {
-      return b < 0 ? Long.MIN_VALUE : Long.MAX_VALUE;
-    }
-    return sum;
   }
 }

@@ -125,8 +125,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /** Ids per {@code IN (...)} list, well under every database's limit on parameters. */
   private static final int IN_CHUNK = 500;
-  /** How often, at most, claims look at whether young tables outgrew their statistics. */
-  static final Duration STATISTICS_SPACING = Duration.ofSeconds(1);
   /** Below this size (pages) a table is analyzed only once past twice this. */
   private static final long MIN_PAGES = 8;
   /** From this size (pages) on, plans stay right as a table grows: autovacuum is enough. */
@@ -153,10 +151,10 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   private final String enqueueNotifyPostgres;
 
   /**
-   * PostgreSQL: when a claim next looks at whether the tables have outgrown their statistics
-   * (see {@link #analyzeIfOutgrown}); {@code null} once they are grown.
+   * PostgreSQL: whether claims still look at whether the tables have outgrown their statistics
+   * (see {@link #analyzeIfOutgrown}); cleared once they are grown.
    */
-  private volatile Instant statisticsDue = Instant.MIN;
+  private volatile boolean tablesYoung = true;
 
   /** PostgreSQL: where claims start reading the pending deliveries by due time. */
   private final ClaimFloor floor = new ClaimFloor();
@@ -457,7 +455,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
               }
               return earliest;
             });
-    floor.lower(due); // again, now that they are committed: see ClaimFloor.forClaim
+    floor.lower(due); // once committed: see ClaimFloor.lookUp
     notifications.ifPresent(n -> n.committed(notify));
   }
 
@@ -502,7 +500,8 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             "connection is in auto-commit mode: the outbox writes in the host's transaction");
       }
       if (!messages.isEmpty() || !deliveries.isEmpty()) {
-        insert(connection, messages, deliveries, fresh);
+        // Lowered before the host commits, which this store does not see.
+        floor.lower(insert(connection, messages, deliveries, fresh));
         if (notifications.isPresent()) {
           notifications.get().host(connection);
         }
@@ -543,8 +542,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
   }
 
   /**
-   * Checks and inserts messages and deliveries on {@code c}, and lowers the claims' floor to
-   * the deliveries' due time.
+   * Checks and inserts messages and deliveries on {@code c}.
    *
    * @return the earliest due time of the deliveries (nanoseconds), {@link Long#MAX_VALUE} if none
    */
@@ -621,7 +619,6 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       throw e;
     }
-    floor.lower(earliest);
     return earliest;
   }
 
@@ -658,6 +655,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
     String[] endpointIds = new String[n];
     String[] deliveryKeys = new String[n];
     Long[] deliveryTimes = new Long[n];
+    long earliest = Long.MAX_VALUE;
     for (int i = 0; i < n; i++) {
       NewDelivery d = deliveries.get(i);
       NewMessage x = fresh.get(d.messageId());
@@ -666,6 +664,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       endpointIds[i] = d.endpointId();
       deliveryKeys[i] = x.orderingKey().orElse(null);
       deliveryTimes[i] = Nanos.of(x.createdAt());
+      earliest = Math.min(earliest, deliveryTimes[i]);
     }
     try {
       inStatement(
@@ -692,9 +691,7 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
             }
             return null;
           });
-      for (Long due : deliveryTimes) {
-        floor.lower(due);
-      }
+      floor.lower(earliest);
       return true;
     } catch (SQLException e) {
       if (isConstraint(e)) {
@@ -791,10 +788,11 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       return List.of();
     }
     if (sql.dialect == JdbcDialect.POSTGRESQL) {
-      List<ClaimedDelivery> claimed = statement("claim", c -> claimPostgres(c, request, until));
-      Instant due = statisticsDue;
-      if (due != null && !request.now().isBefore(due)) {
-        statisticsDue = request.now().plus(STATISTICS_SPACING);
+      // Once a second of the claims' clock: the floor looked up, and young tables' statistics.
+      boolean look = floor.lookDue(request.now());
+      List<ClaimedDelivery> claimed =
+          statement("claim", c -> claimPostgres(c, request, until, look));
+      if (look && tablesYoung) {
         analyzeIfOutgrown();
       }
       return claimed;
@@ -809,9 +807,9 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
 
   /**
    * PostgreSQL: analyzes the deliveries and messages tables while they are young, each time one
-   * has grown to more than twice the size its statistics record; claims look at most once per
-   * {@link #STATISTICS_SPACING} of their clock, and stop looking once both tables are past
-   * {@link #GROWN_PAGES}.
+   * has grown to more than twice the size its statistics record; claims look when they look up
+   * the {@link ClaimFloor} (at most once per {@link ClaimFloor#SPACING} of their clock), and
+   * stop looking once both tables are past {@link #GROWN_PAGES}.
    *
    * <p>Why: PostgreSQL keeps the plan of a prepared statement, made for the tables' sizes as
    * its statistics had them, until the statistics change; autovacuum first analyzes a new table
@@ -855,19 +853,19 @@ public final class JdbcDeliveryStore implements TransactionalDeliveryStore {
       }
       // Not the tables' owner: PostgreSQL would skip them each time, with a warning in its log.
       if (!owner || (!young && outgrown.isEmpty())) {
-        statisticsDue = null;
+        tablesYoung = false;
       }
     } catch (SQLException e) {
       // Autovacuum analyzes the tables in time; claims and completions work meanwhile.
     }
   }
 
-  private List<ClaimedDelivery> claimPostgres(Connection c, ClaimRequest r, Instant until)
-      throws SQLException {
+  private List<ClaimedDelivery> claimPostgres(
+      Connection c, ClaimRequest r, Instant until, boolean lookUpFloor) throws SQLException {
     long now = Nanos.of(r.now());
     List<Candidate> rows = new ArrayList<>();
     Map<String, byte[]> bodies = new HashMap<>();
-    long from = floor.forClaim(c, sql.claimFloor, now);
+    long from = lookUpFloor ? floor.lookUp(c, sql.claimFloor, r.now()) : floor.current();
     Array excluded = c.createArrayOf("varchar", r.excludedEndpoints().toArray());
     try (PreparedStatement ps = c.prepareStatement(sql.claimPostgres)) {
       ps.setLong(1, now);
