@@ -263,10 +263,10 @@ final class Sql {
     // PostgreSQL: the earliest due time of a pending delivery, leased or not, for ClaimFloor.
     claimFloor = fill("SELECT MIN(due_at) FROM ${prefix}deliveries WHERE state = 'PENDING'");
     // PostgreSQL: lock the claimable rows (due from the ClaimFloor on), skipping those another
-    // claim holds; number them in
-    // claim order; draw as many tokens and pair them in ascending order, so that tokens follow
-    // claim order whatever order nextval() runs in; update; return each row with its message,
-    // the body only on the first row of each message so that it crosses the wire once.
+    // claim holds; number them in claim order; draw as many tokens and pair them in ascending
+    // order, so that tokens follow claim order whatever order nextval() runs in; update; return
+    // each row with its message, the body only on the first row of each message so that it
+    // crosses the wire once.
     claimPostgres =
         fill(
             "WITH picked AS ("
